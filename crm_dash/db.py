@@ -1,0 +1,112 @@
+"""The DuckDB store: opening the file, applying numbered migrations, transactions.
+
+One connection per process (the UI caches it, the CLI opens it once); every unit of work takes its
+own ``cursor()`` and materialises its result before the cursor is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from crm_dash.errors import DatabaseError
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered schema change shipped in ``crm_dash/sql``."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """All shipped migrations, in the order they are applied."""
+    found: list[Migration] = []
+    for entry in resources.files("crm_dash.sql").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise DatabaseError(f"Two migrations share a number: {versions}")
+    return found
+
+
+def applied_versions(conn: duckdb.DuckDBPyConnection) -> list[int]:
+    """Versions recorded in ``schema_migrations``."""
+    cur = conn.cursor()
+    rows = cur.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the migrations the database has not seen yet, each in its own transaction.
+
+    Returns the versions applied now.
+    """
+    cur = conn.cursor()
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT CAST(current_timestamp AS TIMESTAMP))"
+    )
+    done = set(applied_versions(conn))
+    applied: list[int] = []
+    for migration in migrations():
+        if migration.version in done:
+            continue
+        with transaction(conn) as tx:
+            tx.execute(migration.sql)
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                [migration.version, migration.name],
+            )
+        applied.append(migration.version)
+    return applied
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the database file and bring its schema up to date.
+
+    The session time zone is UTC: every stored timestamp is UTC, and conversion to the time
+    zone of the analysis happens in the metric queries.
+    """
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise DatabaseError(
+            f"Cannot open the database {path}: {exc}. Is another crm-dash process using it?",
+            title="Database is not available",
+        ) from exc
+    conn.execute("SET TimeZone = 'UTC'")
+    if not read_only:
+        migrate(conn)
+    return conn
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor inside ``BEGIN``/``COMMIT``; anything raised rolls the whole unit back."""
+    cur = conn.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    else:
+        cur.execute("COMMIT")

@@ -1,0 +1,235 @@
+"""The one write path for dataset rows: a batch record plus its rows, in one transaction.
+
+Callers (the importer, the demo, test fixtures) hand over rows with canonical column names; this
+module adds the batch, computes join keys, skips rows that are already stored and upserts the
+roster. Nothing here loops over rows in Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Literal
+
+import duckdb
+import pandas as pd
+
+from crm_dash.datasets import DATASETS, DatasetKind, DatasetSpec
+from crm_dash.db import transaction
+from crm_dash.errors import ImportRejected
+
+Source = Literal["upload", "cli", "demo", "fixture"]
+
+
+def user_key_sql(column: str) -> str:
+    """SQL expression giving the join key of a user reference in ``column``.
+
+    Salesforce user ids (prefix 005) come in 15- and 18-character forms; the first 15 characters
+    identify the record. E-mails compare case-insensitively. Anything else is trimmed.
+    ``column`` must be a quoted identifier produced by this package, never user input.
+    """
+    value = f"trim(CAST({column} AS VARCHAR))"
+    return (
+        f"CASE WHEN regexp_full_match({value}, '005[0-9A-Za-z]{{12}}([0-9A-Za-z]{{3}})?')"
+        f" THEN left({value}, 15)"
+        f" WHEN contains({value}, '@') THEN lower({value})"
+        f" ELSE {value} END"
+    )
+
+
+@dataclass(frozen=True)
+class BatchMeta:
+    """Where a batch came from and who brought it."""
+
+    kind: DatasetKind
+    file_name: str
+    content_sha256: str
+    imported_by: str
+    source: Source = "upload"
+    preset: str | None = None
+    rows_read: int | None = None
+    rows_rejected: int = 0
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What a load did."""
+
+    batch_id: int
+    rows_loaded: int
+    duplicates_skipped: int
+
+
+def sha256_of(data: bytes) -> str:
+    """Content hash that recognises a file uploaded twice."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _typed_columns(spec: DatasetSpec, present: set[str]) -> dict[str, str]:
+    """``{field: SQL expression}`` casting each canonical column of the staging relation."""
+    exprs: dict[str, str] = {}
+    for field in spec.fields:
+        sql_type = field.type.duckdb_type
+        if field.name in present:
+            exprs[field.name] = f"CAST(s.{_quote(field.name)} AS {sql_type})"
+        else:
+            exprs[field.name] = f"CAST(NULL AS {sql_type})"
+    return exprs
+
+
+def load_rows(
+    cur: duckdb.DuckDBPyConnection, staging: str, meta: BatchMeta
+) -> LoadResult:
+    """Load the canonical rows of relation ``staging`` as one new batch.
+
+    Must run inside a transaction on ``cur`` (see :func:`crm_dash.db.transaction`); ``staging``
+    is a table or view name created by crm-dash on that cursor.
+    """
+    spec = DATASETS[meta.kind]
+    columns = {
+        str(r[0])
+        for r in cur.execute(f"SELECT * FROM {_quote(staging)} LIMIT 0").description or []
+    }
+    missing = [f for f in spec.required_fields if f not in columns]
+    if missing:
+        raise ImportRejected(f"Required fields are missing: {', '.join(missing)}")
+    rows_read = meta.rows_read
+    if rows_read is None:
+        count = cur.execute(f"SELECT count(*) FROM {_quote(staging)}").fetchone()
+        rows_read = int(count[0]) if count else 0
+    batch_row = cur.execute(
+        "INSERT INTO import_batches (kind, file_name, content_sha256, preset, source,"
+        " imported_by, rows_read, rows_rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " RETURNING batch_id",
+        [
+            meta.kind.value, meta.file_name, meta.content_sha256, meta.preset, meta.source,
+            meta.imported_by, rows_read, meta.rows_rejected,
+        ],
+    ).fetchone()
+    assert batch_row is not None
+    batch_id = int(batch_row[0])
+    typed = _typed_columns(spec, columns)
+    insert = _INSERTS[meta.kind]
+    before = _table_count(cur, spec.table)
+    insert(cur, staging, typed, batch_id)
+    after = _table_count(cur, spec.table)
+    loaded = after - before if meta.kind != DatasetKind.USERS else _batch_count(cur, batch_id)
+    candidates = rows_read - meta.rows_rejected
+    skipped = max(candidates - loaded, 0)
+    cur.execute(
+        "UPDATE import_batches SET rows_loaded = ?, duplicates_skipped = ? WHERE batch_id = ?",
+        [loaded, skipped, batch_id],
+    )
+    return LoadResult(batch_id=batch_id, rows_loaded=loaded, duplicates_skipped=skipped)
+
+
+def load_frame(
+    conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, meta: BatchMeta
+) -> LoadResult:
+    """Load a DataFrame with canonical column names as one batch, in its own transaction."""
+    with transaction(conn) as cur:
+        cur.register("crm_dash_staging_frame", frame)
+        try:
+            return load_rows(cur, "crm_dash_staging_frame", meta)
+        finally:
+            cur.unregister("crm_dash_staging_frame")
+
+
+def _table_count(cur: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = cur.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _batch_count(cur: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    row = cur.execute("SELECT count(*) FROM users WHERE batch_id = ?", [batch_id]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _insert_users(
+    cur: duckdb.DuckDBPyConnection, staging: str, typed: dict[str, str], batch_id: int
+) -> None:
+    # A roster export updates people by id; people missing from a newer export stay (leavers
+    # keep their history). Within one file the last row for an id wins.
+    key = user_key_sql(typed["user_id"])
+    cols = [c for c in typed if c != "is_integration"]
+    select = ", ".join(f"{typed[c]} AS {c}" for c in cols)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in [*cols, "is_integration", "batch_id"])
+    cur.execute(
+        f"INSERT INTO users (user_key, {', '.join(cols)}, is_integration, batch_id) "
+        f"SELECT {key} AS user_key, {select}, coalesce({typed['is_integration']}, false), ? "
+        f"FROM {_quote(staging)} s WHERE {typed['user_id']} IS NOT NULL "
+        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY 1) = 1 "
+        f"ON CONFLICT (user_key) DO UPDATE SET {updates}",
+        [batch_id],
+    )
+
+
+def _insert_usage(
+    cur: duckdb.DuckDBPyConnection, staging: str, typed: dict[str, str], batch_id: int
+) -> None:
+    # Overlapping exports share events: an event already stored (same person, instant, action,
+    # object and outcome) is skipped, so activity is never counted twice.
+    key = user_key_sql(typed["user_id"])
+    cur.execute(
+        f"INSERT INTO usage_events (user_key, user_id, ts, action, source_action, object,"
+        f" success, batch_id) "
+        f"SELECT n.* FROM ("
+        f"  SELECT {key} AS user_key, {typed['user_id']} AS user_id, {typed['timestamp']} AS ts,"
+        f"  coalesce(lower({typed['action']}), 'other') AS action,"
+        f"  {typed['action']} AS source_action,"
+        f"  {typed['object']} AS object, coalesce({typed['success']}, true) AS success,"
+        f"  CAST(? AS BIGINT) AS batch_id"
+        f"  FROM {_quote(staging)} s) n "
+        f"WHERE NOT EXISTS (SELECT 1 FROM usage_events e WHERE e.user_key = n.user_key"
+        f" AND e.ts = n.ts AND e.action = n.action AND e.object IS NOT DISTINCT FROM n.object"
+        f" AND e.success = n.success) "
+        f"QUALIFY row_number() OVER (PARTITION BY n.user_key, n.ts, n.action, n.object,"
+        f" n.success) = 1",
+        [batch_id],
+    )
+
+
+def _insert_pipeline(
+    cur: duckdb.DuckDBPyConnection, staging: str, typed: dict[str, str], batch_id: int
+) -> None:
+    # Each pipeline export is a snapshot; the `opportunities` view shows the latest one.
+    cols = list(typed)
+    cur.execute(
+        f"INSERT INTO opportunity_snapshots ({', '.join(cols)}, owner_key, batch_id) "
+        f"SELECT DISTINCT ON ({typed['opportunity_id']}) "
+        f"{', '.join(typed[c] for c in cols)}, {user_key_sql(typed['owner'])}, ? "
+        f"FROM {_quote(staging)} s",
+        [batch_id],
+    )
+
+
+def _insert_training(
+    cur: duckdb.DuckDBPyConnection, staging: str, typed: dict[str, str], batch_id: int
+) -> None:
+    # LMS exports overlap too: the same person, course, date and status is stored once.
+    cur.execute(
+        f"INSERT INTO training_records (user_ref, user_key, course, date, kind, status, score,"
+        f" batch_id) "
+        f"SELECT n.* FROM ("
+        f"  SELECT {typed['user']} AS user_ref, {user_key_sql(typed['user'])} AS user_key,"
+        f"  {typed['course']} AS course, {typed['date']} AS date, {typed['kind']} AS kind,"
+        f"  {typed['status']} AS status, CAST({typed['score']} AS DOUBLE) AS score,"
+        f"  CAST(? AS BIGINT) AS batch_id FROM {_quote(staging)} s) n "
+        f"WHERE NOT EXISTS (SELECT 1 FROM training_records t WHERE t.user_key = n.user_key"
+        f" AND t.course = n.course AND t.date = n.date"
+        f" AND t.status IS NOT DISTINCT FROM n.status) "
+        f"QUALIFY row_number() OVER (PARTITION BY n.user_key, n.course, n.date, n.status) = 1",
+        [batch_id],
+    )
+
+
+_INSERTS = {
+    DatasetKind.USERS: _insert_users,
+    DatasetKind.USAGE: _insert_usage,
+    DatasetKind.PIPELINE: _insert_pipeline,
+    DatasetKind.TRAINING: _insert_training,
+}
