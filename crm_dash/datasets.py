@@ -245,10 +245,10 @@ def propose_mapping(kind: DatasetKind, headers: list[str]) -> dict[str, str]:
     used: set[str] = set()
     for field in spec.fields:
         for candidate in (field.name, field.name.replace("_", " "), *field.synonyms):
-            header = by_norm.get(candidate)
-            if header is not None and header not in used:
-                mapping[field.name] = header
-                used.add(header)
+            found = by_norm.get(candidate)
+            if found is not None and found not in used:
+                mapping[field.name] = found
+                used.add(found)
                 break
     return mapping
 

@@ -110,3 +110,23 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
         raise
     else:
         cur.execute("COMMIT")
+
+
+def get_meta(conn: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """A fact about this installation from ``app_meta`` (``None`` when unset)."""
+    row = conn.cursor().execute("SELECT value FROM app_meta WHERE key = ?", [key]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Record a fact about this installation (inside the caller's transaction)."""
+    cur.execute(
+        "INSERT INTO app_meta (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+def is_demo(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this database holds the generated demo company."""
+    return get_meta(conn, "demo") == "true"

@@ -14,7 +14,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from crm_dash.datasets import DATASETS, DatasetKind, DatasetSpec
+from crm_dash.datasets import DATASETS, DatasetKind, DatasetSpec, FieldType
 from crm_dash.db import transaction
 from crm_dash.errors import ImportRejected
 
@@ -74,7 +74,10 @@ def _typed_columns(spec: DatasetSpec, present: set[str]) -> dict[str, str]:
     exprs: dict[str, str] = {}
     for field in spec.fields:
         sql_type = field.type.duckdb_type
-        if field.name in present:
+        if field.name in present and field.type == FieldType.TIMESTAMP:
+            # Through TIMESTAMPTZ so that values with an offset land in UTC (session zone).
+            exprs[field.name] = f"CAST(CAST(s.{_quote(field.name)} AS TIMESTAMPTZ) AS TIMESTAMP)"
+        elif field.name in present:
             exprs[field.name] = f"CAST(s.{_quote(field.name)} AS {sql_type})"
         else:
             exprs[field.name] = f"CAST(NULL AS {sql_type})"
@@ -131,12 +134,9 @@ def load_frame(
     conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, meta: BatchMeta
 ) -> LoadResult:
     """Load a DataFrame with canonical column names as one batch, in its own transaction."""
-    with transaction(conn) as cur:
+    with transaction(conn) as cur:  # a cursor of its own: the registration dies with it
         cur.register("crm_dash_staging_frame", frame)
-        try:
-            return load_rows(cur, "crm_dash_staging_frame", meta)
-        finally:
-            cur.unregister("crm_dash_staging_frame")
+        return load_rows(cur, "crm_dash_staging_frame", meta)
 
 
 def _table_count(cur: duckdb.DuckDBPyConnection, table: str) -> int:

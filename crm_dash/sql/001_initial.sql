@@ -98,3 +98,9 @@ CREATE TABLE audit_log (
     target   VARCHAR,
     details  VARCHAR  -- JSON
 );
+
+-- Facts about this installation, e.g. whether the database holds the demo company.
+CREATE TABLE app_meta (
+    key    VARCHAR PRIMARY KEY,
+    value  VARCHAR NOT NULL
+);

@@ -1,0 +1,44 @@
+# The two commands of the quickstart: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CRM_DASH_DB ?= data/crm.duckdb
+PORT ?= 8501
+export CRM_DASH_DB
+
+.PHONY: run test install install-test lint demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## Start the app with the demo company on http://localhost:$(PORT) (builds it if there is no db).
+run: install
+	$(BIN)/crm-dash demo --if-missing
+	$(BIN)/crm-dash run --port $(PORT)
+
+## Lint, type-check and run every test, browser tests included.
+test: install-test lint
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+## Rebuild the demo database from scratch.
+demo: install
+	$(BIN)/crm-dash demo --force
+
+clean:
+	rm -rf $(VENV) test-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,204 @@
+"""The ``crm-dash`` command line: demo data, starting the app, automation.
+
+Contract (used for automation, keep it stable): every subcommand takes ``--db PATH``; with
+``--json`` it prints JSON to stdout, otherwise text for people; errors go to stderr with exit
+code 1, bad usage exits with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from crm_dash import config, db
+from crm_dash.errors import ConfigError, CrmDashError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(text)
+
+
+def _month(value: str) -> date:
+    try:
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {value!r}") from None
+
+
+def last_complete_month(today: date) -> date:
+    """First day of the month before ``today``'s month."""
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Build the demo company into a fresh database file."""
+    from crm_dash.demo import build_demo
+
+    target = config.db_path(args.db)
+    if target.exists():
+        if args.if_missing:
+            _emit(args, {"db": str(target), "status": "exists"}, f"{target} exists; kept as it is.")
+            return 0
+        if not args.force:
+            raise ConfigError(
+                f"{target} already exists. Use --force to replace it with the demo company, "
+                "or --db to build the demo elsewhere."
+            )
+    end_month = args.end_month or last_complete_month(date.today())
+    out_dir = Path(args.out) if args.out else target.parent / "demo"
+    # Build beside the target and move it into place at the end: an interrupted build never
+    # leaves a half-written database where the app looks for one.
+    building = target.with_name(target.name + ".building")
+    for leftover in (building, Path(str(building) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    conn = db.connect(building)
+    try:
+        summary = build_demo(conn, end_month=end_month, out_dir=out_dir)
+        with db.transaction(conn) as cur:
+            db.set_meta(cur, "demo", "true")
+            db.set_meta(cur, "demo_end_month", end_month.isoformat())
+        conn.execute("CHECKPOINT")
+    finally:
+        conn.close()
+    Path(str(target) + ".wal").unlink(missing_ok=True)
+    os.replace(building, target)
+    payload = {"db": str(target), "status": "built", **summary_payload(summary)}
+    _emit(
+        args,
+        payload,
+        f"Demo company built in {target}: {summary.users} people, "
+        f"{summary.usage_events:,} usage events, {summary.opportunities:,} opportunities, "
+        f"{summary.training_records:,} training records ({summary.first_month:%Y-%m} to "
+        f"{summary.end_month:%Y-%m}). Export files in {out_dir}/.",
+    )
+    return 0
+
+
+def summary_payload(summary: Any) -> dict[str, Any]:
+    """The demo summary as plain JSON values."""
+    return {
+        "first_month": summary.first_month.isoformat(),
+        "end_month": summary.end_month.isoformat(),
+        "training_wave_month": summary.training_wave_month.isoformat(),
+        "users": summary.users,
+        "integration_accounts": summary.integration_accounts,
+        "leavers": summary.leavers,
+        "joiners": summary.joiners,
+        "usage_events": summary.usage_events,
+        "opportunities": summary.opportunities,
+        "training_records": summary.training_records,
+        "files": [str(f) for f in summary.files],
+    }
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print what the database holds."""
+    from crm_dash.summary import data_summary
+
+    target = config.db_path(args.db)
+    if not target.exists():
+        raise ConfigError(f"No database at {target}. Run `crm-dash demo` or import data first.")
+    conn = db.connect(target)
+    try:
+        summary = data_summary(conn)
+    finally:
+        conn.close()
+    lines = [f"Database {target}{' (demo)' if summary.is_demo else ''}"]
+    lines.append(f"  people: {summary.people}  integration accounts: "
+                 f"{summary.integration_accounts}  departments: {summary.departments}")
+    for d in summary.datasets:
+        span = f"{d.first} .. {d.last}" if d.first else "-"
+        lines.append(f"  {d.kind.value:<9} rows: {d.rows:>10,}  uploads: {d.batches:>3}  {span}")
+    _emit(args, {"db": str(target), **summary.model_dump(mode="json")}, "\n".join(lines))
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Create the database or bring its schema up to date."""
+    target = config.db_path(args.db)
+    conn = db.connect(target)
+    try:
+        versions = db.applied_versions(conn)
+    finally:
+        conn.close()
+    _emit(args, {"db": str(target), "schema_versions": versions},
+          f"{target}: schema versions {versions}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the web app (Streamlit) on the given port."""
+    app = config.PROJECT_ROOT / "app.py"
+    if not app.exists():
+        raise ConfigError(f"app.py not found at {app}: run crm-dash from a project checkout.")
+    env = dict(os.environ)
+    env["CRM_DASH_DB"] = str(config.db_path(args.db).resolve())
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(args.port), "--server.address", args.host,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]
+    return subprocess.call(command, env=env, cwd=config.PROJECT_ROOT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``crm-dash`` with all subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="crm-dash", description="CRM adoption dashboard: demo data, app, automation."
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="DuckDB file (default: $CRM_DASH_DB or data/crm.duckdb)")
+    common.add_argument("--json", action="store_true", help="print JSON to stdout")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", parents=[common], help="build the demo company")
+    demo.add_argument("--end-month", type=_month, metavar="YYYY-MM",
+                      help="last month of demo data (default: the last complete month)")
+    demo.add_argument("--out", metavar="DIR",
+                      help="folder for the demo's CSV exports (default: demo/ beside the db)")
+    demo.add_argument("--if-missing", action="store_true",
+                      help="do nothing if the database file exists")
+    demo.add_argument("--force", action="store_true", help="replace an existing database file")
+    demo.set_defaults(handler=cmd_demo)
+
+    status = sub.add_parser("status", parents=[common], help="show what the database holds")
+    status.set_defaults(handler=cmd_status)
+
+    migrate = sub.add_parser("migrate", parents=[common], help="create or upgrade the database")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    run = sub.add_parser("run", parents=[common], help="start the web app")
+    run.add_argument("--port", type=int, default=8501)
+    run.add_argument("--host", default="localhost")
+    run.set_defaults(handler=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``crm-dash`` console script."""
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except CrmDashError as exc:
+        print(f"Error: {exc.title}: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

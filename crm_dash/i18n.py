@@ -1,0 +1,100 @@
+"""German and English UI texts and locale-aware formatting.
+
+Every text the UI shows comes from ``crm_dash/locales/<lang>.json`` (same keys in each file; a test
+checks that). Numbers, dates and money are formatted with Babel for the chosen language.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Literal, cast
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal, format_percent
+
+Language = Literal["de", "en"]
+LANGUAGES: tuple[Language, ...] = ("de", "en")
+DEFAULT_LANGUAGE: Language = "en"
+
+_LOCALES: dict[Language, str] = {"de": "de_DE", "en": "en_GB"}
+
+
+@cache
+def catalog(lang: Language) -> dict[str, str]:
+    """All texts of one language, ``{key: text}``."""
+    raw = resources.files("crm_dash.locales").joinpath(f"{lang}.json").read_text(encoding="utf-8")
+    return cast(dict[str, str], json.loads(raw))
+
+
+def t(key: str, lang: Language, **values: object) -> str:
+    """The text ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
+
+    A missing key is a programming error and raises ``KeyError`` (tests catch it).
+    """
+    text = catalog(lang)[key]
+    return text.format(**values) if values else text
+
+
+def as_language(value: object) -> Language | None:
+    """``value`` as a supported language code, or ``None``."""
+    if value == "de":
+        return "de"
+    if value == "en":
+        return "en"
+    return None
+
+
+def language_from_locale(locale: str | None) -> Language:
+    """The UI language for a browser locale such as ``de-AT`` or ``en-US``."""
+    if locale and locale.lower().startswith("de"):
+        return "de"
+    return DEFAULT_LANGUAGE
+
+
+def fmt_int(value: int | None, lang: Language) -> str:
+    """A whole number with the locale's grouping (``1.234`` / ``1,234``)."""
+    return "–" if value is None else format_decimal(value, locale=_LOCALES[lang])
+
+
+def fmt_decimal(value: float | Decimal | None, lang: Language, digits: int = 1) -> str:
+    """A number with ``digits`` decimals in the locale's style."""
+    if value is None:
+        return "–"
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=_LOCALES[lang])
+
+
+def fmt_percent(share: float | None, lang: Language, digits: int = 0) -> str:
+    """A share (0.3) as a percentage (``30 %`` / ``30%``)."""
+    if share is None:
+        return "–"
+    number = "#,##0." + "0" * digits if digits else "#,##0"
+    pattern = number + ("\u00a0%" if lang == "de" else "%")
+    return format_percent(share, format=pattern, locale=_LOCALES[lang])
+
+
+def fmt_money(value: float | Decimal | None, lang: Language, currency: str = "EUR") -> str:
+    """An amount of money (``1.234,00 €`` / ``€1,234.00``)."""
+    if value is None:
+        return "–"
+    return format_currency(value, currency, locale=_LOCALES[lang])
+
+
+def fmt_date(value: date | datetime | None, lang: Language) -> str:
+    """A date in the locale's medium style (``23.11.2026`` / ``23 Nov 2026``)."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, format="medium", locale=_LOCALES[lang])
+
+
+def fmt_datetime(value: datetime | None, lang: Language) -> str:
+    """A date and time in the locale's short style."""
+    if value is None:
+        return "–"
+    return format_datetime(value, format="short", locale=_LOCALES[lang])

@@ -1,0 +1,58 @@
+"""Overview: what the database holds, or what to upload first."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from crm_dash.datasets import DatasetKind
+from crm_dash.i18n import fmt_date, fmt_int, t
+from crm_dash.summary import data_summary
+from crm_dash.ui.page import friendly_errors, page_setup
+
+ctx = page_setup("overview")
+lang = ctx.lang
+
+with friendly_errors(lang):
+    st.title(t("overview.title", lang))
+    st.caption(t("overview.intro", lang))
+    summary = data_summary(ctx.conn)
+
+    if summary.is_empty:
+        st.info(f"### {t('overview.empty.title', lang)}\n\n{t('overview.empty.body', lang)}")
+        st.markdown(t("overview.empty.cli", lang))
+    else:
+        cols = st.columns(4)
+        cols[0].metric(
+            t("overview.people", lang), fmt_int(summary.people, lang),
+            help=t("overview.people_help", lang),
+        )
+        cols[1].metric(t("overview.departments", lang), fmt_int(summary.departments, lang))
+        cols[2].metric(
+            t("overview.events", lang),
+            fmt_int(summary.dataset(DatasetKind.USAGE).rows, lang),
+            help=t("overview.events_help", lang),
+        )
+        cols[3].metric(
+            t("overview.opportunities", lang),
+            fmt_int(summary.dataset(DatasetKind.PIPELINE).rows, lang),
+            help=t("overview.opportunities_help", lang),
+        )
+        if summary.integration_accounts:
+            st.caption(t("overview.integration_accounts", lang, n=summary.integration_accounts))
+
+        st.subheader(t("overview.inventory", lang))
+        inventory = pd.DataFrame(
+            [
+                {
+                    t("overview.col.dataset", lang): t(f"dataset.{d.kind.value}", lang),
+                    t("overview.col.rows", lang): fmt_int(d.rows, lang),
+                    t("overview.col.uploads", lang): fmt_int(d.batches, lang),
+                    t("overview.col.from", lang): fmt_date(d.first, lang),
+                    t("overview.col.to", lang): fmt_date(d.last, lang),
+                }
+                for d in summary.datasets
+            ]
+        )
+        st.dataframe(inventory, hide_index=True, width="stretch")
+        st.caption(t("overview.range_note", lang))

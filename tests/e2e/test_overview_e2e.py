@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from crm_dash import db
+from crm_dash.datasets import DatasetKind
+from crm_dash.summary import data_summary
+from tests.e2e.conftest import AppServer, screenshot, wait_idle
+
+
+def _metric(page: Page, label: str) -> str:
+    card = page.locator("[data-testid=stMetric]").filter(has_text=label)
+    return str(card.locator("[data-testid=stMetricValue]").inner_text()).strip()
+
+
+def test_overview_shows_the_numbers_in_the_database(
+    start_app: Callable[[Path], AppServer], fixture_db_path: Path, page: Page
+) -> None:
+    conn = db.connect(fixture_db_path)
+    expected = data_summary(conn)
+    conn.close()
+    server = start_app(fixture_db_path)
+
+    page.goto(server.url)
+    wait_idle(page)
+    page.get_by_role("heading", name="Overview").wait_for()
+    assert _metric(page, "People in the roster") == str(expected.people)
+    assert _metric(page, "Usage events") == str(expected.dataset(DatasetKind.USAGE).rows)
+    assert _metric(page, "Opportunities") == str(expected.dataset(DatasetKind.PIPELINE).rows)
+    screenshot(page, "overview-en")
+
+    page.get_by_text("Deutsch", exact=True).click()
+    page.get_by_role("heading", name="Übersicht").wait_for()
+    wait_idle(page)
+    assert "lang=de" in page.url
+    assert _metric(page, "Personen in der Benutzerliste") == str(expected.people)
+    screenshot(page, "overview-de")
+
+
+def test_empty_database_shows_what_to_upload(
+    start_app: Callable[[Path], AppServer], tmp_path: Path, page: Page
+) -> None:
+    server = start_app(tmp_path / "empty.duckdb")
+    page.goto(f"{server.url}/overview")
+    wait_idle(page)
+    page.get_by_text("No data yet").wait_for()
+    assert page.locator("[data-testid=stException]").count() == 0
+    screenshot(page, "overview-empty")

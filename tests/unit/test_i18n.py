@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from crm_dash.i18n import (
+    LANGUAGES,
+    catalog,
+    fmt_date,
+    fmt_int,
+    fmt_money,
+    fmt_percent,
+    language_from_locale,
+    t,
+)
+
+ROOT = Path(__file__).parent.parent.parent
+
+
+def test_catalogs_have_the_same_keys_and_no_empty_texts() -> None:
+    de, en = catalog("de"), catalog("en")
+    assert set(de) == set(en)
+    assert all(v.strip() for v in [*de.values(), *en.values()])
+
+
+def test_catalogs_use_the_same_placeholders() -> None:
+    for key in catalog("en"):
+        names = {lang: set(re.findall(r"{(\w+)}", catalog(lang)[key])) for lang in LANGUAGES}
+        assert names["de"] == names["en"], key
+
+
+def test_every_key_used_in_code_exists() -> None:
+    used: set[str] = set()
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("crm_dash/**/*.py")]:
+        used |= set(re.findall(r"\bt\(\s*\"([a-z0-9_.]+)\"", path.read_text(encoding="utf-8")))
+    assert used, "the scan found no t(...) calls"
+    missing = sorted(k for k in used if k not in catalog("en"))
+    assert not missing
+
+
+def test_missing_key_raises() -> None:
+    with pytest.raises(KeyError):
+        t("no.such.key", "de")
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("de-DE", "de"), ("de-AT", "de"),
+                                               ("en-US", "en"), ("fr-FR", "en"), (None, "en")])
+def test_language_from_browser_locale(locale: str | None, lang: str) -> None:
+    assert language_from_locale(locale) == lang
+
+
+def test_locale_formatting() -> None:
+    assert fmt_int(1234567, "de") == "1.234.567"
+    assert fmt_int(1234567, "en") == "1,234,567"
+    assert fmt_percent(0.305, "de", 1) == "30,5\u00a0%"
+    assert fmt_percent(0.3, "en") == "30%"
+    assert fmt_money(1234.5, "de") == "1.234,50\u00a0€"
+    assert fmt_money(1234.5, "en") == "€1,234.50"
+    assert fmt_date(date(2026, 11, 3), "de") == "03.11.2026"
+    assert fmt_date(date(2026, 11, 3), "en") == "3 Nov 2026"
+    assert fmt_int(None, "de") == "–"
