@@ -213,8 +213,3 @@ def iso_z(ms: int) -> str:
 def utc_naive(ms: int) -> datetime:
     """The UTC instant ``ms`` as a naive datetime (how the store keeps timestamps)."""
     return datetime(1970, 1, 1) + timedelta(milliseconds=ms)
-
-
-def weighted_choice(rng: random.Random, options: Sequence[str], weights: Sequence[float]) -> str:
-    """One of ``options`` drawn with ``weights``."""
-    return rng.choices(options, weights=weights, k=1)[0]

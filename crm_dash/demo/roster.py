@@ -7,7 +7,7 @@ and training generators read; it is never written to any export.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
@@ -27,7 +27,9 @@ DEPARTMENT_LAYOUT: dict[str, tuple[int, tuple[str, ...], float]] = {
     ),
     "Key Account Management": (60, ("Team Automotive", "Team Maschinenbau", "Team Handel"), 0.4),
     "Marketing": (70, ("Team Kampagnen", "Team Online", "Team Messen & Events"), -0.4),
-    "Kundenservice": (110, ("Team Hotline", "Team Technischer Service", "Team Reklamationen"), -0.2),
+    "Kundenservice": (
+        110, ("Team Hotline", "Team Technischer Service", "Team Reklamationen"), -0.2
+    ),
     "Innendienst": (
         110, ("Team Auftragsabwicklung", "Team Angebote", "Team Vertriebsassistenz"), 0.1
     ),
@@ -86,9 +88,9 @@ LAST_NAMES: tuple[str, ...] = (
     "Schmid", "Schulze", "Maier", "Köster", "Huber", "Kaiser", "Fuchs", "Peters", "Lang",
     "Scholz", "Möbius", "Weber", "Vogel", "Friedrich", "Keller", "Günter", "Frank", "Berger",
     "Winkler", "Roth", "Beck", "Lorenz", "Baumann", "Franke", "Albrecht", "Schuster", "Simon",
-    "Ludwig", "Böttcher", "Yılmaz" if False else "Yildiz", "Kaya", "Demir", "Öztürk", "Aydın"
-    if False else "Aydin", "Nowak", "Kowalski", "Rossi", "Esposito", "Dąbrowski" if False else
-    "Dabrowski", "Müller-Lüdenscheidt", "Weißmüller", "Sänger", "Löffler", "Thür", "Dürr",
+    "Ludwig", "Böttcher", "Yildiz", "Kaya", "Demir", "Öztürk", "Aydin", "Nowak", "Kowalski",
+    "Rossi", "Esposito", "Dabrowski", "Müller-Lüdenscheidt", "Weißmüller", "Sänger", "Löffler",
+    "Thür", "Dürr",
 )
 
 
@@ -117,7 +119,6 @@ class Person:
     objects: tuple[str, ...] = ()
     object_weights: tuple[float, ...] = ()
     client_ip: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -253,7 +254,8 @@ def build_company(rng: random.Random, cal: DemoCalendar, users: int) -> list[Per
         person.client_ip = f"217.110.{rng.randint(16, 31)}.{rng.randint(2, 250)}"
         person.lms_email = person.email
         if rng.random() < 0.04:  # the LMS keeps what someone once typed in
-            person.lms_email = person.email.title().replace("@Beispiel-Gmbh.De", "@Beispiel-GmbH.de")
+            local = person.email.split("@")[0].title()
+            person.lms_email = f"{local}@Beispiel-GmbH.de"
     people.extend(_integration_accounts(cal, ids[users:], len(people)))
     return people
 
@@ -295,15 +297,13 @@ def _assign_propensity(rng: random.Random, people: list[Person]) -> None:
 def _integration_accounts(cal: DemoCalendar, ids: list[str], first_index: int) -> list[Person]:
     accounts = []
     for i, (name, local, kind) in enumerate(INTEGRATIONS):
-        first, _, last = name.partition(" ")
         account = Person(
-            index=first_index + i, user_id=ids[i], first_name=first, last_name=last,
+            index=first_index + i, user_id=ids[i], first_name="", last_name=name,
             email=f"{local}@{DOMAIN}", department=None, team=None, role="API Only",
             license_type="Salesforce Integration", start_date=add_months(cal.go_live, -1),
             is_integration=True, integration_kind=kind, propensity=1.0,
-            client_ip=f"10.20.0.{11 + i}",
+            client_ip=("18.156.42.17", "52.29.180.73", "20.79.104.12")[i],
         )
-        account.first_name, account.last_name = "", name
         account.lms_email = account.email
         accounts.append(account)
     return accounts

@@ -1,0 +1,191 @@
+"""How much each person works in the CRM, month by month: active days and writes.
+
+The plan is drawn before any event exists, so the story (segment mix, the focus department's
+training wave) is set here and the event generator only spells it out. Segments follow the app's
+default definitions, per calendar month in Europe/Berlin:
+
+* productive: at least 8 active days and at least 5 writes (create or update);
+* sporadic: at least 2 active days, not productive;
+* barely: at most 1 active day (a failed login is no activity).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from crm_dash.demo.common import DemoCalendar, last_day_of_month
+from crm_dash.demo.roster import FOCUS_DEPARTMENT, Person
+
+PRODUCTIVE_MIN_DAYS = 8
+PRODUCTIVE_MIN_WRITES = 5
+SPORADIC_MIN_DAYS = 2
+#: Relative rise of the focus department's productive users the wave produces.
+WAVE_UPLIFT = 0.20
+
+# Monthly level thresholds on the propensity scale (0..1); with evenly spread propensities they
+# give about 30 % productive, 20 % sporadic and 50 % barely using people.
+_PRODUCTIVE_LEVEL = 0.70
+_SPORADIC_LEVEL = 0.50
+_NOISE_SD = 0.04
+_NOISE_CARRY = 0.6
+_JOINER_RAMP = (0.35, 0.20, 0.08)  # level lost in the first months after the start
+
+
+@dataclass(slots=True)
+class MonthPlan:
+    """One person's activity in one month."""
+
+    active_days: list[date]
+    writes: int
+    failed_login_days: list[date]
+
+    @property
+    def segment(self) -> str:
+        return segment_of(len(self.active_days), self.writes)
+
+
+def segment_of(active_days: int, writes: int) -> str:
+    """The segment of a person-month under the default definitions."""
+    if active_days >= PRODUCTIVE_MIN_DAYS and writes >= PRODUCTIVE_MIN_WRITES:
+        return "productive"
+    if active_days >= SPORADIC_MIN_DAYS:
+        return "sporadic"
+    return "barely"
+
+
+#: (person index, month index) → plan; a missing key means no activity at all.
+ActivityPlan = dict[tuple[int, int], MonthPlan]
+
+
+def available_days(cal: DemoCalendar, person: Person, month: int) -> list[date]:
+    """Working days of ``month`` on which ``person`` holds a licence."""
+    return [d for d in cal.workdays(month) if person.licensed_on(d)]
+
+
+def _licensed_in(cal: DemoCalendar, person: Person, month: int) -> bool:
+    first = cal.months[month]
+    last = last_day_of_month(first)
+    return person.start_date <= last and (person.end_date is None or person.end_date >= first)
+
+
+def _levels(rng: random.Random, cal: DemoCalendar, person: Person) -> list[float]:
+    """The person's monthly level: stable propensity plus autocorrelated noise."""
+    levels: list[float] = []
+    noise = rng.gauss(0.0, _NOISE_SD)
+    for month in range(len(cal.months)):
+        noise = _NOISE_CARRY * noise + rng.gauss(0.0, _NOISE_SD)
+        level = person.propensity + noise
+        since_start = cal.month_index(person.start_date)
+        if person.joiner and 0 <= month - since_start < len(_JOINER_RAMP):
+            level -= _JOINER_RAMP[month - since_start]
+        if person.end_date is not None and 0 <= cal.month_index(person.end_date) - month <= 1:
+            level -= 0.08  # leavers wind down
+        levels.append(level)
+    return levels
+
+
+def _draw_month(
+    rng: random.Random, person: Person, level: float, days: list[date], *, vacation: bool = True
+) -> MonthPlan | None:
+    """Active days and writes for one month at ``level``; ``None`` when nothing happens."""
+    if person.never_active or not days:
+        return None
+    if vacation and rng.random() < 0.12 and len(days) > 10:
+        cut = rng.randrange(len(days) - 5)
+        days = days[:cut] + days[cut + 5:]
+    failed: list[date] = []
+    if level >= _PRODUCTIVE_LEVEL:
+        n_days = PRODUCTIVE_MIN_DAYS + int((level - _PRODUCTIVE_LEVEL) * 30) + rng.randint(0, 2)
+        writes = PRODUCTIVE_MIN_WRITES + int((level - _PRODUCTIVE_LEVEL) * 60) + rng.randint(0, 8)
+    elif level >= _SPORADIC_LEVEL:
+        if rng.random() < 0.2:  # logs in often, reads, hardly writes: a login is not usage
+            n_days, writes = rng.randint(8, 11), rng.randint(0, 4)
+        else:
+            n_days, writes = rng.randint(2, 7), rng.randint(0, 6)
+    else:
+        n_days = 1 if rng.random() < 0.5 else 0
+        writes = rng.randint(1, 3) if n_days and rng.random() < 0.25 else 0
+        if rng.random() < 0.06:  # tried once, forgot the password
+            failed = [rng.choice(days)]
+    n_days = min(n_days, len(days))
+    active = sorted(rng.sample(days, n_days))
+    failed = [d for d in failed if d not in active]
+    if not active and not failed:
+        return None
+    return MonthPlan(active_days=active, writes=writes if active else 0, failed_login_days=failed)
+
+
+def productive_count(plan: ActivityPlan, people: list[Person], month: int) -> int:
+    """How many of ``people`` are productive in ``month`` under ``plan``."""
+    count = 0
+    for person in people:
+        cell = plan.get((person.index, month))
+        if cell is not None and cell.segment == "productive":
+            count += 1
+    return count
+
+
+def plan_activity(rng: random.Random, cal: DemoCalendar, people: list[Person]) -> ActivityPlan:
+    """Draw every licensed person's months, then play the focus department's training wave."""
+    plan: ActivityPlan = {}
+    humans = [p for p in people if not p.is_integration]
+    for person in humans:
+        levels = _levels(rng, cal, person)
+        for month in range(len(cal.months)):
+            if not _licensed_in(cal, person, month):
+                continue
+            cell = _draw_month(rng, person, levels[month], available_days(cal, person, month))
+            if cell is not None:
+                plan[(person.index, month)] = cell
+    _play_training_wave(rng, cal, humans, plan)
+    return plan
+
+
+def _play_training_wave(
+    rng: random.Random, cal: DemoCalendar, humans: list[Person], plan: ActivityPlan
+) -> None:
+    """After the wave, move enough focus people to productive use, one by one over 9 months.
+
+    The number moved is set so that the last month ends about ``WAVE_UPLIFT`` above the month
+    before the wave; who moves first is chance, so the rise is gradual and a little uneven.
+    """
+    last = len(cal.months) - 1
+    wave = cal.wave_index
+    focus = [p for p in humans if p.department == FOCUS_DEPARTMENT]
+    before = productive_count(plan, focus, wave - 1)
+    at_end = productive_count(plan, focus, last)
+    wanted = round(before * (1 + WAVE_UPLIFT)) - at_end
+    if wanted <= 0:
+        return
+    wave_start = cal.months[wave]
+    candidates = [
+        p for p in focus
+        if p.start_date <= wave_start and p.end_date is None and not p.never_active
+        and (plan.get((p.index, last)) is None or plan[(p.index, last)].segment != "productive")
+    ]
+    candidates.sort(key=lambda p: (-p.propensity, p.index))
+    movers = candidates[:wanted]
+    rng.shuffle(movers)
+    span = last - wave
+    for j, person in enumerate(movers):
+        first = wave + 1 + (j * span) // len(movers)
+        for month in range(first, last + 1):
+            level = _PRODUCTIVE_LEVEL + rng.uniform(0.05, 0.15)
+            days = available_days(cal, person, month)
+            cell = _draw_month(rng, person, level, days, vacation=False)
+            assert cell is not None and cell.segment == "productive"
+            plan[(person.index, month)] = cell
+
+
+def recent_segment(plan: ActivityPlan, cal: DemoCalendar, person: Person, months: int = 3) -> str:
+    """The best segment a person reached in the last ``months`` months of data."""
+    order = {"productive": 2, "sporadic": 1, "barely": 0}
+    best = "barely"
+    last = len(cal.months) - 1
+    for month in range(last - months + 1, last + 1):
+        cell = plan.get((person.index, month))
+        if cell is not None and order[cell.segment] > order[best]:
+            best = cell.segment
+    return best
