@@ -1,21 +1,21 @@
-"""crm-dash entry point: page config, language, navigation. Pages guard themselves."""
+"""crm-dash entry point: page config, session (language, login), role-filtered navigation.
+
+Pages guard themselves as well (see crm_dash.ui.page): the navigation is not the protection.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-from crm_dash.i18n import t
-from crm_dash.pages import PAGES
-from crm_dash.ui.context import language_switch
+from crm_dash.ui.navigation import navigation_pages
+from crm_dash.ui.page import require_login, shell_session, start_session
 
-st.set_page_config(page_title="crm-dash", page_icon=":material/monitoring:", layout="wide")
-
-lang = language_switch()
-sections: dict[str, list[Any]] = {}
-for spec in PAGES:
-    sections.setdefault(t(spec.section, lang), []).append(
-        st.Page(spec.script, title=t(spec.title_key, lang), icon=spec.icon, url_path=spec.url_path)
-    )
-st.navigation(sections).run()
+session = start_session()
+# A logged-out session gets a navigation whose pages are all hidden: nothing to list.
+navigation = st.navigation(
+    navigation_pages(session.lang, session.user.role if session.user else None),
+    position="sidebar",
+)
+session = require_login(session)  # after st.navigation: see crm_dash.ui.auth.login_form
+with shell_session(session):
+    navigation.run()

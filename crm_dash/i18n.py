@@ -1,7 +1,8 @@
 """German and English UI texts and locale-aware formatting.
 
-Every text the UI shows comes from ``crm_dash/locales/<lang>.json`` (same keys in each file; a test
-checks that). Numbers, dates and money are formatted with Babel for the chosen language.
+Every text the UI shows comes from ``crm_dash/locales/<lang>/*.json``: one file per area of the
+product, the same files and keys in each language (a test checks that), no key in two files.
+Numbers, dates and money are formatted with Babel for the chosen language.
 """
 
 from __future__ import annotations
@@ -23,11 +24,26 @@ DEFAULT_LANGUAGE: Language = "en"
 _LOCALES: dict[Language, str] = {"de": "de_DE", "en": "en_GB"}
 
 
+def catalog_files(lang: Language) -> dict[str, dict[str, str]]:
+    """The catalog files of one language, ``{file name: {key: text}}``."""
+    folder = resources.files("crm_dash.locales").joinpath(lang)
+    return {
+        entry.name: cast(dict[str, str], json.loads(entry.read_text(encoding="utf-8")))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".json")
+    }
+
+
 @cache
 def catalog(lang: Language) -> dict[str, str]:
-    """All texts of one language, ``{key: text}``."""
-    raw = resources.files("crm_dash.locales").joinpath(f"{lang}.json").read_text(encoding="utf-8")
-    return cast(dict[str, str], json.loads(raw))
+    """All texts of one language, ``{key: text}``; a key defined twice is an error."""
+    merged: dict[str, str] = {}
+    for name, texts in catalog_files(lang).items():
+        twice = merged.keys() & texts.keys()
+        if twice:
+            raise KeyError(f"{lang}/{name} repeats keys: {sorted(twice)}")
+        merged.update(texts)
+    return merged
 
 
 def t(key: str, lang: Language, **values: object) -> str:

@@ -1,8 +1,25 @@
-"""The app's pages: their scripts, URLs and title keys, declared once for navigation and tests."""
+"""The app's pages: scripts, URLs, title keys and which roles may open them, declared once.
+
+Navigation, page guards, tests and the README's page/role matrix all read this table.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a logged-in person may do."""
+
+    ADMIN = "admin"  # users, settings, audit log, and everything a lead can do
+    LEAD = "lead"  # upload, delete imports, metric settings, goals, retrospectives, named lists
+    EXECUTIVE = "executive"  # read-only aggregates: overview, adoption, goals, retrospectives
+
+
+ALL_ROLES = frozenset(Role)
+LEADS = frozenset({Role.ADMIN, Role.LEAD})
+ADMINS = frozenset({Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -14,15 +31,26 @@ class PageSpec:
     url_path: str
     icon: str
     section: str  # i18n key of the navigation section
+    roles: frozenset[Role]
 
     @property
     def title_key(self) -> str:
         return f"nav.{self.key}"
 
+    def allows(self, role: Role | None) -> bool:
+        """Whether ``role`` may open this page."""
+        return role is not None and role in self.roles
+
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "pages/overview.py", "overview", ":material/dashboard:",
-             "nav.section.analysis"),
+             "nav.section.analysis", ALL_ROLES),
+    PageSpec("upload", "pages/upload.py", "upload", ":material/upload_file:",
+             "nav.section.data", LEADS),
+    PageSpec("imports", "pages/imports.py", "imports", ":material/history:",
+             "nav.section.data", LEADS),
+    PageSpec("admin", "pages/admin.py", "admin", ":material/admin_panel_settings:",
+             "nav.section.admin", ADMINS),
 )
 
 
@@ -32,3 +60,8 @@ def page(key: str) -> PageSpec:
         if spec.key == key:
             return spec
     raise KeyError(key)
+
+
+def pages_for(role: Role | None) -> list[PageSpec]:
+    """The pages ``role`` may open, in navigation order."""
+    return [spec for spec in PAGES if spec.allows(role)]

@@ -1,42 +1,107 @@
-"""What every page does first, and how pages show errors without tracebacks."""
+"""What every script run does first: language, database, login, role guard; friendly errors.
+
+Streamlit runs a page script directly when its URL is the first request to a fresh server,
+without ``app.py``. So every page calls :func:`page_setup` as its first statement. When the shell
+(``app.py``) has already set up this run, the page reuses that session through a context
+variable instead of rendering the login twice.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 
 import duckdb
 import streamlit as st
 
+from crm_dash.auth import AppUser
 from crm_dash.db import is_demo
 from crm_dash.errors import CrmDashError
 from crm_dash.i18n import Language, t
+from crm_dash.pages import page
 from crm_dash.ui import context
+from crm_dash.ui.auth import logged_in_user, login_form
 
 log = logging.getLogger("crm_dash.ui")
 
 
 @dataclass(frozen=True)
-class PageContext:
-    """What a page needs to render: the connection and the language."""
+class Session:
+    """One script run's setup: connection, language and who is logged in (``None``: nobody)."""
 
     conn: duckdb.DuckDBPyConnection
     lang: Language
+    user: AppUser | None
 
 
-def page_setup(page_key: str) -> PageContext:
-    """First statement of every page script.
+@dataclass(frozen=True)
+class PageContext:
+    """What a page needs to render: the connection, the language and the logged-in user."""
 
-    Streamlit runs a page script directly when its URL is the first request to a fresh server,
-    without ``app.py``; so each page sets itself up here rather than relying on the shell.
-    """
-    lang = context.language()
+    conn: duckdb.DuckDBPyConnection
+    lang: Language
+    user: AppUser
+
+
+_DIRECT_RUN_KEY = "crm_dash_direct_run_seen"
+_SHELL_SESSION: ContextVar[Session | None] = ContextVar("crm_dash_shell_session", default=None)
+
+
+def start_session() -> Session:
+    """Page config, language switch, demo banner, and who is logged in (no login form yet)."""
+    st.set_page_config(page_title="crm-dash", page_icon=":material/monitoring:", layout="wide")
+    lang = context.language_switch()
     conn = context.connection()
     if is_demo(conn):
         st.warning(t("app.demo_banner", lang), icon=":material/science:")
-    return PageContext(conn=conn, lang=lang)
+    return Session(conn=conn, lang=lang, user=logged_in_user(conn, lang))
+
+
+def require_login(session: Session) -> Session:
+    """The session with its user, after the login form if needed; stops the script until then."""
+    if session.user is not None:
+        return session
+    user = login_form(session.conn, session.lang)
+    if user is None:
+        st.stop()
+    return replace(session, user=user)
+
+
+@contextmanager
+def shell_session(session: Session) -> Iterator[None]:
+    """Within this block, pages reuse the session the shell set up in this run."""
+    token = _SHELL_SESSION.set(session)
+    try:
+        yield
+    finally:
+        _SHELL_SESSION.reset(token)
+
+
+def page_setup(page_key: str) -> PageContext:
+    """First statement of every page: set up the run, require a login and the page's role.
+
+    Shows the login (or a refusal for a role that may not open the page) and stops the script
+    otherwise; nothing of the page runs without a permitted user.
+    """
+    session = _SHELL_SESSION.get()
+    if session is None:
+        # The first run on a fresh server: Streamlit runs this page without app.py and lists
+        # the files in pages/. Hide that listing and start over once through app.py (the same
+        # URL), so login, navigation and widgets belong to one consistent app. Should the
+        # rerun come back here anyway, the page still protects itself below.
+        st.html("<style>[data-testid='stSidebarNav'] {display: none}</style>")
+        if not st.session_state.get(_DIRECT_RUN_KEY):
+            st.session_state[_DIRECT_RUN_KEY] = True
+            st.rerun()
+        session = require_login(start_session())
+    assert session.user is not None
+    if not page(page_key).allows(session.user.role):
+        st.error(t("auth.refused", session.lang), icon=":material/block:")
+        st.stop()
+    return PageContext(conn=session.conn, lang=session.lang, user=session.user)
 
 
 @contextmanager

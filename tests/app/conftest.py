@@ -9,6 +9,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from crm_dash import auth, db
+from crm_dash.pages import Role
+
 ROOT = Path(__file__).parent.parent.parent
 
 
@@ -20,12 +23,35 @@ def _fresh_caches() -> Iterator[None]:
     st.cache_resource.clear()
 
 
+PASSWORD = "correct horse battery"
+
+
+def ensure_user(db_path: Path, username: str, role: Role) -> None:
+    """Create ``username`` with ``role`` (password :data:`PASSWORD`) unless it exists."""
+    conn = db.connect(db_path)
+    try:
+        if auth.get_user(conn, username) is None:
+            auth.add_user(conn, username, PASSWORD, role, actor="test")
+    finally:
+        conn.close()
+
+
 @pytest.fixture
 def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """``make_app(db_path, script="app.py")``: an AppTest of a script against a database."""
+    """``make_app(db_path, script="app.py", role="lead")``: an AppTest of a script.
 
-    def _make(db_path: Path, script: str = "app.py") -> AppTest:
+    With a role, an account named like the role exists and is logged in (as the login would
+    leave the session); with ``role=None`` nobody is logged in.
+    """
+
+    def _make(db_path: Path, script: str = "app.py", role: str | None = "lead") -> AppTest:
         monkeypatch.setenv("CRM_DASH_DB", str(db_path))
-        return AppTest.from_file(str(ROOT / script), default_timeout=30)
+        monkeypatch.setenv("CRM_DASH_COOKIE_KEY", "k" * 40)
+        at = AppTest.from_file(str(ROOT / script), default_timeout=30)
+        if role is not None:
+            ensure_user(db_path, role, Role(role))
+            at.session_state["authentication_status"] = True
+            at.session_state["username"] = role
+        return at
 
     return _make

@@ -123,12 +123,25 @@ def start_app(tmp_path: Path) -> Iterator[Callable[[Path], AppServer]]:
         server.stop()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser page (English locale, desktop size)."""
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser page (English locale, desktop size); screenshot kept when a test fails."""
     context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     yield pg
+    if request.node.stash.get(_FAILED, False):
+        screenshot(pg, f"FAILED-{request.node.name}")
     context.close()
 
 
@@ -143,3 +156,28 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def accounts_db(fixture_db_path: Path) -> Path:
+    """The fixture database with one account per role, named like the role."""
+    from crm_dash import auth, db
+    from crm_dash.pages import Role
+
+    conn = db.connect(fixture_db_path)
+    for role in Role:
+        auth.add_user(conn, role.value, PASSWORD, role, actor="test")
+    conn.close()
+    return fixture_db_path
+
+
+def login(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Fill in the login form on the current page and wait for the app to settle."""
+    wait_idle(page)
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    wait_idle(page)

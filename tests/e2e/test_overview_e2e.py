@@ -5,27 +5,29 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from crm_dash import db
+from crm_dash import auth, db
 from crm_dash.datasets import DatasetKind
+from crm_dash.pages import Role
 from crm_dash.summary import data_summary
-from tests.e2e.conftest import AppServer, screenshot, wait_idle
+from tests.e2e.conftest import PASSWORD, AppServer, login, screenshot, wait_idle
 
 
 def _metric(page: Page, label: str) -> str:
     card = page.locator("[data-testid=stMetric]").filter(has_text=label)
-    return str(card.locator("[data-testid=stMetricValue]").inner_text()).strip()
+    # .first: while Streamlit reruns, the previous run's element can briefly stand beside the new one
+    return str(card.locator("[data-testid=stMetricValue]").first.inner_text()).strip()
 
 
 def test_overview_shows_the_numbers_in_the_database(
-    start_app: Callable[[Path], AppServer], fixture_db_path: Path, page: Page
+    start_app: Callable[[Path], AppServer], accounts_db: Path, page: Page
 ) -> None:
-    conn = db.connect(fixture_db_path)
+    conn = db.connect(accounts_db)
     expected = data_summary(conn)
     conn.close()
-    server = start_app(fixture_db_path)
+    server = start_app(accounts_db)
 
     page.goto(server.url)
-    wait_idle(page)
+    login(page, "executive")
     page.get_by_role("heading", name="Overview").wait_for()
     assert _metric(page, "People in the roster") == str(expected.people)
     assert _metric(page, "Usage events") == str(expected.dataset(DatasetKind.USAGE).rows)
@@ -43,9 +45,13 @@ def test_overview_shows_the_numbers_in_the_database(
 def test_empty_database_shows_what_to_upload(
     start_app: Callable[[Path], AppServer], tmp_path: Path, page: Page
 ) -> None:
-    server = start_app(tmp_path / "empty.duckdb")
+    empty = tmp_path / "empty.duckdb"
+    conn = db.connect(empty)
+    auth.add_user(conn, "lead", PASSWORD, Role.LEAD, actor="test")
+    conn.close()
+    server = start_app(empty)
     page.goto(f"{server.url}/overview")
-    wait_idle(page)
+    login(page, "lead")
     page.get_by_text("No data yet").wait_for()
     assert page.locator("[data-testid=stException]").count() == 0
     screenshot(page, "overview-empty")

@@ -9,6 +9,7 @@ import pytest
 from crm_dash.i18n import (
     LANGUAGES,
     catalog,
+    catalog_files,
     fmt_date,
     fmt_int,
     fmt_money,
@@ -20,9 +21,12 @@ from crm_dash.i18n import (
 ROOT = Path(__file__).parent.parent.parent
 
 
-def test_catalogs_have_the_same_keys_and_no_empty_texts() -> None:
+def test_catalogs_have_the_same_files_and_keys_and_no_empty_texts() -> None:
+    de_files, en_files = catalog_files("de"), catalog_files("en")
+    assert set(de_files) == set(en_files)
+    for name in en_files:
+        assert set(de_files[name]) == set(en_files[name]), name
     de, en = catalog("de"), catalog("en")
-    assert set(de) == set(en)
     assert all(v.strip() for v in [*de.values(), *en.values()])
 
 

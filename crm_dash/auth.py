@@ -1,0 +1,269 @@
+"""Accounts of the people who log in, their passwords (bcrypt only) and login lockouts.
+
+No Streamlit here: the CLI, the admin page and the login widget all call these functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import bcrypt
+import duckdb
+
+from crm_dash.audit import log_event
+from crm_dash.db import transaction
+from crm_dash.errors import CrmDashError
+from crm_dash.pages import Role
+
+MIN_PASSWORD_CHARS = 10
+MAX_PASSWORD_BYTES = 72  # bcrypt ignores everything after 72 bytes
+MAX_FAILED_LOGINS = 5
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+
+
+class AccountError(CrmDashError):
+    """A user account cannot be created or changed as asked."""
+
+    title = "Account"
+
+
+@dataclass(frozen=True)
+class AppUser:
+    """A person who may log in."""
+
+    username: str
+    display_name: str
+    role: Role
+    sessions_valid_from: datetime
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A login of the demo database, shown on its login page."""
+
+    username: str
+    password: str
+    role: Role
+    display_name: str
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("admin", "demo-admin-2026", Role.ADMIN, "Demo Admin"),
+    DemoAccount("lead", "demo-lead-2026", Role.LEAD, "Petra Projektleitung"),
+    DemoAccount("executive", "demo-exec-2026", Role.EXECUTIVE, "Dr. Klaus Geschäftsführer"),
+)
+
+
+def utc_now() -> datetime:
+    """Now, as the naive UTC timestamp the database stores."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def validate_password(password: str) -> None:
+    """Raise :class:`AccountError` unless ``password`` is 10+ characters and at most 72 bytes."""
+    if password != password.strip():
+        raise AccountError("The password must not start or end with a space.")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AccountError(
+            f"The password has {len(password)} characters; it needs at least "
+            f"{MIN_PASSWORD_CHARS}. A short sentence is easy to remember and hard to guess."
+        )
+    size = len(password.encode("utf-8"))
+    if size > MAX_PASSWORD_BYTES:
+        raise AccountError(
+            f"The password is {size} bytes long in UTF-8; at most {MAX_PASSWORD_BYTES} are "
+            "possible (umlauts count as two bytes). Please choose a shorter one."
+        )
+
+
+def validate_username(username: str) -> None:
+    """Raise :class:`AccountError` unless ``username`` is 2-64 lower-case letters, digits, ._@-"""
+    if not _USERNAME.match(username):
+        raise AccountError(
+            f"{username!r} is not a valid username: use 2 to 64 lower-case letters, digits, '.', "
+            "'_', '@' or '-', starting with a letter or digit."
+        )
+
+
+def hash_password(password: str) -> str:
+    """The bcrypt hash stored for ``password``."""
+    validate_password(password)
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+
+
+def password_matches(password: str, password_hash: str) -> bool:
+    """Whether ``password`` is the one behind ``password_hash``."""
+    try:
+        return bcrypt.checkpw(password.encode("utf-8"), password_hash.encode("ascii"))
+    except ValueError:
+        return False
+
+
+def _row_to_user(row: tuple[object, ...]) -> AppUser:
+    return AppUser(
+        username=str(row[0]), display_name=str(row[1]), role=Role(str(row[2])),
+        sessions_valid_from=row[3],  # type: ignore[arg-type]
+    )
+
+
+def get_user(conn: duckdb.DuckDBPyConnection, username: str) -> AppUser | None:
+    """The account ``username``, or ``None``."""
+    row = conn.cursor().execute(
+        "SELECT username, display_name, role, sessions_valid_from FROM app_users"
+        " WHERE username = ?",
+        [username],
+    ).fetchone()
+    return None if row is None else _row_to_user(row)
+
+
+def list_users(conn: duckdb.DuckDBPyConnection) -> list[AppUser]:
+    """All accounts, by username."""
+    rows = conn.cursor().execute(
+        "SELECT username, display_name, role, sessions_valid_from FROM app_users ORDER BY username"
+    ).fetchall()
+    return [_row_to_user(r) for r in rows]
+
+
+def count_users(conn: duckdb.DuckDBPyConnection) -> int:
+    """How many accounts exist."""
+    row = conn.cursor().execute("SELECT count(*) FROM app_users").fetchone()
+    return int(row[0]) if row else 0
+
+
+def password_hashes(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """``{username: bcrypt hash}`` for the login widget."""
+    rows = conn.cursor().execute("SELECT username, password_hash FROM app_users").fetchall()
+    return {str(u): str(h) for u, h in rows}
+
+
+def add_user(
+    conn: duckdb.DuckDBPyConnection,
+    username: str,
+    password: str,
+    role: Role,
+    *,
+    display_name: str | None = None,
+    actor: str,
+) -> AppUser:
+    """Create an account; the password is stored only as a bcrypt hash.
+
+    Usernames are stored in lower case (the login compares them in lower case).
+    """
+    username = username.strip().lower()
+    validate_username(username)
+    password_hash = hash_password(password)
+    if get_user(conn, username) is not None:
+        raise AccountError(f"A user named {username!r} already exists.")
+    with transaction(conn) as cur:
+        cur.execute(
+            "INSERT INTO app_users (username, display_name, role, password_hash)"
+            " VALUES (?, ?, ?, ?)",
+            [username, display_name or username, role.value, password_hash],
+        )
+        log_event(cur, actor, "user_add", username, {"role": role.value})
+    user = get_user(conn, username)
+    assert user is not None
+    return user
+
+
+def remove_user(conn: duckdb.DuckDBPyConnection, username: str, *, actor: str) -> None:
+    """Delete an account. The last admin cannot be removed."""
+    user = get_user(conn, username)
+    if user is None:
+        raise AccountError(f"There is no user named {username!r}.")
+    if user.role == Role.ADMIN and _admin_count(conn) == 1:
+        raise AccountError("This is the last admin; create another admin before removing it.")
+    with transaction(conn) as cur:
+        cur.execute("DELETE FROM app_users WHERE username = ?", [username])
+        cur.execute("DELETE FROM login_lockouts WHERE username = ?", [username])
+        log_event(cur, actor, "user_remove", username)
+
+
+def set_password(
+    conn: duckdb.DuckDBPyConnection, username: str, password: str, *, actor: str
+) -> None:
+    """Replace a password; logins remembered in browsers end, and a lockout is lifted."""
+    password_hash = hash_password(password)
+    if get_user(conn, username) is None:
+        raise AccountError(f"There is no user named {username!r}.")
+    with transaction(conn) as cur:
+        cur.execute(
+            "UPDATE app_users SET password_hash = ?, sessions_valid_from = ? WHERE username = ?",
+            [password_hash, utc_now(), username],
+        )
+        cur.execute("DELETE FROM login_lockouts WHERE username = ?", [username])
+        log_event(cur, actor, "user_passwd", username)
+
+
+def _admin_count(conn: duckdb.DuckDBPyConnection) -> int:
+    row = conn.cursor().execute("SELECT count(*) FROM app_users WHERE role = 'admin'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def locked_until(
+    conn: duckdb.DuckDBPyConnection, username: str, now: datetime | None = None
+) -> datetime | None:
+    """Until when logins for ``username`` are refused, or ``None`` when they are not."""
+    row = conn.cursor().execute(
+        "SELECT locked_until FROM login_lockouts WHERE username = ? AND locked_until > ?",
+        [username, now or utc_now()],
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def record_login_attempt(
+    conn: duckdb.DuckDBPyConnection, username: str, succeeded: bool, now: datetime | None = None
+) -> datetime | None:
+    """Record an attempt (and audit it); return the lockout end if this attempt caused one.
+
+    The 5th failure within 15 minutes (counted since the last success) locks the username for
+    15 minutes, across sessions and reloads.
+    """
+    now = now or utc_now()
+    with transaction(conn) as cur:
+        cur.execute(
+            "INSERT INTO login_attempts (username, attempted_at, succeeded) VALUES (?, ?, ?)",
+            [username, now, succeeded],
+        )
+        log_event(cur, username, "login" if succeeded else "login_failed")
+        if succeeded:
+            return None
+        row = cur.execute(
+            "SELECT count(*) FROM login_attempts WHERE username = ? AND NOT succeeded"
+            " AND attempted_at > ? AND attempted_at > coalesce((SELECT max(attempted_at)"
+            " FROM login_attempts WHERE username = ? AND succeeded), TIMESTAMP '1970-01-01')",
+            [username, now - FAILED_LOGIN_WINDOW, username],
+        ).fetchone()
+        failures = int(row[0]) if row else 0
+        if failures < MAX_FAILED_LOGINS:
+            return None
+        until = now + LOCKOUT
+        cur.execute(
+            "INSERT INTO login_lockouts (username, locked_until) VALUES (?, ?)"
+            " ON CONFLICT (username) DO UPDATE SET locked_until = excluded.locked_until",
+            [username, until],
+        )
+        log_event(cur, username, "login_locked", username, {"until": until.isoformat()})
+        return until
+
+
+def end_sessions(conn: duckdb.DuckDBPyConnection, username: str) -> None:
+    """Logout: remembered logins of ``username`` issued until now stop working."""
+    with transaction(conn) as cur:
+        cur.execute(
+            "UPDATE app_users SET sessions_valid_from = ? WHERE username = ?",
+            [utc_now(), username],
+        )
+        log_event(cur, username, "logout")
+
+
+def create_demo_accounts(conn: duckdb.DuckDBPyConnection) -> None:
+    """The demo's logins (only ever called for the demo database)."""
+    for account in DEMO_ACCOUNTS:
+        if get_user(conn, account.username) is None:
+            add_user(conn, account.username, account.password, account.role,
+                     display_name=account.display_name, actor="demo")

@@ -1,0 +1,67 @@
+"""Privacy rules: stable pseudonyms for people, and no aggregates of fewer than 5 people.
+
+Monitoring named employees concerns the works council and GDPR. Executives see aggregates only;
+a group smaller than :data:`MIN_GROUP_SIZE` is never shown as its own aggregate; and a setting
+replaces names and e-mails with pseudonyms in every view and export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+import duckdb
+import pandas as pd
+
+from crm_dash.db import get_meta, set_meta, transaction
+
+MIN_GROUP_SIZE = 5
+SUPPRESSED = "<5"
+
+
+def pseudonym_key(conn: duckdb.DuckDBPyConnection) -> str:
+    """The installation's secret for pseudonyms (created on first use, kept in the database)."""
+    key = get_meta(conn, "pseudonym_key")
+    if key is None:
+        with transaction(conn) as cur:
+            row = cur.execute("SELECT value FROM app_meta WHERE key = 'pseudonym_key'").fetchone()
+            key = str(row[0]) if row else secrets.token_hex(32)
+            if row is None:
+                set_meta(cur, "pseudonym_key", key)
+    return key
+
+
+def pseudonym(value: str | None, key: str) -> str | None:
+    """A stable pseudonym such as ``Person 4F2A91``: the same person always gets the same one.
+
+    E-mails are compared case-insensitively, so a person keeps one pseudonym across datasets.
+    """
+    if value is None or value == "":
+        return value
+    digest = hmac.new(key.encode(), value.strip().lower().encode(), hashlib.sha256).hexdigest()
+    return f"Person {digest[:6].upper()}"
+
+
+def pseudonymise(frame: pd.DataFrame, columns: list[str], key: str) -> pd.DataFrame:
+    """A copy of ``frame`` with ``columns`` (names, e-mails) replaced by pseudonyms."""
+    out = frame.copy()
+    for column in columns:
+        if column in out.columns:
+            out[column] = out[column].map(lambda v: pseudonym(v, key) if isinstance(v, str) else v)
+    return out
+
+
+def suppress_small_groups(
+    frame: pd.DataFrame, size_column: str, value_columns: list[str]
+) -> pd.DataFrame:
+    """A copy where groups with fewer than 5 people show ``<5`` instead of their figures.
+
+    ``size_column`` holds the number of people behind each row; it and ``value_columns`` become
+    text ``<5`` for small groups so no figure can be traced back to a few individuals.
+    """
+    out = frame.copy().astype({c: "object" for c in [size_column, *value_columns]})
+    small = frame[size_column] < MIN_GROUP_SIZE
+    for column in [size_column, *value_columns]:
+        out.loc[small, column] = SUPPRESSED
+    return out

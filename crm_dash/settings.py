@@ -1,0 +1,73 @@
+"""Versioned settings: every change is a new version (who, when, old, new); the latest wins.
+
+Each setting is declared here with its default, so the pages can say which definition the numbers
+use and the history of definitions stays visible.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from crm_dash.audit import log_event
+from crm_dash.db import transaction
+from crm_dash.errors import ConfigError
+
+#: Known settings and their defaults.
+DEFAULTS: dict[str, Any] = {
+    "privacy.pseudonymise": False,
+}
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """One version of a setting."""
+
+    version: int
+    key: str
+    value: Any
+    changed_by: str
+    changed_at: datetime
+
+
+def get_setting(conn: duckdb.DuckDBPyConnection, key: str) -> Any:
+    """The current value of ``key`` (its default until someone changes it)."""
+    if key not in DEFAULTS:
+        raise ConfigError(f"Unknown setting {key!r}.")
+    row = conn.cursor().execute(
+        "SELECT value FROM setting_versions WHERE key = ? ORDER BY version DESC LIMIT 1", [key]
+    ).fetchone()
+    return DEFAULTS[key] if row is None else json.loads(str(row[0]))
+
+
+def set_setting(conn: duckdb.DuckDBPyConnection, key: str, value: Any, *, actor: str) -> bool:
+    """Store a new version of ``key`` (and audit it); False when the value did not change."""
+    old = get_setting(conn, key)
+    if old == value:
+        return False
+    if type(value) is not type(DEFAULTS[key]):
+        raise ConfigError(f"{key} takes a {type(DEFAULTS[key]).__name__}, not {value!r}.")
+    with transaction(conn) as cur:
+        cur.execute(
+            "INSERT INTO setting_versions (key, value, changed_by) VALUES (?, ?, ?)",
+            [key, json.dumps(value), actor],
+        )
+        log_event(cur, actor, "setting_change", key, {"old": old, "new": value})
+    return True
+
+
+def setting_history(conn: duckdb.DuckDBPyConnection, key: str) -> list[SettingChange]:
+    """Every version of ``key``, newest first."""
+    rows = conn.cursor().execute(
+        "SELECT version, key, value, changed_by, changed_at FROM setting_versions"
+        " WHERE key = ? ORDER BY version DESC",
+        [key],
+    ).fetchall()
+    return [
+        SettingChange(int(v), str(k), json.loads(str(val)), str(by), at)
+        for v, k, val, by, at in rows
+    ]

@@ -1,0 +1,207 @@
+"""Login, logout and "who is this" for a script run, driven by streamlit-authenticator.
+
+streamlit-authenticator checks passwords, keeps the login in the session and writes the signed
+login cookie. Its cookie component reruns the script once after it loads; so it is only created
+when a cookie has to be read back, written or deleted, never under the login form, where that
+rerun could swallow a submitted form.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+import jwt
+import pandas as pd
+import streamlit as st
+import streamlit_authenticator as stauth
+
+from crm_dash import auth, config
+from crm_dash.db import is_demo
+from crm_dash.i18n import Language, fmt_datetime, t
+
+COOKIE_NAME = "crm_dash_login"
+_LOGGED_OUT_KEY = "crm_dash_logged_out"
+
+
+def _authenticator(conn: duckdb.DuckDBPyConnection) -> stauth.Authenticate:
+    hashes = auth.password_hashes(conn)
+    credentials = {
+        "usernames": {
+            user.username: {
+                "name": user.display_name,
+                "password": hashes[user.username],
+                "roles": [user.role.value],
+            }
+            for user in auth.list_users(conn)
+        }
+    }
+    return stauth.Authenticate(
+        credentials,
+        cookie_name=COOKIE_NAME,
+        cookie_key=config.cookie_key(config.db_path()),
+        cookie_expiry_days=config.session_hours() / 24,
+        auto_hash=False,
+        login_sleep_time=0,
+    )
+
+
+def _remembered_login_is_valid(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the browser holds a login cookie worth handing to streamlit-authenticator.
+
+    Valid means: signed with this installation's key, not expired, for an existing account, and
+    issued after that account's last logout or password change.
+    """
+    token = st.context.cookies.get(COOKIE_NAME)
+    if not token:
+        return False
+    try:
+        payload = jwt.decode(token, config.cookie_key(config.db_path()), algorithms=["HS256"])
+        expires = float(payload["exp_date"])
+        user = auth.get_user(conn, str(payload["username"]))
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+        return False
+    if user is None or expires <= datetime.now(UTC).timestamp():
+        return False
+    issued = expires - config.session_hours() * 3600
+    return issued >= user.sessions_valid_from.replace(tzinfo=UTC).timestamp()
+
+
+def _local(utc: datetime) -> datetime:
+    return utc.replace(tzinfo=UTC).astimezone()
+
+
+def _demo_accounts(lang: Language) -> None:
+    st.info(t("auth.demo_accounts", lang))
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("auth.username", lang): a.username,
+                    t("auth.password", lang): a.password,
+                    t("auth.role", lang): t(f"role.{a.role.value}", lang),
+                }
+                for a in auth.DEMO_ACCOUNTS
+            ]
+        ),
+        hide_index=True,
+    )
+
+
+def _login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> str | None:
+    """Render the login form; the username when this run's submission is valid."""
+    st.title(t("auth.login.title", lang))
+    if st.session_state.pop(_LOGGED_OUT_KEY, False):
+        st.success(t("auth.logged_out", lang))
+    if is_demo(conn):
+        _demo_accounts(lang)
+    with st.form("crm_dash_login"):
+        username = st.text_input(
+            t("auth.username", lang), autocomplete="username", key="crm_dash_login_username"
+        )
+        password = st.text_input(
+            t("auth.password", lang), type="password", autocomplete="current-password",
+            key="crm_dash_login_password",
+        )
+        submitted = st.form_submit_button(
+            t("auth.login.submit", lang), type="primary", key="crm_dash_login_submit"
+        )
+    if not submitted:
+        return None
+    username = username.strip().lower()
+    if not username or not password:
+        st.error(t("auth.login.missing", lang))
+        return None
+    until = auth.locked_until(conn, username)
+    if until is not None:
+        st.error(t("auth.login.locked", lang, until=fmt_datetime(_local(until), lang)))
+        return None
+    hashes = auth.password_hashes(conn)
+    if username in hashes and auth.password_matches(password.strip(), hashes[username]):
+        auth.record_login_attempt(conn, username, succeeded=True)
+        return username
+    lock = auth.record_login_attempt(conn, username, succeeded=False)
+    if lock is not None:
+        st.error(t("auth.login.locked", lang, until=fmt_datetime(_local(lock), lang)))
+    else:
+        st.error(t("auth.login.failed", lang))
+    return None
+
+
+def _first_admin_help(lang: Language) -> None:
+    st.title(t("auth.setup.title", lang))
+    st.markdown(t("auth.setup.body", lang))
+    st.code("crm-dash user add admin --role admin", language="bash")
+
+
+def _logged_in_username(conn: duckdb.DuckDBPyConnection) -> str | None:
+    """Who this session belongs to: the session's login, else a valid remembered login."""
+    if not st.session_state.get("authentication_status") and _remembered_login_is_valid(conn):
+        _authenticator(conn).login(location="unrendered")  # reads the cookie, fills the session
+    if st.session_state.get("authentication_status"):
+        username = st.session_state.get("username")
+        return str(username) if username else None
+    return None
+
+
+def logged_in_user(conn: duckdb.DuckDBPyConnection, lang: Language) -> auth.AppUser | None:
+    """The person this session belongs to (no form): its login or a valid remembered one.
+
+    Shows who is logged in and a logout button in the sidebar. The account is re-read every
+    run, so a removed user or a changed role takes effect at once. Call it once per run.
+    """
+    username = _logged_in_username(conn)
+    if username is None:
+        return None
+    user = auth.get_user(conn, username)
+    if user is None:  # the account was removed meanwhile
+        _authenticator(conn).logout(location="unrendered")
+        return None
+    return None if _logout_button(conn, user, lang) else user
+
+
+def login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> auth.AppUser | None:
+    """The login form (or how to create the first admin); the user once a login succeeds.
+
+    Render it after ``st.navigation``: a form drawn before the current page is known loses
+    what was typed into it when the page becomes known.
+    """
+    if auth.count_users(conn) == 0:
+        _first_admin_help(lang)
+        return None
+    form = st.empty()
+    with form.container():
+        valid = _login_form(conn, lang)
+    if valid is None:
+        return None
+    form.empty()  # the page follows in this same run, without the form above it
+    user = auth.get_user(conn, valid)
+    if user is None:
+        return None
+    # The session's login state, in streamlit-authenticator's keys, before its cookie component
+    # exists: that component reruns the script once it loads, and the state must already be
+    # there when it does.
+    st.session_state.update(
+        authentication_status=True, username=user.username, name=user.display_name,
+        roles=[user.role.value], email=None, logout=None,
+    )
+    _authenticator(conn).cookie_controller.set_cookie()  # remember the login (signed, short-lived)
+    _logout_button(conn, user, lang)  # not clicked in this run: shows who is logged in
+    return user
+
+
+def _logout_button(conn: duckdb.DuckDBPyConnection, user: auth.AppUser, lang: Language) -> bool:
+    """Who is logged in, and a logout button, in the sidebar; True when logging out now."""
+    st.sidebar.caption(
+        t("auth.logged_in_as", lang, name=user.display_name, role=t(f"role.{user.role}", lang))
+    )
+    clicked = st.sidebar.button(
+        t("auth.logout", lang), key="crm_dash_logout", icon=":material/logout:"
+    )
+    if not clicked:
+        return False
+    auth.end_sessions(conn, user.username)  # a cookie that survives the deletion is void too
+    _authenticator(conn).logout(location="unrendered")
+    st.session_state[_LOGGED_OUT_KEY] = True
+    return True
+
