@@ -65,3 +65,22 @@ def test_readme_quickstart_has_the_two_commands() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^run:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_page_role_matrix_matches_the_page_table() -> None:
+    from crm_dash.i18n import t
+    from crm_dash.pages import Role
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Pages and roles", 1)[1].split("\n## ", 1)[0]
+    rows: dict[str, list[str]] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[1].startswith("`/"):
+            rows[cells[1].strip("`/")] = cells[2:]
+    assert set(rows) == {spec.url_path for spec in PAGES}
+    for spec in PAGES:
+        expected = ["✓" if role in spec.roles else "–"
+                    for role in (Role.ADMIN, Role.LEAD, Role.EXECUTIVE)]
+        assert rows[spec.url_path] == expected, spec.key
+        assert t(spec.title_key, "en") in section
