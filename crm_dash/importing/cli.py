@@ -1,0 +1,120 @@
+"""``crm-dash import FILE --kind ...``: the importer for large files and automation.
+
+Contract (keep it stable): with ``--json`` stdout gets exactly
+``{"batch_id", "kind", "status", "rows_read", "rows_loaded", "rows_rejected",
+"duplicates_skipped", "rejects": [{"line", "column", "value", "reason"}, ... first 100]}`` with
+status ``loaded``, ``already_imported`` or ``failed``. Exit code 0 when the file is loaded or was
+loaded before, 1 when nothing was loaded (a bad file, a missing mapping, more rejected rows than
+``--max-reject-rate``), 2 for bad usage. Messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from crm_dash import config, db
+from crm_dash.datasets import DATASETS, DatasetKind
+from crm_dash.errors import ConfigError
+from crm_dash.i18n import t
+from crm_dash.importing.presets import presets_for
+from crm_dash.importing.problems import ImportProblem
+from crm_dash.importing.run import ImportReport, inspect_file, run_import
+
+
+def _field_map(value: str) -> tuple[str, str]:
+    field, sep, column = value.partition("=")
+    if not sep or not field.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(f"expected FIELD=COLUMN, got {value!r}")
+    return field.strip(), column.strip()
+
+
+def _rate(value: str) -> float:
+    try:
+        rate = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share such as 0.01, got {value!r}") from None
+    if not 0 <= rate <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {value!r}")
+    return rate
+
+
+def add_import_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """Register ``import`` on the ``crm-dash`` parser."""
+    names = sorted({p.name for kind in DatasetKind for p in presets_for(kind)})
+    cmd = sub.add_parser(
+        "import", parents=[common], help="import a CSV export (any size)",
+        description="Import one CSV export as a batch: detect its format, map its columns, "
+        "validate in DuckDB and load the valid rows in one transaction.",
+    )
+    cmd.add_argument("file", metavar="FILE", type=Path)
+    cmd.add_argument("--kind", required=True, choices=[k.value for k in DatasetKind],
+                     help="which dataset the file holds")
+    cmd.add_argument("--preset", metavar="NAME",
+                     help=f"a known export layout (default: recognised from the headers): "
+                     f"{', '.join(names)}")
+    cmd.add_argument("--map", metavar="FIELD=COLUMN", type=_field_map, action="append",
+                     default=[], help="map a field to a column (repeatable); wins over the preset")
+    cmd.add_argument("--max-reject-rate", type=_rate, default=0.01, metavar="SHARE",
+                     help="load the valid rows only if at most this share of rows is rejected "
+                     "(default 0.01)")
+    cmd.set_defaults(handler=cmd_import)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import FILE; print the report; exit 1 when nothing was loaded."""
+    from crm_dash.cli import _cli_actor
+
+    kind = DatasetKind(args.kind)
+    if not args.file.is_file():
+        raise ConfigError(f"No file at {args.file}.")
+    fields = set(DATASETS[kind].field_names)
+    unknown = sorted({f for f, _ in args.map} - fields)
+    if unknown:
+        raise ConfigError(f"Unknown field(s) for {kind.value}: {', '.join(unknown)}. "
+                          f"Fields: {', '.join(DATASETS[kind].field_names)}.")
+    conn = db.connect(config.db_path(args.db))
+    try:
+        with tempfile.TemporaryDirectory(prefix="crm-dash-import-") as workdir:
+            try:
+                inspection = inspect_file(conn, args.file, kind, Path(workdir),
+                                          preset_name=args.preset)
+                mapping = {**inspection.mapping, **dict(args.map)}
+                report = run_import(conn, inspection, mapping=mapping, imported_by=_cli_actor(),
+                                    source="cli", max_reject_rate=args.max_reject_rate)
+            except ImportProblem as problem:
+                report = ImportReport(kind=kind, file_name=args.file.name, status="failed",
+                                      problem=problem)
+    finally:
+        conn.close()
+    _print(args, report)
+    return 0 if report.status in ("loaded", "already_imported") else 1
+
+
+def _print(args: argparse.Namespace, report: ImportReport) -> None:
+    payload: dict[str, Any] = report.to_json()
+    if report.problem is not None:
+        print(f"Error: {report.problem.title}: {report.problem.message}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        return
+    lines = [f"{report.file_name}: {payload['status']}"
+             + (f" (batch {report.batch_id})" if report.batch_id else "")]
+    if report.status == "already_imported":
+        lines.append(f"  This file was imported before as batch {report.batch_id}; nothing loaded.")
+    lines.append(f"  rows read {report.rows_read:,}, loaded {report.rows_loaded:,}, "
+                 f"rejected {report.rows_rejected:,}, duplicates skipped "
+                 f"{report.duplicates_skipped:,}")
+    if not report.rejects.empty:
+        lines.append(f"  first rejects ({t('import.col.line', 'en')}, "
+                     f"{t('import.col.column', 'en')}, {t('import.col.value', 'en')}, "
+                     f"{t('import.col.reason', 'en')}):")
+        lines += [f"    {r['line']}, {r['column']}, {r['value']!r}, {r['reason']}"
+                  for r in payload["rejects"][:20]]
+    print("\n".join(lines))

@@ -1,0 +1,116 @@
+"""Labels of source systems mapped onto canonical values: yes/no, deal status, integration
+accounts, training kinds and statuses.
+
+Keys are compared lower-case and trimmed. The mapping is applied in DuckDB as one ``CASE``
+expression per column (see :func:`case_sql`); Python never touches the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from crm_dash.datasets import TRAINING_KINDS, TRAINING_STATUSES
+
+YES: frozenset[str] = frozenset(
+    {"true", "t", "yes", "y", "ja", "j", "1", "1.0", "x", "wahr", "on", "checked"}
+)
+NO: frozenset[str] = frozenset(
+    {"false", "f", "no", "n", "nein", "0", "0.0", "falsch", "off", "-", "unchecked"}
+)
+
+
+def yes_no(true_labels: Iterable[str] = (), false_labels: Iterable[str] = ()) -> dict[str, str]:
+    """``{label: 'true'|'false'}`` for yes/no words plus the given labels."""
+    out = {label: "false" for label in NO}
+    out.update({label: "true" for label in YES})
+    out.update({label: "false" for label in false_labels})
+    out.update({label: "true" for label in true_labels})
+    return out
+
+
+# Deal status labels (Salesforce stages, HubSpot default stages, Dynamics statecode, Pipedrive
+# status) in English and German.
+_WON = ("won", "closed won", "closedwon", "gewonnen", "abgeschlossen gewonnen",
+        "geschlossen und gewonnen", "geschlossen - gewonnen", "auftrag erteilt")
+_LOST = ("lost", "closed lost", "closedlost", "verloren", "abgeschlossen verloren",
+         "geschlossen und verloren", "geschlossen - verloren", "deleted", "gelöscht")
+_OPEN = ("open", "offen", "in bearbeitung")
+_CLOSED = ("closed", "geschlossen", "abgeschlossen")
+
+IS_CLOSED = yes_no(true_labels=(*_WON, *_LOST, *_CLOSED), false_labels=_OPEN)
+IS_WON = yes_no(true_labels=_WON, false_labels=(*_LOST, *_OPEN))
+
+# Who is a person and who an integration: Salesforce UserType and profiles, Dynamics 365
+# accessmode labels (English and German), plain lists.
+IS_INTEGRATION = yes_no(
+    true_labels=(
+        "integration", "integration user", "integrationsbenutzer", "integrationskonto",
+        "api", "api only", "api-only", "api only user", "automatedprocess", "automated process",
+        "non-interactive", "noninteractive", "nicht interaktiv", "nicht-interaktiv",
+        "technical", "technisch", "technischer benutzer", "service", "service account",
+        "dienstkonto", "application user", "anwendungsbenutzer",
+    ),
+    false_labels=(
+        "standard", "person", "user", "benutzer", "mitarbeiter", "read-write",
+        "lesen/schreiben", "lesen-schreiben", "administrative", "administrativ", "read", "lesen",
+        "support user", "supportbenutzer", "delegated admin", "delegierter administrator",
+        "powerpartner", "powercustomersuccess", "customersuccess", "cspliteportal", "guest",
+        "csnonly",
+    ),
+)
+
+SUCCESS = yes_no(
+    true_labels=("success", "succeeded", "successful", "erfolgreich", "erfolg", "ok",
+                 "login_no_error", "s", "r", "u"),
+    false_labels=("failed", "failure", "fehlgeschlagen", "fehler", "error", "a"),
+)
+
+TRAINING_STATUS: dict[str, str] = {
+    **{s: s for s in TRAINING_STATUSES},
+    "complete": "completed", "abgeschlossen": "completed", "bestanden": "completed",
+    "passed": "completed", "erledigt": "completed", "done": "completed",
+    "absolviert": "completed", "no show": "no_show", "no-show": "no_show", "noshow": "no_show",
+    "nicht erschienen": "no_show", "absent": "no_show", "abwesend": "no_show",
+    "missed": "no_show", "not attended": "no_show", "withdrawn": "no_show",
+    "cancelled": "no_show", "canceled": "no_show", "storniert": "no_show",
+    "abgesagt": "no_show", "denied": "no_show", "teilgenommen": "attended",
+    "anwesend": "attended", "present": "attended", "participated": "attended",
+    "in progress": "registered", "in bearbeitung": "registered", "angemeldet": "registered",
+    "registriert": "registered", "enrolled": "registered", "eingeschrieben": "registered",
+    "not started": "registered", "nicht begonnen": "registered", "pending": "registered",
+    "pending approval": "registered", "approved": "registered", "past due": "registered",
+    "überfällig": "registered", "started": "registered", "begonnen": "registered",
+}
+
+TRAINING_KIND: dict[str, str] = {
+    **{k: k for k in TRAINING_KINDS},
+    "kick-off": "kickoff", "kick off": "kickoff", "auftakt": "kickoff",
+    "auftaktveranstaltung": "kickoff", "post-go-live kick-off": "post_golive_kickoff",
+    "post go-live kick-off": "post_golive_kickoff", "go-live kick-off": "post_golive_kickoff",
+    "post_go_live_kickoff": "post_golive_kickoff", "monatlich": "monthly",
+    "monthly training": "monthly", "monatliche schulung": "monthly", "sprechstunde": "monthly",
+    "online class": "webinar", "virtual class": "webinar", "online-schulung": "webinar",
+    "einarbeitung": "onboarding", "new hire": "onboarding", "neue mitarbeiter": "onboarding",
+    "key user": "key_user", "key-user": "key_user", "keyuser": "key_user",
+    "key-user-schulung": "key_user", "key user training": "key_user", "power user": "key_user",
+    "road show": "roadshow",
+}
+
+
+def sql_literal(value: str) -> str:
+    """``value`` as a SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def case_sql(value_sql: str, labels: Mapping[str, str], default_sql: str) -> str:
+    """``CASE lower(value) WHEN label THEN canonical ... ELSE default END``.
+
+    ``value_sql`` is an expression built by the importer; labels come from this package.
+    """
+    if not labels:
+        return default_sql
+    whens = " ".join(
+        f"WHEN {sql_literal(label)} THEN {sql_literal(canonical)}"
+        for label, canonical in labels.items()
+    )
+    return f"CASE lower({value_sql}) {whens} ELSE {default_sql} END"

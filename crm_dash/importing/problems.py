@@ -1,0 +1,23 @@
+"""Why a file cannot be imported, in words the user can act on, in German and English."""
+
+from __future__ import annotations
+
+from crm_dash.errors import ImportRejected
+from crm_dash.i18n import Language, t
+
+
+class ImportProblem(ImportRejected):
+    """A file that cannot be imported as it is; nothing was written.
+
+    ``code`` names the text ``import.error.<code>`` in the catalogs; ``values`` fill its
+    placeholders. ``message`` is the English text (CLI, logs); the UI shows :meth:`text`.
+    """
+
+    def __init__(self, code: str, **values: object) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(t(f"import.error.{code}", "en", **values), title="Import rejected")
+
+    def text(self, lang: Language) -> str:
+        """The message in ``lang``."""
+        return t(f"import.error.{self.code}", lang, **self.values)

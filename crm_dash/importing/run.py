@@ -1,0 +1,388 @@
+"""One import: inspect a file, propose a mapping, check it, and load it as one transaction.
+
+:func:`inspect_file` is cheap (one pass for the hash and encoding, a sample for the dialect) and
+proposes the mapping. :func:`run_import` does the real work: read, type and validate the file in
+DuckDB (into temp tables of its own cursor), then, in one transaction, load the valid rows through
+:func:`crm_dash.store.load_rows` and record the audit event. With ``commit=False`` it rolls that
+transaction back and returns what a load *would* do, which is what the upload page shows before
+the user decides.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+
+from crm_dash.audit import log_event
+from crm_dash.datasets import DATASETS, DatasetKind, propose_mapping
+from crm_dash.i18n import Language, t
+from crm_dash.importing import validate
+from crm_dash.importing.mappings import RememberedMapping, recall_mapping, remember_mapping
+from crm_dash.importing.presets import (
+    Preset,
+    detect_preset,
+    other_kind_preset,
+    preset_named,
+)
+from crm_dash.importing.problems import ImportProblem
+from crm_dash.importing.sniff import FileScan, Layout, detect_layout, scan_file, transcode_to_utf8
+from crm_dash.store import BatchMeta, Source, load_rows
+
+Status = Literal["ready", "loaded", "already_imported", "failed"]
+MAX_REJECTS_KEPT = 100_000  # on screen and in the CSV download; the count is always complete
+JSON_REJECTS = 100
+CHECK_BATCH_ID = -1  # the batch number of a check, which is always rolled back
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What a file is, and the mapping proposed for it."""
+
+    kind: DatasetKind
+    file_name: str
+    scan: FileScan
+    layout: Layout
+    source: validate.CsvSource
+    preset: Preset | None
+    mapping: dict[str, str]
+    remembered: RememberedMapping | None
+    other_kind: Preset | None
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return self.layout.headers
+
+    def missing_fields(self, mapping: dict[str, str] | None = None) -> list[str]:
+        """Required fields that ``mapping`` (default: the proposed one) leaves open."""
+        mapping = self.mapping if mapping is None else mapping
+        constants = self.preset.constants if self.preset else {}
+        return [f for f in DATASETS[self.kind].required_fields
+                if f not in mapping and f not in constants]
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a check, would do)."""
+
+    kind: DatasetKind
+    file_name: str
+    status: Status
+    batch_id: int | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    duplicates_skipped: int = 0
+    rejects: pd.DataFrame = field(default_factory=lambda: _empty_rejects())
+    preview: pd.DataFrame = field(default_factory=pd.DataFrame)
+    formats: dict[str, str] = field(default_factory=dict)
+    problem: ImportProblem | None = None
+
+    @property
+    def reject_rate(self) -> float:
+        return self.rows_rejected / self.rows_read if self.rows_read else 0.0
+
+    def rejects_table(self, lang: Language) -> pd.DataFrame:
+        """Rejects as shown and downloaded: line, column, value, reason in ``lang``."""
+        frame = self.rejects
+        return pd.DataFrame({
+            t("import.col.line", lang): frame["line"].astype("int64"),
+            t("import.col.column", lang): frame["column"],
+            t("import.col.value", lang): frame["value"],
+            t("import.col.reason", lang): [
+                reason_text(code, fmt, lang) for code, fmt in zip(
+                    frame["reason"], frame["format"], strict=True)
+            ],
+        })
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's ``--json`` payload."""
+        table = self.rejects.head(JSON_REJECTS)
+        return {
+            "batch_id": self.batch_id,
+            "kind": self.kind.value,
+            "status": "failed" if self.status == "ready" else self.status,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": self.rows_rejected,
+            "duplicates_skipped": self.duplicates_skipped,
+            "rejects": [
+                {"line": int(r["line"]), "column": r["column"], "value": r["value"],
+                 "reason": reason_text(str(r["reason"]), str(r["format"]), "en")}
+                for r in table.to_dict("records")
+            ],
+        }
+
+
+def _empty_rejects() -> pd.DataFrame:
+    return pd.DataFrame({"line": pd.Series(dtype="int64"), "column": [], "value": [],
+                         "reason": [], "format": []})
+
+
+def reason_text(code: str, fmt: str, lang: Language) -> str:
+    """A reject reason in words."""
+    return t(f"import.reason.{code}", lang, format=fmt)
+
+
+def inspect_file(
+    conn: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: DatasetKind,
+    workdir: Path,
+    *,
+    file_name: str | None = None,
+    preset_name: str | None = None,
+) -> Inspection:
+    """Detect encoding, dialect, header and preset of ``path`` and propose a mapping.
+
+    Copies that DuckDB can read (UTF-8, without the footer) are written into ``workdir``.
+    A mapping remembered for this header layout wins over the preset's own.
+    """
+    scan = scan_file(path)
+    readable = path
+    if scan.encoding in ("cp1252", "utf-16"):
+        readable = workdir / f"{scan.sha256}.utf8.csv"
+        if not readable.exists():
+            transcode_to_utf8(path, scan.encoding, readable)
+    layout = detect_layout(readable)
+    source = _csv_source(readable, layout, workdir, scan.sha256)
+    preset = _preset(kind, layout.headers, preset_name)
+    remembered = recall_mapping(conn, kind, layout.headers) if preset_name is None else None
+    if remembered is not None:
+        mapping = dict(remembered.mapping)
+        if remembered.preset:
+            preset = _preset(kind, layout.headers, remembered.preset, strict=False) or preset
+    elif preset is not None:
+        mapping = preset.mapping(layout.headers)
+    else:
+        mapping = propose_mapping(kind, list(layout.headers))
+    return Inspection(
+        kind=kind, file_name=file_name or path.name, scan=scan, layout=layout, source=source,
+        preset=preset, mapping=mapping, remembered=remembered,
+        other_kind=other_kind_preset(kind, layout.headers),
+    )
+
+
+def _preset(
+    kind: DatasetKind, headers: tuple[str, ...], name: str | None, *, strict: bool = True
+) -> Preset | None:
+    if name is None:
+        return detect_preset(kind, headers)
+    try:
+        return preset_named(kind, name)
+    except KeyError as exc:
+        if not strict:
+            return None
+        raise ImportProblem("unknown_preset", name=name, known=str(exc)) from None
+
+
+def _csv_source(readable: Path, layout: Layout, workdir: Path, sha: str) -> validate.CsvSource:
+    """The file DuckDB reads: the file itself, or the data part of it when a footer must go."""
+    width = len(layout.headers)
+    size = readable.stat().st_size
+    if layout.data_end >= size:
+        return validate.CsvSource(readable, skip=layout.preamble_lines, line_offset=0,
+                                  delimiter=layout.delimiter, width=width)
+    cut = workdir / f"{sha}.data.csv"
+    with readable.open("rb") as src, cut.open("wb") as dst:
+        src.seek(layout.data_start)
+        remaining = layout.data_end - layout.data_start
+        while remaining > 0 and (chunk := src.read(min(remaining, 8 << 20))):
+            dst.write(chunk)
+            remaining -= len(chunk)
+    return validate.CsvSource(cut, skip=0, line_offset=layout.preamble_lines,
+                              delimiter=layout.delimiter, width=width)
+
+
+def already_imported(
+    conn: duckdb.DuckDBPyConnection, kind: DatasetKind, sha256: str
+) -> int | None:
+    """The batch that loaded this very file as ``kind`` before, if any."""
+    row = conn.cursor().execute(
+        "SELECT min(batch_id) FROM import_batches WHERE content_sha256 = ? AND kind = ?",
+        [sha256, kind.value],
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def run_import(
+    conn: duckdb.DuckDBPyConnection,
+    inspection: Inspection,
+    *,
+    imported_by: str,
+    source: Source,
+    mapping: dict[str, str] | None = None,
+    commit: bool = True,
+    max_reject_rate: float | None = None,
+    remember: bool = False,
+) -> ImportReport:
+    """Check and (with ``commit``) load the file of ``inspection`` as one batch.
+
+    Rows with rejected values are left out; with ``max_reject_rate`` set, more rejected rows
+    than that share fail the whole import. Everything happens in one transaction: the batch, its
+    rows, the remembered mapping and the audit event are written together or not at all.
+    """
+    kind = inspection.kind
+    mapping = dict(inspection.mapping if mapping is None else mapping)
+    report = ImportReport(kind=kind, file_name=inspection.file_name, status="ready")
+    previous = already_imported(conn, kind, inspection.scan.sha256)
+    if previous is not None:
+        report.status, report.batch_id = "already_imported", previous
+        return report
+    _check_mapping(inspection, mapping)
+    # Reading and checking need no transaction (only temp objects of this cursor); the writes
+    # that follow are one transaction on the same cursor, committed or rolled back whole.
+    cur = conn.cursor()
+    try:
+        _check(cur, inspection, mapping, report, max_reject_rate)
+        if report.status == "failed":
+            return report
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            _load(cur, inspection, report, imported_by, source, check_only=not commit)
+            if commit and remember:
+                remember_mapping(cur, kind, inspection.headers, mapping,
+                                 inspection.preset.name if inspection.preset else None,
+                                 imported_by)
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        if commit:
+            cur.execute("COMMIT")
+            report.status = "loaded"
+        else:
+            cur.execute("ROLLBACK")
+            report.batch_id = None  # rolled back: that batch does not exist
+    finally:
+        cur.close()
+    return report
+
+
+def _check_mapping(inspection: Inspection, mapping: dict[str, str]) -> None:
+    fields = set(DATASETS[inspection.kind].field_names)
+    unknown_fields = sorted(set(mapping) - fields)
+    if unknown_fields:
+        raise ImportProblem("unknown_fields", fields=", ".join(unknown_fields),
+                            known=", ".join(sorted(fields)))
+    unknown_headers = sorted(set(mapping.values()) - set(inspection.headers))
+    if unknown_headers:
+        raise ImportProblem("unknown_headers", columns=", ".join(unknown_headers),
+                            headers=", ".join(inspection.headers))
+    missing = inspection.missing_fields(mapping)
+    if missing:
+        raise ImportProblem("missing_fields", fields=", ".join(missing),
+                            headers=", ".join(inspection.headers))
+
+
+def _check(
+    cur: duckdb.DuckDBPyConnection,
+    inspection: Inspection,
+    mapping: dict[str, str],
+    report: ImportReport,
+    max_reject_rate: float | None,
+) -> None:
+    """Read, type and validate the file in DuckDB; fill counts, rejects and preview."""
+    kind = inspection.kind
+    plans = validate.plan_fields(cur, inspection.source, kind, inspection.headers, mapping,
+                                 inspection.preset)
+    report.formats = {p.spec.name: p.format_label for p in plans if p.format_label}
+    validate.build_typed(cur, inspection.source, kind, plans, inspection.preset)
+    staging = validate.plan_staging(cur, kind, plans, inspection.preset)
+    report.rows_read, report.rows_rejected = validate.reject_counts(cur, staging)
+    if report.rows_read == 0:
+        raise ImportProblem("header_only")
+    validate.create_staging(cur, staging, any_rejects=report.rows_rejected > 0)
+    rejects = validate.reject_rows(cur, plans, staging, MAX_REJECTS_KEPT)
+    rejects.insert(0, "line", _lines(inspection, report.rows_read, rejects["ordinal"]))
+    report.rejects = rejects.drop(columns=["ordinal"])
+    report.preview = cur.execute(f"SELECT * FROM {validate.STAGING} LIMIT 20").df()
+    if report.rows_read == report.rows_rejected:
+        report.status = "failed"
+        report.problem = ImportProblem("all_rejected", rows=report.rows_read)
+    elif max_reject_rate is not None and report.reject_rate > max_reject_rate:
+        report.status = "failed"
+        report.problem = ImportProblem(
+            "too_many_rejects", rejected=report.rows_rejected, rows=report.rows_read,
+            rate=f"{report.reject_rate:.2%}", limit=f"{max_reject_rate:.2%}",
+        )
+
+
+def _load(
+    cur: duckdb.DuckDBPyConnection,
+    inspection: Inspection,
+    report: ImportReport,
+    imported_by: str,
+    source: Source,
+    *,
+    check_only: bool,
+) -> None:
+    """Write the batch: rows through the store, integration flags set by hand, audit event.
+
+    A check (rolled back afterwards) uses a placeholder batch number, so it draws none.
+    """
+    kind = inspection.kind
+    meta = BatchMeta(
+        kind=kind, file_name=inspection.file_name, content_sha256=inspection.scan.sha256,
+        imported_by=imported_by, source=source,
+        preset=inspection.preset.name if inspection.preset else None,
+        rows_read=report.rows_read, rows_rejected=report.rows_rejected,
+        batch_id=CHECK_BATCH_ID if check_only else None,
+    )
+    result = load_rows(cur, validate.STAGING, meta)
+    report.batch_id = result.batch_id
+    report.rows_loaded = result.rows_loaded
+    report.duplicates_skipped = result.duplicates_skipped
+    if kind == DatasetKind.USERS:
+        cur.execute(
+            "UPDATE users SET is_integration = o.is_integration FROM integration_overrides o"
+            " WHERE users.user_key = o.user_key AND users.batch_id = ?",
+            [result.batch_id],
+        )
+    log_event(cur, imported_by, "import", str(result.batch_id), {
+        "file": inspection.file_name, "kind": kind.value, "sha256": inspection.scan.sha256,
+        "preset": meta.preset, "source": source, "rows_read": report.rows_read,
+        "rows_loaded": report.rows_loaded, "rows_rejected": report.rows_rejected,
+        "duplicates_skipped": report.duplicates_skipped,
+    })
+
+
+def _lines(inspection: Inspection, rows: int, ordinals: pd.Series) -> list[int]:
+    """Line numbers (as a text editor shows them) of the rows with these ordinals.
+
+    Usually row ``n`` is on line ``header + 1 + n``; blank lines or line breaks inside quoted
+    values shift that, which the line count of the data part tells. Then the rows are counted
+    once more with Python's csv module (streaming), only to number the rejected ones.
+    """
+    if ordinals.empty:
+        return []
+    src = inspection.source
+    header_line = src.line_offset + src.skip + 1
+    newlines, last = 0, b"\n"
+    with src.path.open("rb") as handle:
+        while chunk := handle.read(8 << 20):
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    physical = newlines - src.skip + (0 if last == b"\n" else 1)
+    if physical == rows + 1:
+        return [header_line + 1 + int(o) for o in ordinals]
+    wanted = {int(o) for o in ordinals}
+    found: dict[int, int] = {}
+    csv.field_size_limit(sys.maxsize)
+    with src.path.open("r", encoding="utf-8-sig", newline="") as text:
+        for _ in range(src.skip):
+            text.readline()
+        reader = csv.reader(text, delimiter=src.delimiter, quotechar='"')
+        next(reader, None)  # the header
+        ordinal, line = 0, reader.line_num + 1
+        for row in reader:
+            if row:
+                if ordinal in wanted:
+                    found[ordinal] = header_line - 1 + line
+                ordinal += 1
+            line = reader.line_num + 1
+    return [found.get(int(o), 0) for o in ordinals]

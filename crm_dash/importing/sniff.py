@@ -1,0 +1,308 @@
+"""What a CSV file looks like: encoding, delimiter, preamble, header, footer.
+
+One streaming pass over the bytes gives the content hash, the encoding and refuses binary files;
+the dialect comes from the first 256 KB and the footer from the last 64 KB. Files that DuckDB
+cannot read as they are (cp1252, UTF-16, a footer to cut off) are rewritten as UTF-8 in a
+streaming way, chunk by chunk, never row by row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from crm_dash.importing.problems import ImportProblem
+
+Encoding = Literal["utf-8", "utf-8-sig", "cp1252", "utf-16"]
+
+DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+HEAD_BYTES = 256 * 1024
+TAIL_BYTES = 64 * 1024
+CHUNK = 8 * 1024 * 1024
+
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "xlsx"),  # .xlsx, .zip
+    (b"\xd0\xcf\x11\xe0", "xls"),  # legacy .xls
+    (b"%PDF", "pdf"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\x89PNG", "image"),
+    (b"\xff\xd8\xff", "image"),
+)
+# Rows of report exports that are not data (Salesforce: "Grand Totals (38 records)", a
+# confidentiality note, a copyright line; German tools: sums, "erstellt am").
+_FOOTER = re.compile(
+    r"^\s*(grand totals?\b|gesamtsumme|gesamtergebnis|summe\b|total\b|totals\b|"
+    r"confidential information|vertrauliche informationen|copyright|\(c\)|©|"
+    r"generated (by|on|at)\b|erstellt (am|von|mit)\b|exported (by|on|at)\b|"
+    r"exportiert (am|von)\b)",
+    re.IGNORECASE,
+)
+_GRAND_TOTAL = re.compile(r"^\s*(grand totals?\b|gesamtsumme\b|gesamtergebnis\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """Facts from one pass over the whole file."""
+
+    size: int
+    sha256: str
+    encoding: Encoding
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the data is in a UTF-8 file and how its rows are separated."""
+
+    delimiter: str
+    header_line: int  # 1-based line of the header in the file the user has
+    headers: tuple[str, ...]  # unique names, as shown to the user
+    duplicate_headers: tuple[str, ...]  # names that occurred more than once
+    data_start: int  # byte offset of the header line
+    data_end: int  # byte offset where the footer begins (file size without a footer)
+    footer_lines: int  # non-blank lines dropped at the end
+
+    @property
+    def preamble_lines(self) -> int:
+        return self.header_line - 1
+
+    @property
+    def delimiter_name(self) -> str:
+        return DELIMITER_NAMES[self.delimiter]
+
+
+def scan_file(path: Path) -> FileScan:
+    """Hash the file, refuse binary content, and tell its encoding.
+
+    UTF-16 and UTF-8 are recognised by their byte order mark; a file without one is UTF-8 when
+    all of it decodes as UTF-8, else cp1252 (what German Excel writes).
+    """
+    size = path.stat().st_size
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+        _refuse_binary(head, path)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            digest.update(head)
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+            _refuse_empty(head.decode("utf-16", errors="replace"))
+            return FileScan(size=size, sha256=digest.hexdigest(), encoding="utf-16")
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        utf8 = True
+        offset = 0
+        chunk = head
+        while chunk:
+            digest.update(chunk)
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                raise ImportProblem("nul_bytes", line=_line_at(path, offset + nul))
+            if utf8 and not chunk.isascii():
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            offset += len(chunk)
+            chunk = handle.read(CHUNK)
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    bom = head.startswith(codecs.BOM_UTF8)
+    encoding: Encoding = ("utf-8-sig" if bom else "utf-8") if utf8 else "cp1252"
+    _refuse_empty(head.decode("utf-8" if utf8 else "cp1252", errors="replace"))
+    return FileScan(size=size, sha256=digest.hexdigest(), encoding=encoding)
+
+
+def _refuse_binary(head: bytes, path: Path) -> None:
+    for magic, kind in _BINARY_MAGIC:
+        if head.startswith(magic):
+            raise ImportProblem(f"binary_{kind}" if kind in ("xlsx", "xls") else "binary")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    # Text has next to no control characters; a stray NUL in text is reported with its line.
+    sample = head[:8192]
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    if sample and control / len(sample) > 0.05:
+        raise ImportProblem("binary")
+
+
+def _refuse_empty(text: str) -> None:
+    if not text.replace("\ufeff", "").strip():
+        raise ImportProblem("empty")
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """1-based line of byte ``offset``."""
+    newlines = 0
+    with path.open("rb") as handle:
+        remaining = offset
+        while remaining > 0 and (chunk := handle.read(min(CHUNK, remaining))):
+            newlines += chunk.count(b"\n")
+            remaining -= len(chunk)
+    return newlines + 1
+
+
+def transcode_to_utf8(source: Path, encoding: Encoding, target: Path) -> None:
+    """Rewrite ``source`` as UTF-8 without BOM, chunk by chunk (line breaks stay as they are)."""
+    codec = "cp1252" if encoding == "cp1252" else encoding
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    with source.open("rb") as src, target.open("wb") as dst:
+        first = True
+        while chunk := src.read(CHUNK):
+            text = decoder.decode(chunk)
+            if first:
+                text = text.removeprefix("\ufeff")
+                first = False
+            dst.write(text.encode("utf-8"))
+        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+
+
+def detect_layout(path: Path) -> Layout:
+    """Delimiter, header line and footer of a UTF-8 file (with or without BOM)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    complete = len(head) >= size
+    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    if not complete:  # drop the line cut off by the sample
+        text = text[: text.rfind("\n") + 1] if "\n" in text else text
+    delimiter = _pick_delimiter(text)
+    records = _records(text, delimiter)
+    width = _modal_width(records)
+    header_index = _header_index(records, width)
+    if header_index is None:
+        raise ImportProblem("no_header")
+    header_line, header = records[header_index]
+    headers, duplicates = unique_headers(header)
+    data_start = _offset_of_line(head, header_line)
+    data_end, footer_lines = _footer(path, size, delimiter, data_start)
+    return Layout(
+        delimiter=delimiter, header_line=header_line, headers=headers,
+        duplicate_headers=duplicates, data_start=data_start, data_end=data_end,
+        footer_lines=footer_lines,
+    )
+
+
+def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """``(first line, cells)`` of every non-blank record of ``text``."""
+    csv.field_size_limit(sys.maxsize)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    out: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                out.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error:
+        pass  # a broken quote in the sample: DuckDB reports it with its line later
+    return out
+
+
+def _modal_width(records: list[tuple[int, list[str]]]) -> int:
+    counts = Counter(len(cells) for _, cells in records)
+    return max(counts.items(), key=lambda item: (item[1], item[0]))[0] if counts else 1
+
+
+def _pick_delimiter(text: str) -> str:
+    """The candidate that splits the sample into the most consistent rows of more than one field."""
+    best, best_score = ",", (False, 0.0, 0)
+    for delimiter in DELIMITERS:
+        if delimiter not in text:
+            continue
+        records = _records(text, delimiter)
+        if not records:
+            continue
+        width = _modal_width(records)
+        share = sum(1 for _, cells in records if len(cells) == width) / len(records)
+        score = (width > 1, share, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _header_index(records: list[tuple[int, list[str]]], width: int) -> int | None:
+    """The first record as wide as the data with most of its cells filled: the header.
+
+    Records above it (a title, "exported on ...", a blank row) are the preamble.
+    """
+    for index, (_, cells) in enumerate(records):
+        filled = sum(1 for cell in cells if cell.strip())
+        if len(cells) == width and filled * 2 >= width:
+            return index
+    return None
+
+
+def unique_headers(cells: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Header names trimmed, BOM removed, blanks named, repeats numbered ("Name (2)")."""
+    seen: Counter[str] = Counter()
+    names: list[str] = []
+    duplicates: list[str] = []
+    taken = {c.replace("\ufeff", "").strip().lower() for c in cells}
+    for position, cell in enumerate(cells, start=1):
+        name = cell.replace("\ufeff", "").strip() or f"column {position}"
+        key = name.lower()
+        seen[key] += 1
+        if seen[key] > 1:
+            if seen[key] == 2:
+                duplicates.append(name)
+            n = seen[key]
+            while f"{name} ({n})".lower() in taken:
+                n += 1
+            name = f"{name} ({n})"
+            taken.add(name.lower())
+        names.append(name)
+    return tuple(names), tuple(duplicates)
+
+
+def _offset_of_line(head: bytes, line: int) -> int:
+    """Byte offset where 1-based ``line`` begins (within the sampled head)."""
+    offset = 0
+    for _ in range(line - 1):
+        offset = head.index(b"\n", offset) + 1
+    return offset
+
+
+def _footer(path: Path, size: int, delimiter: str, data_start: int) -> tuple[int, int]:
+    """Where trailing report rows begin, and how many non-blank ones there are.
+
+    Trailing blank rows alone are harmless and do not count as a footer (no copy is needed).
+    """
+    start = max(data_start, size - TAIL_BYTES)
+    with path.open("rb") as handle:
+        handle.seek(start)
+        tail = handle.read()
+    lines = tail.split(b"\n")
+    offsets = []
+    position = start
+    for line in lines:
+        offsets.append(position)
+        position += len(line) + 1
+    first_whole = 0 if start == data_start else 1
+    footer_start = size
+    text_lines = 0
+    for index in range(len(lines) - 1, first_whole, -1):  # never the header itself
+        raw = lines[index].decode("utf-8", errors="replace").strip("\r")
+        cells = next(csv.reader([raw], delimiter=delimiter, quotechar='"'), [])
+        filled = [cell.strip() for cell in cells if cell.strip()]
+        if not filled:
+            footer_start = offsets[index]
+            continue
+        if (len(filled) == 1 and _FOOTER.match(filled[0])) or _GRAND_TOTAL.match(filled[0]):
+            footer_start = offsets[index]
+            text_lines += 1
+            continue
+        break
+    if text_lines == 0:
+        return size, 0
+    return footer_start, text_lines

@@ -1,0 +1,427 @@
+"""Typed rows and rejects, computed in DuckDB in one pass over the file.
+
+The file is read with ``read_csv`` (every column as text, the detected delimiter); one
+``CREATE TEMP TABLE`` casts each mapped column in its detected format. Label columns (actions,
+statuses, yes/no) are mapped onto canonical values in the view of the rows to load, through the
+few distinct values the file holds; why a value cannot be used is a SQL expression over the same
+table, so valid rows and rejects are queries on it: no Python loop ever sees the rows.
+
+Column names in the SQL are positional (``c0``, ``c1``, ...): the file's own header names never
+reach SQL text; they travel as ``?`` parameters where a reject names its column. The distinct
+label values do, as SQL string literals with their quotes doubled (:func:`labels.sql_literal`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from crm_dash.datasets import DATASETS, DatasetKind, FieldSpec, FieldType, normalise_header
+from crm_dash.importing import labels as lbl
+from crm_dash.importing.actions import ACTIONS
+from crm_dash.importing.parse import (
+    ValueFormat,
+    date_sql,
+    detect_date_format,
+    detect_number_format,
+    is_plain_yes_no,
+    number_sql,
+)
+from crm_dash.importing.presets import Preset
+from crm_dash.importing.problems import ImportProblem
+
+TYPED = "crm_dash_import_typed"
+STAGING = "crm_dash_import_staging"
+MAX_LINE_BYTES = 1024 * 1024  # no CRM field needs more; a bigger line is a broken file
+SAMPLE_ROWS = 20_000
+YES_NO_LABEL = "yes/no (true/false, ja/nein, 1/0)"
+
+# Labels per field; a preset's ``values`` are added on top.
+_LABELS: dict[tuple[DatasetKind, str], dict[str, str]] = {
+    (DatasetKind.USERS, "is_integration"): lbl.IS_INTEGRATION,
+    (DatasetKind.USAGE, "success"): lbl.SUCCESS,
+    (DatasetKind.USAGE, "action"): ACTIONS,
+    (DatasetKind.PIPELINE, "is_closed"): lbl.IS_CLOSED,
+    (DatasetKind.PIPELINE, "is_won"): lbl.IS_WON,
+    (DatasetKind.TRAINING, "kind"): lbl.TRAINING_KIND,
+    (DatasetKind.TRAINING, "status"): lbl.TRAINING_STATUS,
+}
+# Values outside the labels: the default, or a reject when ``None``.
+_UNKNOWN_LABEL: dict[tuple[DatasetKind, str], str | None] = {
+    (DatasetKind.USAGE, "action"): "other",
+    (DatasetKind.TRAINING, "kind"): "other",
+    (DatasetKind.TRAINING, "status"): None,
+}
+# Owners and learners of deactivated accounts: "anna@x.com (Deactivated User)".
+_DEACTIVATED = r"\s*\((deactivated user|deaktivierte[rn]? benutzer|inactive|inaktiv)\)$"
+
+
+@dataclass(frozen=True)
+class CsvSource:
+    """A UTF-8 file DuckDB reads, and where its lines are in the file the user has."""
+
+    path: Path
+    skip: int  # lines before the header in ``path``
+    line_offset: int  # lines of the user's file before the first line of ``path``
+    delimiter: str
+    width: int
+
+    def read_sql(self, *, diagnose: bool = False) -> str:
+        """``read_csv(?, ...)``: every column as text; ``?`` is the path."""
+        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(self.width))
+        delimiter = {"\t": "\\t"}.get(self.delimiter, self.delimiter)
+        extra = (
+            ", ignore_errors = true, store_rejects = true,"
+            " rejects_table = 'crm_dash_csv_errors', rejects_scan = 'crm_dash_csv_scans'"
+            if diagnose else ""
+        )
+        return (
+            f"read_csv(?, header = true, skip = {int(self.skip)}, delim = E'{delimiter}',"
+            f" quote = '\"', escape = '\"', auto_detect = false, columns = {{{columns}}},"
+            f" max_line_size = {MAX_LINE_BYTES}, encoding = 'utf-8'{extra})"
+        )
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    """How one canonical field is filled: from which column, in which format."""
+
+    spec: FieldSpec
+    header: str | None
+    column: int | None
+    fmt: ValueFormat | None = None
+    strict_yes_no: bool = False
+    constant: str | None = None
+    first_column: int | None = None  # action only: the column whose codes decide first
+    trim: bool = True  # values padded with spaces (trimming ten million values costs)
+
+    @property
+    def format_label(self) -> str | None:
+        if self.fmt is not None:
+            return self.fmt.label
+        return YES_NO_LABEL if self.strict_yes_no else None
+
+
+def plan_fields(
+    cur: duckdb.DuckDBPyConnection,
+    source: CsvSource,
+    kind: DatasetKind,
+    headers: tuple[str, ...],
+    mapping: Mapping[str, str],
+    preset: Preset | None,
+) -> list[FieldPlan]:
+    """One plan per canonical field, formats decided from a sample of the file.
+
+    A column is trimmed only if its sample shows padded values: the CSV reader keeps spaces,
+    and trimming every value of ten million rows is a third of the typing work.
+    """
+    spec = DATASETS[kind]
+    index = {h: i for i, h in enumerate(headers)}
+    samples = _samples(cur, source, sorted({index[h] for h in mapping.values()}))
+    plans: list[FieldPlan] = []
+    for f in spec.fields:
+        header = mapping.get(f.name)
+        column = index[header] if header is not None else None
+        constant = preset.constants.get(f.name) if preset and header is None else None
+        fmt: ValueFormat | None = None
+        strict = False
+        if column is not None:
+            sample = samples.get(column, [])
+            if f.type in (FieldType.DATE, FieldType.TIMESTAMP):
+                fmt = detect_date_format(sample)
+            elif f.type == FieldType.DECIMAL:
+                fmt = detect_number_format(sample, decimal_comma_hint=source.delimiter == ";")
+            elif f.type == FieldType.BOOLEAN and f.name != "success":
+                strict = is_plain_yes_no(sample)
+        first = None
+        if f.name == "action" and preset is not None and preset.action_first is not None:
+            first = next((i for i, h in enumerate(headers)
+                          if normalise_header(h) == preset.action_first[0]), None)
+        padded = column is not None and any(v != v.strip() for v in samples.get(column, []))
+        plans.append(FieldPlan(f, header, column, fmt, strict, constant, first, padded))
+    return plans
+
+
+def _samples(
+    cur: duckdb.DuckDBPyConnection, source: CsvSource, columns: list[int]
+) -> dict[int, list[str]]:
+    """Up to :data:`SAMPLE_ROWS` values per column (as written) from the top of the file.
+
+    A column without a value at the top is sampled further down (this reads on until values
+    appear).
+    """
+    if not columns:
+        return {}
+    select = ", ".join(f"c{i}" for i in columns)
+    rows = _read(cur, source, f"SELECT {select} FROM {source.read_sql()} LIMIT {SAMPLE_ROWS}")
+    samples = {c: [str(r[k]) for r in rows if r[k] is not None] for k, c in enumerate(columns)}
+    for column, values in samples.items():
+        if not any(v.strip() for v in values):
+            found = _read(cur, source, f"SELECT c{column} FROM {source.read_sql()}"
+                          f" WHERE nullif(trim(c{column}), '') IS NOT NULL LIMIT 1000")
+            values.extend(str(r[0]) for r in found)
+    return samples
+
+
+def _read(cur: duckdb.DuckDBPyConnection, source: CsvSource, query: str) -> list[Any]:
+    """Rows of a query over the file; a file DuckDB cannot read becomes an ImportProblem."""
+    try:
+        return cur.execute(query, [str(source.path)]).fetchall()
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        raise diagnose(cur, source, exc) from None
+
+
+def _value(column: int, trim: bool = True) -> str:
+    return f"nullif(trim(r.c{column}), '')" if trim else f"r.c{column}"
+
+
+def _labels(kind: DatasetKind, name: str, preset: Preset | None) -> dict[str, str] | None:
+    """The labels of a field whose values are words mapped onto canonical ones, else ``None``."""
+    base = _LABELS.get((kind, name))
+    if base is None:
+        return None
+    labels = dict(base)
+    if preset is not None:
+        labels.update(preset.values.get(name, {}))
+    return labels
+
+
+def _stage_one_sql(kind: DatasetKind, plan: FieldPlan) -> str:
+    """SQL for the typed table's column of a mapped field (label fields stay text here)."""
+    assert plan.column is not None
+    f, v = plan.spec, _value(plan.column, plan.trim)
+    if f.type in (FieldType.DATE, FieldType.TIMESTAMP) and plan.fmt is not None:
+        expr = date_sql(plan.fmt, v)
+        return f"CAST({expr} AS DATE)" if f.type == FieldType.DATE else expr
+    if f.type == FieldType.DECIMAL and plan.fmt is not None:
+        return number_sql(plan.fmt, v)
+    if (kind, f.name) in ((DatasetKind.PIPELINE, "owner"), (DatasetKind.TRAINING, "user")):
+        return f"regexp_replace({v}, '{_DEACTIVATED}', '', 'i')"
+    return v
+
+
+def build_typed(
+    cur: duckdb.DuckDBPyConnection,
+    source: CsvSource,
+    kind: DatasetKind,
+    plans: list[FieldPlan],
+    preset: Preset | None,
+) -> None:
+    """Read the file once into a temp table of typed values (label fields still as text).
+
+    A date or number field also gets ``r_<field>``: the value as written, on rows where it does
+    not parse only, so valid rows cost no extra memory. Row ``rowid`` is the record's position
+    in the file.
+    """
+    values: list[str] = []
+    kept: list[str] = []
+    for plan in plans:
+        if plan.column is None:
+            continue
+        name = plan.spec.name
+        values.append(f"{_stage_one_sql(kind, plan)} AS {name}")
+        kept.append(name)
+        if plan.fmt is not None:
+            values.append(f"{_value(plan.column, plan.trim)} AS v_{name}")
+            kept.append(f"CASE WHEN {name} IS NULL THEN v_{name} END AS r_{name}")
+    action = next((p for p in plans if p.spec.name == "action"), None)
+    if action is not None and action.column is not None and action.first_column is not None:
+        values.append(f"{_value(action.first_column)} AS action_first")
+        kept.append("action_first")
+    if not values:
+        values.append("NULL AS nothing")
+        kept.append("nothing")
+    cur.execute(f"DROP TABLE IF EXISTS {TYPED}")
+    try:
+        cur.execute(
+            f"CREATE TEMP TABLE {TYPED} AS SELECT {', '.join(kept)} FROM ("
+            f" SELECT {', '.join(values)} FROM {source.read_sql()} r) t",
+            [str(source.path)],
+        )
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        raise diagnose(cur, source, exc) from None
+
+
+@dataclass(frozen=True)
+class Check:
+    """A way a field's value is rejected: SQL for the reason code and for the raw value."""
+
+    reason_sql: str
+    raw_sql: str
+
+
+@dataclass(frozen=True)
+class Staging:
+    """The canonical columns handed to the store, and the checks a valid row passes."""
+
+    columns: list[str]
+    checks: dict[str, Check]
+
+
+_MAX_PRESENT_LABELS = 64  # more distinct values than this: the whole vocabulary as CASE
+
+
+def plan_staging(
+    cur: duckdb.DuckDBPyConnection,
+    kind: DatasetKind,
+    plans: list[FieldPlan],
+    preset: Preset | None,
+) -> Staging:
+    """The canonical columns over the typed table, label fields mapped onto canonical values.
+
+    Label fields are mapped through the distinct values that occur in the file (a few, mostly),
+    which keeps the ``CASE`` short for ten million rows; Python only sees those distinct values.
+    """
+    columns: list[str] = []
+    checks: dict[str, Check] = {}
+    by_name = {p.spec.name: p for p in plans}
+    for plan in plans:
+        name = plan.spec.name
+        if plan.column is None:
+            if plan.constant is not None:
+                columns.append(f"{lbl.sql_literal(plan.constant)} AS {name}")
+            continue
+        if plan.fmt is not None:
+            required = f" WHEN {name} IS NULL THEN 'required'" if plan.spec.required else ""
+            checks[name] = Check(f"CASE WHEN r_{name} IS NOT NULL THEN 'format'{required} END",
+                                 f"r_{name}")
+        elif plan.spec.required:
+            checks[name] = Check(f"CASE WHEN {name} IS NULL THEN 'required' END", "NULL")
+        labels = _labels(kind, name, preset)
+        if labels is None:
+            columns.append(name)
+            continue
+        expr, rejects = _label_sql(cur, kind, plan, labels)
+        if rejects:
+            checks[name] = Check(f"CASE WHEN {name} IS NOT NULL AND ({expr}) IS NULL THEN"
+                                 f" '{'format' if plan.strict_yes_no else 'label'}' END", name)
+        if name == "action":
+            if plan.first_column is not None and preset is not None and preset.action_first:
+                expr = lbl.case_sql("action_first", preset.action_first[1], expr)
+            columns.append(f"{name} AS source_action")
+        if name == "is_integration":
+            expr = f"coalesce({expr}, false)"
+        columns.append(f"{expr} AS {name}")
+    if kind == DatasetKind.USERS:
+        columns = _integration_from_roles(columns, by_name)
+    return Staging(columns=columns, checks=checks)
+
+
+def _label_sql(
+    cur: duckdb.DuckDBPyConnection, kind: DatasetKind, plan: FieldPlan, labels: dict[str, str]
+) -> tuple[str, bool]:
+    """SQL mapping a label column onto canonical values, and whether unknown values fail."""
+    name = plan.spec.name
+    found = cur.execute(
+        f"SELECT DISTINCT lower({name}) FROM {TYPED} WHERE {name} IS NOT NULL"
+        f" LIMIT {_MAX_PRESENT_LABELS + 1}"
+    ).fetchall()
+    present = [str(r[0]) for r in found]
+    if len(present) <= _MAX_PRESENT_LABELS:  # matched without the spaces around them
+        labels = {v: labels[v.strip()] for v in present if v.strip() in labels}
+    if plan.spec.type == FieldType.BOOLEAN:
+        default = "NULL" if plan.strict_yes_no else "'false'"
+        expr = f"CAST({lbl.case_sql(name, labels, default)} AS BOOLEAN)"
+        return expr, plan.strict_yes_no
+    unknown = _UNKNOWN_LABEL.get((kind, name))
+    expr = lbl.case_sql(name, labels, "NULL" if unknown is None else lbl.sql_literal(unknown))
+    return expr, unknown is None
+
+
+def _integration_from_roles(columns: list[str], plans: dict[str, FieldPlan]) -> list[str]:
+    """API-only profiles and integration licences mark integration accounts as well."""
+    parts = []
+    for name, pattern in (("role", r"^api[ _-]?only|integration user"),
+                          ("license_type", r"integration|api[ _-]?only")):
+        plan = plans.get(name)
+        if plan is not None and plan.column is not None:
+            parts.append(f"coalesce(regexp_matches(lower({name}), '{pattern}'), false)")
+    if not parts:
+        return columns
+    flag = next((c for c in columns if c.endswith(" AS is_integration")), None)
+    rule = " OR ".join(parts)
+    if flag is None:
+        return [*columns, f"({rule}) AS is_integration"]
+    expr = flag.removesuffix(" AS is_integration")
+    return [c if c != flag else f"({expr} OR {rule}) AS is_integration" for c in columns]
+
+
+def create_staging(cur: duckdb.DuckDBPyConnection, staging: Staging, *, any_rejects: bool) -> None:
+    """The view of the rows to load: all rows, or (with rejects) those that pass every check."""
+    ok = " AND ".join(f"({c.reason_sql}) IS NULL" for c in staging.checks.values())
+    cur.execute(
+        f"CREATE OR REPLACE TEMP VIEW {STAGING} AS SELECT {', '.join(staging.columns)}"
+        f" FROM {TYPED} WHERE {ok if any_rejects and ok else 'true'}"
+    )
+
+
+def diagnose(
+    cur: duckdb.DuckDBPyConnection, source: CsvSource, exc: Exception
+) -> ImportProblem:
+    """Why DuckDB could not read the file, with the line numbers the user sees."""
+    cur.execute("DROP TABLE IF EXISTS crm_dash_csv_errors")
+    cur.execute("DROP TABLE IF EXISTS crm_dash_csv_scans")
+    try:
+        cur.execute(f"SELECT count(*) FROM {source.read_sql(diagnose=True)}",
+                    [str(source.path)]).fetchall()
+        rows = cur.execute(
+            "SELECT min(line_byte_position), error_type, any_value(csv_line)"
+            " FROM crm_dash_csv_errors GROUP BY line, error_type"
+            " ORDER BY min(line_byte_position) LIMIT 5"
+        ).fetchall()
+    except duckdb.Error:
+        rows = []
+    if not rows:
+        return ImportProblem("unreadable", detail=str(exc).splitlines()[0][:200])
+    lines = [line_of_offset(source.path, int(r[0])) + source.line_offset for r in rows]
+    error_type = str(rows[0][1])
+    listed = ", ".join(str(n) for n in lines)
+    if error_type == "LINE SIZE OVER MAXIMUM":
+        return ImportProblem("line_too_long", line=lines[0], limit_mb=MAX_LINE_BYTES // 2**20)
+    if error_type in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
+        return ImportProblem("ragged", lines=listed, width=source.width)
+    if error_type == "UNQUOTED VALUE":
+        return ImportProblem("quotes", lines=listed)
+    return ImportProblem("unreadable", detail=f"{error_type} (line {lines[0]})")
+
+
+def line_of_offset(path: Path, offset: int) -> int:
+    """1-based line of the byte ``offset`` of ``path``."""
+    with path.open("rb") as handle:
+        return handle.read(offset).count(b"\n") + 1
+
+
+def reject_counts(cur: duckdb.DuckDBPyConnection, staging: Staging) -> tuple[int, int]:
+    """``(rows read, rows with at least one reject)``."""
+    failing = " OR ".join(f"({c.reason_sql}) IS NOT NULL" for c in staging.checks.values())
+    row = cur.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {failing or 'false'}) FROM {TYPED}"
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def reject_rows(
+    cur: duckdb.DuckDBPyConnection, plans: list[FieldPlan], staging: Staging, limit: int
+) -> pd.DataFrame:
+    """Rejects, one per row and column, in file order: ordinal, column, value, reason, format."""
+    by_name = {p.spec.name: p for p in plans}
+    if not staging.checks:
+        return pd.DataFrame(columns=["ordinal", "column", "value", "reason", "format"])
+    parts = []
+    params: list[object] = []
+    for name, check in staging.checks.items():
+        plan = by_name[name]
+        parts.append(
+            f"SELECT rowid AS ordinal, ? AS \"column\", coalesce({check.raw_sql}, '') AS value,"
+            f" {check.reason_sql} AS reason, ? AS format FROM {TYPED}"
+            f" WHERE ({check.reason_sql}) IS NOT NULL"
+        )
+        params += [plan.header, plan.format_label or ""]
+    query = " UNION ALL ".join(parts) + f" ORDER BY ordinal, \"column\" LIMIT {int(limit)}"
+    return cur.execute(query, params).df()

@@ -1,0 +1,107 @@
+"""The import history page's pieces: the batch table, deleting a batch, integration accounts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from crm_dash.i18n import Language, fmt_datetime, fmt_int, t
+from crm_dash.importing.history import (
+    batch_rows,
+    delete_batch,
+    import_batches,
+    roster_people,
+    set_integration_accounts,
+)
+from crm_dash.ui.links import page_link
+from crm_dash.ui.page import PageContext
+from crm_dash.ui.upload_widgets import md_text, preset_label
+
+
+def _dataset(kind: str, lang: Language) -> str:
+    return t(f"dataset.{kind}", lang)
+
+
+def batch_table(ctx: PageContext) -> pd.DataFrame:
+    """Every upload, newest first; returns the raw batches for the other pieces."""
+    lang = ctx.lang
+    batches = import_batches(ctx.conn)
+    if batches.empty:
+        st.info(t("imports.empty", lang), icon=":material/info:")
+        page_link("upload", t("nav.upload", lang), ":material/upload_file:")
+        return batches
+    shown = pd.DataFrame({
+        t("imports.col.batch", lang): batches["batch_id"],
+        t("imports.col.file", lang): batches["file_name"],
+        t("imports.col.dataset", lang): [_dataset(str(k), lang) for k in batches["kind"]],
+        t("imports.col.format", lang): [preset_label(str(p), lang) if isinstance(p, str) else "–"
+                                        for p in batches["preset"]],
+        t("imports.col.who", lang): batches["imported_by"],
+        t("imports.col.when", lang): [fmt_datetime(w, lang) for w in batches["imported_at"]],
+        t("imports.col.read", lang): batches["rows_read"],
+        t("imports.col.loaded", lang): batches["rows_loaded"],
+        t("imports.col.rejected", lang): batches["rows_rejected"],
+        t("imports.col.duplicates", lang): batches["duplicates_skipped"],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.caption(t("imports.note", lang))
+    return batches
+
+
+def delete_section(ctx: PageContext, batches: pd.DataFrame) -> None:
+    """Pick an upload, see what deleting it removes, confirm, delete."""
+    lang = ctx.lang
+    st.subheader(t("imports.delete.title", lang))
+    labels = {
+        int(r["batch_id"]): " · ".join((
+            f"#{r['batch_id']}", str(r["file_name"]), _dataset(str(r["kind"]), lang),
+            fmt_datetime(r["imported_at"], lang),
+        ))
+        for r in batches.to_dict("records")
+    }
+    picked = st.selectbox(t("imports.delete.pick", lang), list(labels),
+                          format_func=labels.__getitem__, key="imports_delete_pick")
+    if picked is None:
+        return
+    rows = batch_rows(ctx.conn, int(picked))
+    note = "imports.delete.what_users" if rows.kind.value == "users" else "imports.delete.what"
+    st.markdown(t(note, lang, n=fmt_int(rows.rows, lang), file=md_text(rows.file_name)))
+    confirmed = st.checkbox(t("imports.delete.confirm", lang, batch=picked,
+                              n=fmt_int(rows.rows, lang)), key=f"imports_confirm_{picked}")
+    if st.button(t("imports.delete.submit", lang), type="primary", disabled=not confirmed,
+                 key="imports_delete", icon=":material/delete:"):
+        done = delete_batch(ctx.conn, int(picked), ctx.user.username)
+        st.session_state["imports_deleted"] = t("imports.delete.done", lang, batch=done.batch_id,
+                                                n=fmt_int(done.rows, lang),
+                                                file=md_text(done.file_name))
+        st.rerun()
+
+
+def deleted_message() -> None:
+    """The confirmation of a deletion, shown once after the rerun."""
+    message = st.session_state.pop("imports_deleted", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def integration_section(ctx: PageContext) -> None:
+    """Mark people of the roster as integration/API accounts (or back) by hand."""
+    lang = ctx.lang
+    st.subheader(t("imports.integration.title", lang))
+    st.caption(t("imports.integration.intro", lang))
+    people = roster_people(ctx.conn)
+    if people.empty:
+        st.info(t("imports.integration.no_roster", lang))
+        return
+    names = {
+        str(r.user_key): f"{r.name} <{r.email}>" if isinstance(r.email, str) else str(r.name)
+        for r in people.itertuples()
+    }
+    current = [str(k) for k in people.loc[people["is_integration"], "user_key"]]
+    with st.form("imports_integration"):
+        picked = st.multiselect(t("imports.integration.accounts", lang), list(names),
+                                default=current, format_func=names.__getitem__,
+                                key="imports_integration_pick")
+        if st.form_submit_button(t("imports.integration.save", lang)):
+            changed = set_integration_accounts(ctx.conn, set(picked), ctx.user.username)
+            st.success(t("imports.integration.saved", lang, n=changed))

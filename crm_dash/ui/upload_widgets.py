@@ -1,0 +1,313 @@
+"""The upload page's pieces: one panel per uploaded file, from detection to the load decision.
+
+Per file: what was detected, the mapping (editable, one select box per canonical field), a check
+of the whole file in DuckDB (counts, preview, rejects with a CSV download), then Load or Cancel.
+The check and the load are :func:`crm_dash.importing.run.run_import` (without and with commit);
+results are kept in the session so that changing one select box re-checks only that file.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from crm_dash.csv_export import safe_csv_bytes
+from crm_dash.datasets import DATASETS, DatasetKind, FieldSpec
+from crm_dash.i18n import Language, fmt_datetime, fmt_int, t
+from crm_dash.importing.problems import ImportProblem
+from crm_dash.importing.run import (
+    ImportReport,
+    Inspection,
+    already_imported,
+    inspect_file,
+    run_import,
+)
+from crm_dash.ui.links import page_link
+from crm_dash.ui.page import PageContext
+
+_STATE = "crm_dash_upload"
+_NOT_MAPPED = ""
+_ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp1252": "Windows-1252 (ANSI)",
+              "utf-16": "UTF-16"}
+
+
+@dataclass
+class _FileState:
+    """What the session knows about one uploaded file for one dataset."""
+
+    path: Path | None = None
+    inspection: Inspection | None = None
+    problem: ImportProblem | None = None
+    check_key: str = ""
+    check: ImportReport | None = None
+    check_problem: ImportProblem | None = None
+    result: ImportReport | None = None
+    cancelled: bool = False
+
+
+def md_text(text: str) -> str:
+    """``text`` (a file name, say) shown literally inside Markdown."""
+    return "".join("\\" + ch if ch in "\\`*_[]<>|~$" else ch for ch in text)
+
+
+def upload_limit_mb() -> int:
+    """The browser upload limit (``server.maxUploadSize`` in ``.streamlit/config.toml``)."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def _state() -> dict[str, Any]:
+    state: dict[str, Any] = st.session_state.setdefault(_STATE, {"files": {}, "round": 0})
+    if "workdir" not in state or not Path(state["workdir"]).is_dir():
+        state["workdir"] = tempfile.mkdtemp(prefix="crm-dash-upload-")
+    return state
+
+
+def dataset_choice(lang: Language) -> DatasetKind:
+    """Which dataset the files hold."""
+    kinds = list(DatasetKind)
+    picked = st.radio(
+        t("upload.dataset", lang), kinds, format_func=lambda k: t(f"dataset.{k.value}", lang),
+        horizontal=True, key="upload_kind", help=t("upload.dataset_help", lang),
+    )
+    return DatasetKind(picked)
+
+
+def file_chooser(kind: DatasetKind, lang: Language) -> list[UploadedFile]:
+    """The file uploader (several files at once) with the size limit and the CLI for more."""
+    state = _state()
+    limit = upload_limit_mb()
+    files = st.file_uploader(
+        t("upload.files", lang), type=["csv", "txt", "tsv"], accept_multiple_files=True,
+        key=f"upload_files_{kind.value}_{state['round']}", help=t("upload.files_help", lang),
+    )
+    st.caption(t("upload.limit", lang, mb=limit, kind=kind.value))
+    return list(files or [])
+
+
+def file_panel(ctx: PageContext, kind: DatasetKind, upload: UploadedFile) -> None:
+    """Everything about one uploaded file, in a bordered box."""
+    lang = ctx.lang
+    state = _state()
+    key = f"{upload.file_id}:{kind.value}"
+    fs: _FileState = state["files"].setdefault(key, _FileState())
+    with st.container(border=True):
+        st.markdown(f"#### :material/description: {md_text(upload.name)}")
+        if fs.cancelled:
+            st.info(t("upload.cancelled", lang, file=md_text(upload.name)))
+            return
+        if fs.result is not None:
+            _show_result(fs.result, lang)
+            return
+        limit = upload_limit_mb()
+        if upload.size > limit * 1024 * 1024:
+            st.error(t("upload.too_big", lang, mb=limit, kind=kind.value))
+            return
+        if fs.inspection is None and fs.problem is None:
+            _inspect(ctx, kind, upload, fs, Path(state["workdir"]))
+        if fs.problem is not None or fs.inspection is None:
+            st.error(_problem_text(fs.problem, lang))
+            return
+        inspection = fs.inspection
+        previous = already_imported(ctx.conn, kind, inspection.scan.sha256)
+        if previous is not None:
+            st.info(t("upload.already_imported", lang, batch=previous))
+            return
+        _detected(inspection, lang)
+        mapping = _mapping_editor(inspection, key, lang)
+        missing = inspection.missing_fields(mapping)
+        if missing:
+            st.warning(t("import.error.missing_fields", lang, fields=", ".join(missing),
+                         headers=", ".join(inspection.headers)))
+            _cancel_button(fs, key, lang)
+            return
+        check_key = json.dumps(mapping, sort_keys=True)
+        if fs.check_key != check_key:
+            fs.check_key, fs.check, fs.check_problem = check_key, None, None
+            with st.spinner(t("upload.checking", lang)):
+                try:
+                    fs.check = run_import(ctx.conn, inspection, mapping=mapping, commit=False,
+                                          imported_by=ctx.user.username, source="upload")
+                except ImportProblem as problem:
+                    fs.check_problem = problem
+        if fs.check_problem is not None or fs.check is None:
+            st.error(_problem_text(fs.check_problem, lang))
+            _cancel_button(fs, key, lang)
+            return
+        _check_summary(fs.check, mapping, lang)
+        _decision(ctx, fs, key, mapping)
+
+
+def _problem_text(problem: ImportProblem | None, lang: Language) -> str:
+    return problem.text(lang) if problem is not None else t("app.unexpected_error", lang)
+
+
+def _inspect(
+    ctx: PageContext, kind: DatasetKind, upload: UploadedFile, fs: _FileState, workdir: Path
+) -> None:
+    fs.path = workdir / f"{upload.file_id}.csv"
+    fs.path.write_bytes(upload.getvalue())
+    with st.spinner(t("upload.inspecting", ctx.lang)):
+        try:
+            fs.inspection = inspect_file(ctx.conn, fs.path, kind, workdir, file_name=upload.name)
+        except ImportProblem as problem:
+            fs.problem = problem
+
+
+def _detected(inspection: Inspection, lang: Language) -> None:
+    """One line on the file's format, one on what it was recognised as."""
+    layout = inspection.layout
+    parts = [
+        _ENCODINGS[inspection.scan.encoding],
+        t(f"upload.delimiter.{layout.delimiter_name}", lang),
+        t("upload.header_line", lang, line=layout.header_line),
+    ]
+    if layout.preamble_lines:
+        parts.append(t("upload.preamble", lang, n=layout.preamble_lines))
+    if layout.footer_lines:
+        parts.append(t("upload.footer", lang, n=layout.footer_lines))
+    if layout.duplicate_headers:
+        parts.append(t("upload.duplicates", lang, names=", ".join(layout.duplicate_headers)))
+    st.caption(t("upload.detected", lang) + " " + " · ".join(parts))
+    if inspection.remembered is not None:
+        st.success(t("upload.remembered", lang,
+                     when=fmt_datetime(inspection.remembered.confirmed_at, lang),
+                     who=inspection.remembered.confirmed_by), icon=":material/bookmark:")
+    elif inspection.preset is not None and inspection.preset.name != "generic":
+        st.success(t("upload.preset", lang, preset=preset_label(inspection.preset.name, lang)),
+                   icon=":material/verified:")
+    elif inspection.preset is not None:
+        st.success(t("upload.generic", lang), icon=":material/verified:")
+    else:
+        st.info(t("upload.no_preset", lang), icon=":material/tune:")
+    if inspection.other_kind is not None:
+        st.warning(t("upload.other_kind", lang,
+                     preset=preset_label(inspection.other_kind.name, lang),
+                     dataset=t(f"dataset.{inspection.other_kind.kind.value}", lang)))
+
+
+def preset_label(name: str, lang: Language) -> str:
+    """The name of a known export layout, in words."""
+    return t(f"import.preset.{name}", lang)
+
+
+def _field_label(field: FieldSpec, lang: Language) -> str:
+    text = field.help_de if lang == "de" else field.help_en
+    return text + (" \\*" if field.required else "")
+
+
+def _mapping_editor(inspection: Inspection, key: str, lang: Language) -> dict[str, str]:
+    """One select box per canonical field; the proposal preselected. Returns the mapping."""
+    spec = DATASETS[inspection.kind]
+    options = [_NOT_MAPPED, *inspection.headers]
+    constants = inspection.preset.constants if inspection.preset else {}
+    open_it = bool(inspection.missing_fields()) or inspection.preset is None
+    mapping: dict[str, str] = {}
+    with st.expander(t("upload.mapping", lang), expanded=open_it, icon=":material/tune:"):
+        st.caption(t("upload.mapping_help", lang))
+        columns = st.columns(3)
+        for index, field in enumerate(spec.fields):
+            proposed = inspection.mapping.get(field.name, _NOT_MAPPED)
+            with columns[index % 3]:
+                picked = st.selectbox(
+                    _field_label(field, lang), options, index=options.index(proposed),
+                    key=f"map:{key}:{field.name}", help=t("upload.field_help", lang,
+                                                          name=field.name),
+                    format_func=lambda h: t("upload.not_mapped", lang) if h == _NOT_MAPPED else h,
+                )
+                if picked == _NOT_MAPPED and field.name in constants:
+                    st.caption(t("upload.constant", lang, value=constants[field.name]))
+            if picked != _NOT_MAPPED:
+                mapping[field.name] = picked
+    return mapping
+
+
+def _check_summary(report: ImportReport, mapping: dict[str, str], lang: Language) -> None:
+    cols = st.columns(4)
+    cols[0].metric(t("upload.rows_read", lang), fmt_int(report.rows_read, lang))
+    cols[1].metric(t("upload.will_load", lang), fmt_int(report.rows_loaded, lang),
+                   help=t("upload.will_load_help", lang))
+    cols[2].metric(t("upload.rejected", lang), fmt_int(report.rows_rejected, lang),
+                   help=t("upload.rejected_help", lang))
+    cols[3].metric(t("upload.duplicates_skipped", lang), fmt_int(report.duplicates_skipped, lang),
+                   help=t("upload.duplicates_help", lang))
+    if report.formats:
+        listed = "; ".join(f"{mapping.get(f, f)}: {fmt}" for f, fmt in report.formats.items())
+        st.caption(t("upload.formats", lang, formats=listed))
+    st.markdown(f"**{t('upload.preview', lang)}**")
+    st.dataframe(report.preview, hide_index=True, width="stretch")
+    if report.rows_rejected:
+        st.warning(t("upload.rejects_note", lang, n=fmt_int(report.rows_rejected, lang)),
+                   icon=":material/rule:")
+        table = report.rejects_table(lang)
+        st.dataframe(table.head(1000), hide_index=True, width="stretch")
+        st.download_button(
+            t("upload.download_rejects", lang),
+            data=safe_csv_bytes(table, delimiter=";" if lang == "de" else ","),
+            file_name=f"{Path(report.file_name).stem}-rejects.csv", mime="text/csv",
+            icon=":material/download:", key=f"rejects:{report.file_name}:{id(report)}",
+        )
+
+
+def _decision(ctx: PageContext, fs: _FileState, key: str, mapping: dict[str, str]) -> None:
+    lang = ctx.lang
+    report = fs.check
+    assert report is not None and fs.inspection is not None
+    if report.status == "failed":
+        st.error(_problem_text(report.problem, lang))
+        _cancel_button(fs, key, lang)
+        return
+    label = t("upload.load_valid" if report.rows_rejected else "upload.load", lang)
+    with st.container(horizontal=True):
+        if st.button(label, type="primary", key=f"load:{key}", icon=":material/upload:"):
+            with st.spinner(t("upload.loading", lang)):
+                fs.result = run_import(ctx.conn, fs.inspection, mapping=mapping,
+                                       imported_by=ctx.user.username, source="upload",
+                                       remember=True)
+            _forget_files(fs)
+            st.rerun()
+        _cancel_button(fs, key, lang)
+
+
+def _cancel_button(fs: _FileState, key: str, lang: Language) -> None:
+    if st.button(t("upload.cancel", lang), key=f"cancel:{key}", icon=":material/close:"):
+        fs.cancelled = True
+        _forget_files(fs)
+        st.rerun()
+
+
+def _forget_files(fs: _FileState) -> None:
+    """Delete the upload and its copies (UTF-8, without footer) in the session's work folder."""
+    workdir = Path(_state()["workdir"])
+    paths = {fs.path} if fs.path else set()
+    if fs.inspection is not None:
+        paths |= {fs.inspection.source.path, *workdir.glob(f"{fs.inspection.scan.sha256}.*")}
+    for path in paths:
+        if path is not None and path.parent == workdir:
+            path.unlink(missing_ok=True)
+
+
+def _show_result(report: ImportReport, lang: Language) -> None:
+    if report.status == "already_imported":
+        st.info(t("upload.already_imported", lang, batch=report.batch_id))
+        return
+    st.success(t("upload.loaded", lang, n=fmt_int(report.rows_loaded, lang),
+                 batch=report.batch_id, skipped=fmt_int(report.duplicates_skipped, lang),
+                 rejected=fmt_int(report.rows_rejected, lang)), icon=":material/check_circle:")
+    page_link("imports", t("upload.to_history", lang), ":material/history:")
+
+
+def start_over(lang: Language) -> None:
+    """A button that empties the uploader and forgets this session's files."""
+    state = _state()
+    if state["files"] and st.button(t("upload.start_over", lang), key="upload_start_over",
+                                    icon=":material/restart_alt:"):
+        shutil.rmtree(state["workdir"], ignore_errors=True)
+        st.session_state[_STATE] = {"files": {}, "round": state["round"] + 1}
+        st.rerun()

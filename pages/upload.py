@@ -1,0 +1,19 @@
+"""Upload data: CSV exports in, checked in DuckDB, loaded whole or not at all (leads and admins)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from crm_dash.i18n import t
+from crm_dash.ui.page import friendly_errors, page_setup
+from crm_dash.ui.upload_widgets import dataset_choice, file_chooser, file_panel, start_over
+
+ctx = page_setup("upload")
+
+with friendly_errors(ctx.lang):
+    st.title(t("upload.title", ctx.lang))
+    st.caption(t("upload.intro", ctx.lang))
+    kind = dataset_choice(ctx.lang)
+    for upload in file_chooser(kind, ctx.lang):
+        file_panel(ctx, kind, upload)
+    start_over(ctx.lang)

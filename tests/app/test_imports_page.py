@@ -1,0 +1,88 @@
+"""The import history page in AppTest: every batch, deleting one after a confirmation,
+integration accounts by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from crm_dash import db
+
+
+def _rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
+    conn = db.connect(db_path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_every_batch_is_listed(make_app: Callable[..., AppTest], fixture_db_path: Path) -> None:
+    at = make_app(fixture_db_path, "pages/imports.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Import history"
+    table = at.dataframe[0].value
+    assert table.columns.tolist() == ["Upload", "File", "Dataset", "Format", "By", "When",
+                                      "Read", "Loaded", "Rejected", "Duplicates"]
+    assert table["File"].tolist() == ["training.csv", "pipeline.csv", "usage.csv", "users.csv"]
+    assert table["Dataset"].tolist()[-1] == "User roster"
+    assert table["Loaded"].tolist() == [5, 4, 12, 7]
+
+
+def test_delete_needs_a_confirmation_and_removes_exactly_the_batch(
+    make_app: Callable[..., AppTest], fixture_db_path: Path
+) -> None:
+    at = make_app(fixture_db_path, "pages/imports.py").run()
+    at.selectbox(key="imports_delete_pick").set_value(2).run()  # usage.csv
+    assert "removes the 12 rows that came with **usage.csv**" in " ".join(
+        m.value for m in at.markdown)
+    assert at.button(key="imports_delete").disabled
+    at.checkbox(key="imports_confirm_2").check().run()
+    at.button(key="imports_delete").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Upload #2 (usage.csv) and its 12 rows were deleted."
+    assert _rows(fixture_db_path, "SELECT count(*) FROM usage_events") == [(0,)]
+    assert _rows(fixture_db_path, "SELECT count(*) FROM users") == [(7,)]
+    assert _rows(fixture_db_path, "SELECT batch_id FROM import_batches ORDER BY 1") == [
+        (1,), (3,), (4,)]
+    assert _rows(fixture_db_path, "SELECT actor, action, target FROM audit_log"
+                 " WHERE action = 'delete_batch'") == [("lead", "delete_batch", "2")]
+    assert at.dataframe[0].value["File"].tolist() == ["training.csv", "pipeline.csv",
+                                                      "users.csv"]
+
+
+def test_flag_an_integration_account_by_hand(
+    make_app: Callable[..., AppTest], fixture_db_path: Path
+) -> None:
+    at = make_app(fixture_db_path, "pages/imports.py").run()
+    accounts = at.multiselect(key="imports_integration_pick")
+    assert accounts.value == ["005A00000000007"]  # "Integration SAP" from the roster
+    accounts.select("005A00000000004")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception
+    assert "Saved: 1 change(s)." in at.success[0].value
+    assert _rows(fixture_db_path, "SELECT user_key FROM users WHERE is_integration ORDER BY 1"
+                 ) == [("005A00000000004",), ("005A00000000007",)]
+
+
+def test_empty_history(make_app: Callable[..., AppTest], tmp_path: Path) -> None:
+    at = make_app(tmp_path / "crm.duckdb", "pages/imports.py").run()
+    assert not at.exception
+    assert at.info[0].value == "Nothing has been imported yet."
+
+
+def test_german(make_app: Callable[..., AppTest], fixture_db_path: Path) -> None:
+    at = make_app(fixture_db_path, "pages/imports.py")
+    at.query_params["lang"] = "de"
+    at.run()
+    assert at.title[0].value == "Importverlauf"
+    assert at.dataframe[0].value["Datensatz"].tolist()[-1] == "Benutzerliste"
+
+
+def test_executives_may_not_open_it(make_app: Callable[..., AppTest],
+                                    fixture_db_path: Path) -> None:
+    at = make_app(fixture_db_path, "pages/imports.py", role="executive").run()
+    assert not at.dataframe
+    assert at.error
