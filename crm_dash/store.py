@@ -25,14 +25,18 @@ def user_key_sql(column: str) -> str:
     """SQL expression giving the join key of a user reference in ``column``.
 
     Salesforce user ids (prefix 005) come in 15- and 18-character forms; the first 15 characters
-    identify the record. E-mails compare case-insensitively. Anything else is trimmed.
+    identify the record. E-mails and Dynamics GUIDs (with or without braces) compare
+    case-insensitively. Anything else is trimmed.
     ``column`` must be a quoted identifier produced by this package, never user input.
     """
     value = f"trim(CAST({column} AS VARCHAR))"
+    guid = f"trim({value}, '{{}}')"
     return (
         f"CASE WHEN regexp_full_match({value}, '005[0-9A-Za-z]{{12}}([0-9A-Za-z]{{3}})?')"
         f" THEN left({value}, 15)"
         f" WHEN contains({value}, '@') THEN lower({value})"
+        f" WHEN regexp_full_match({guid}, '[0-9A-Fa-f]{{8}}(-[0-9A-Fa-f]{{4}}){{3}}-[0-9A-Fa-f]{{12}}')"
+        f" THEN lower({guid})"
         f" ELSE {value} END"
     )
 
@@ -71,6 +75,9 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+_ABSENT = "CAST(NULL AS "  # how _typed_columns writes a field the staging relation lacks
+
+
 def _typed_columns(spec: DatasetSpec, present: dict[str, str]) -> dict[str, str]:
     """``{field: SQL expression}`` casting each canonical column of the staging relation.
 
@@ -87,7 +94,7 @@ def _typed_columns(spec: DatasetSpec, present: dict[str, str]) -> dict[str, str]
         elif field.name in present:
             exprs[field.name] = f"CAST(s.{_quote(field.name)} AS {sql_type})"
         else:
-            exprs[field.name] = f"CAST(NULL AS {sql_type})"
+            exprs[field.name] = f"{_ABSENT}{sql_type})"
     return exprs
 
 
@@ -163,11 +170,13 @@ def _insert_users(
     cur: duckdb.DuckDBPyConnection, staging: str, typed: dict[str, str], batch_id: int
 ) -> None:
     # A roster export updates people by id; people missing from a newer export stay (leavers
-    # keep their history). Within one file the last row for an id wins.
+    # keep their history). Within one file the last row for an id wins. Only the columns the
+    # file has are updated: a narrower export never blanks what an earlier one said.
     key = user_key_sql(typed["user_id"])
     cols = [c for c in typed if c != "is_integration"]
     select = ", ".join(f"{typed[c]} AS {c}" for c in cols)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in [*cols, "is_integration", "batch_id"])
+    present = [c for c in typed if not typed[c].startswith(_ABSENT)]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in [*present, "batch_id"])
     cur.execute(
         f"INSERT INTO users (user_key, {', '.join(cols)}, is_integration, batch_id) "
         f"SELECT {key} AS user_key, {select}, coalesce({typed['is_integration']}, false), ? "

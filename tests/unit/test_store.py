@@ -26,6 +26,8 @@ def _meta(kind: DatasetKind, name: str = "f.csv") -> BatchMeta:
         ("  Anna.Berg@Example.DE ", "anna.berg@example.de"),
         ("a1b2c3d4-0000-1111-2222-333344445555", "a1b2c3d4-0000-1111-2222-333344445555"),
         ("001x0000002xLD0AAM", "001x0000002xLD0AAM"),  # not a user id: kept whole
+        ("{6F1E8B2A-0C3D-4E5F-8A9B-1C2D3E4F5A6B}", "6f1e8b2a-0c3d-4e5f-8a9b-1c2d3e4f5a6b"),
+        ("6f1e8b2a-0c3d-4e5f-8a9b-1c2d3e4f5a6b", "6f1e8b2a-0c3d-4e5f-8a9b-1c2d3e4f5a6b"),
     ],
 )
 def test_user_key(conn: duckdb.DuckDBPyConnection, raw: str, key: str) -> None:
@@ -76,17 +78,27 @@ def test_new_roster_updates_by_id_and_keeps_people_missing_from_it(
     fixture_conn: duckdb.DuckDBPyConnection,
 ) -> None:
     update = pd.DataFrame({
-        "user_id": ["005A00000000002"],  # 15-char form of a known id
-        "name": ["Özlem Çelik-Braun"],
-        "department": ["Key Account Management"],
+        "user_id": ["005A00000000002", "005A00000000007AAA"],  # 15-char form of a known id
+        "name": ["Özlem Çelik-Braun", "SAP Integration"],
+        "department": ["Key Account Management", "IT"],
     })
     result = load_frame(fixture_conn, update, _meta(DatasetKind.USERS, "roster2.csv"))
-    assert result.rows_loaded == 1
+    assert result.rows_loaded == 2
     row = fixture_conn.execute(
         "SELECT name, department FROM users WHERE user_key = '005A00000000002'"
     ).fetchone()
     assert row == ("Özlem Çelik-Braun", "Key Account Management")
     assert fixture_conn.execute("SELECT count(*) FROM users").fetchone() == (7,)
+    kept = fixture_conn.execute(  # columns the narrower export lacks keep their values
+        "SELECT email, license_cost_monthly, start_date FROM users"
+        " WHERE user_key = '005A00000000002'"
+    ).fetchone()
+    assert kept is not None and kept[0] == "oezlem.celik@beispiel-gmbh.de"
+    assert float(kept[1]) == 165.0 and str(kept[2]) == "2024-01-01"
+    integration = fixture_conn.execute(
+        "SELECT is_integration FROM users WHERE user_key = '005A00000000007'"
+    ).fetchone()
+    assert integration == (True,)
 
 
 def test_pipeline_snapshots_keep_history_and_view_shows_latest(
