@@ -8,7 +8,7 @@ rerun could swallow a submitted form.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 import jwt
@@ -22,6 +22,7 @@ from crm_dash.i18n import Language, fmt_datetime, t
 
 COOKIE_NAME = "crm_dash_login"
 _LOGGED_OUT_KEY = "crm_dash_logged_out"
+_NAVIGATION_PENDING = "crm_dash_navigation_pending"
 
 
 def _authenticator(conn: duckdb.DuckDBPyConnection) -> stauth.Authenticate:
@@ -187,7 +188,23 @@ def login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> auth.AppUser 
     )
     _authenticator(conn).cookie_controller.set_cookie()  # remember the login (signed, short-lived)
     _logout_button(conn, user, lang)  # not clicked in this run: shows who is logged in
+    st.session_state[_NAVIGATION_PENDING] = True
+    _show_navigation_soon()
     return user
+
+
+@st.fragment(run_every=timedelta(seconds=1))
+def _show_navigation_soon() -> None:
+    """Rerun the whole app once, a moment after a login.
+
+    The navigation of this run was drawn before anyone was logged in; rerunning at once would
+    remove the cookie component before the browser stored the login. The first call (inside the
+    login run) only arms it; the next tick reruns the app, which no longer draws this fragment.
+    """
+    if st.session_state.get(_NAVIGATION_PENDING):
+        st.session_state[_NAVIGATION_PENDING] = False
+        return
+    st.rerun(scope="app")
 
 
 def _logout_button(conn: duckdb.DuckDBPyConnection, user: auth.AppUser, lang: Language) -> bool:

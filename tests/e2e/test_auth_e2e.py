@@ -52,6 +52,8 @@ def test_deep_link_survives_login_and_reload(
     login(page, "lead")
     _heading(page, "Import history")
     assert page.url.endswith("/imports")
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_text("Upload data")).to_be_visible()  # the role's navigation appears
     page.reload()
     wait_idle(page)
     _heading(page, "Import history")

@@ -1,0 +1,9 @@
+"""Goals such as "+20 % productive users in Vertrieb Süd within 9 months".
+
+``model`` declares a goal; ``math`` evaluates it (pure functions over a monthly series: baseline,
+target, expected, forecast, status); ``source`` reads the monthly figures from the adoption
+metrics; ``store`` keeps goals and their change history; ``tracker`` ties them together;
+``present`` turns a goal's figures into texts (with the "<5" rule), which ``chart`` (Altair, for
+the page) and ``report`` (the one-page HTML report with an inline SVG chart) render; ``cli`` is
+``crm-dash goal``; ``demo`` sets the demo company's goals.
+"""

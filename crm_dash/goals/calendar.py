@@ -1,0 +1,31 @@
+"""Month arithmetic for goals (pure)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+
+def first_of_month(day: date) -> date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)
+
+
+def add_months(month: date, n: int) -> date:
+    """First day of the month ``n`` months after ``month``'s month (``n`` may be negative)."""
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def last_day_of_month(month: date) -> date:
+    """The last day of ``month``'s month."""
+    return add_months(month, 1) - timedelta(days=1)
+
+
+def months_between(first: date, second: date) -> int:
+    """How many months ``second``'s month lies after ``first``'s month."""
+    return (second.year - first.year) * 12 + second.month - first.month
+
+
+def month_range(first: date, last: date) -> list[date]:
+    """First days of every month from ``first``'s month to ``last``'s month, inclusive."""
+    return [add_months(first, i) for i in range(months_between(first, last) + 1)]

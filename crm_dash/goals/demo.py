@@ -1,0 +1,72 @@
+"""The demo company's goals: set at the start of its training wave, so the goal page has history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from crm_dash.demo import DEMO_FOCUS_DEPARTMENT, DemoSummary
+from crm_dash.goals.calendar import add_months
+from crm_dash.goals.model import Goal, GoalDraft, GoalScope
+from crm_dash.goals.store import update_goal
+from crm_dash.goals.tracker import add_goal
+
+DEMO_ACTOR = "demo"
+#: The department that does not get the training wave: its goal shows what "at risk" looks like.
+CONTRAST_DEPARTMENT = "Vertrieb Nord"
+
+
+def add_demo_goals(conn: duckdb.DuckDBPyConnection, summary: DemoSummary) -> list[Goal]:
+    """The demo's goals for the demo ``summary`` :func:`crm_dash.demo.build_demo` returned."""
+    return add_goals_for(conn, focus_department=DEMO_FOCUS_DEPARTMENT,
+                         training_wave_month=summary.training_wave_month,
+                         end_month=summary.end_month)
+
+
+def add_goals_for(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    focus_department: str,
+    training_wave_month: date,
+    end_month: date,
+) -> list[Goal]:
+    """Set the demo's goals as the demo's project lead would have.
+
+    1. "+20 % productive users in <focus> within 9 months", set at the start of the training wave
+       (its baseline is the month before the wave), with a note added later;
+    2. a younger goal for a department without the wave, started three months before the end of
+       the data, which the data shows at risk.
+
+    The wall clock is not read: the demo's "today" is the month after its last month of data.
+    """
+    today = add_months(end_month, 1)
+    focus = add_goal(
+        conn,
+        GoalDraft(
+            name=f"+20 % productive users in {focus_department} within 9 months",
+            scope=GoalScope(department=focus_department), start=training_wave_month,
+            horizon_months=9, target_pct=20, owner=f"Sales management {focus_department}",
+            note="Kick-off by the managing director and key-user training for every team.",
+        ),
+        actor=DEMO_ACTOR, today=today,
+    )
+    update_goal(
+        conn, focus.id, actor=DEMO_ACTOR,
+        note="Kick-off by the managing director and key-user training for every team; "
+        "monthly CRM office hours since the third month.",
+    )
+    goals = [focus]
+    contrast_start = add_months(end_month, -3)
+    if focus_department != CONTRAST_DEPARTMENT and contrast_start > training_wave_month:
+        goals.append(add_goal(
+            conn,
+            GoalDraft(
+                name=f"+15 % productive users in {CONTRAST_DEPARTMENT}",
+                scope=GoalScope(department=CONTRAST_DEPARTMENT), start=contrast_start,
+                horizon_months=9, target_pct=15, owner=f"Sales management {CONTRAST_DEPARTMENT}",
+                note="No training wave yet: roadshow planned.",
+            ),
+            actor=DEMO_ACTOR, today=today,
+        ))
+    return goals

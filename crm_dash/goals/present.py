@@ -1,0 +1,238 @@
+"""A goal's figures as the texts people read, in German or English, with the privacy rule applied.
+
+The page and the one-page report both render from :func:`goal_view`, so they always say the same,
+and neither can forget to show "<5" for a scope of fewer than 5 people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+from crm_dash.goals.math import GoalProgress
+from crm_dash.goals.model import Goal, GoalMetric, GoalStatus
+from crm_dash.goals.source import definition_record
+from crm_dash.goals.tracker import GoalReport
+from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
+from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
+
+_BABEL_LOCALES: dict[Language, str] = {"de": "de_DE", "en": "en_GB"}
+
+#: Badge colours per state (Streamlit's palette names; the report maps them to hex).
+STATE_COLOURS: dict[str, str] = {
+    "achieved": "green", "on_track": "blue", "behind": "orange", "at_risk": "red",
+    "missed": "red", "no_data": "gray", "suppressed": "gray",
+}
+STATE_ICONS: dict[str, str] = {
+    "achieved": ":material/verified:", "on_track": ":material/trending_up:",
+    "behind": ":material/schedule:", "at_risk": ":material/warning:",
+    "missed": ":material/flag:", "no_data": ":material/hourglass_empty:",
+    "suppressed": ":material/visibility_off:",
+}
+
+
+def fmt_month(month: date, lang: Language, *, short: bool = False) -> str:
+    """``März 2026`` / ``March 2026`` (``Mär 2026`` / ``Mar 2026`` when short)."""
+    return format_date(month, "MMM yyyy" if short else "MMMM yyyy", locale=_BABEL_LOCALES[lang])
+
+
+def fmt_value(value: float | None, metric: GoalMetric, lang: Language) -> str:
+    """A value of the goal's metric: whole people (one decimal when fractional) or a percentage."""
+    if value is None:
+        return "–"
+    if metric.is_count:
+        if float(value).is_integer():
+            return fmt_int(int(value), lang)
+        return fmt_decimal(value, lang, 1)
+    return fmt_percent(value, lang, 1)
+
+
+def fmt_gain(value: float | None, metric: GoalMetric, lang: Language) -> str:
+    """A monthly gain: ``+1,4`` people, or ``+0.8`` percentage points for a share."""
+    if value is None:
+        return "–"
+    if value == 0:
+        return "0"
+    if metric.is_count:
+        return "+" + fmt_decimal(value, lang, 1)
+    return "+" + fmt_decimal(value * 100, lang, 1) + "\u00a0" + t("goals.unit.pp", lang)
+
+
+def fmt_money_whole(value: float, lang: Language, currency: str = "EUR") -> str:
+    """An amount in whole currency units (``9.405 €`` / ``€9,405``): cents add only noise here."""
+    pattern = Locale.parse(_BABEL_LOCALES[lang]).currency_formats["standard"].pattern
+    return format_currency(value, currency, format=pattern.replace(".00", ""),
+                           locale=_BABEL_LOCALES[lang], currency_digits=False)
+
+
+def state_of(progress: GoalProgress) -> str:
+    """The key of what the badge says: a status, ``missed``, ``no_data`` or ``suppressed``."""
+    if progress.suppressed:
+        return "suppressed"
+    if progress.status is None:
+        return "no_data"
+    if progress.months_left == 0 and progress.status is not GoalStatus.ACHIEVED:
+        return "missed"
+    return progress.status.value
+
+
+@dataclass(frozen=True)
+class GoalView:
+    """Everything a reader sees about one goal, as texts."""
+
+    name: str
+    scope: str
+    metric: str
+    state: str  # achieved, on_track, behind, at_risk, missed, no_data, suppressed
+    state_label: str
+    state_help: str
+    colour: str
+    period: str
+    baseline: str
+    baseline_help: str
+    target: str
+    target_help: str
+    actual: str
+    actual_label: str
+    expected: str
+    expected_help: str
+    forecast: str
+    forecast_label: str
+    forecast_help: str
+    needed: str
+    needed_label: str
+    needed_help: str
+    months_left: str
+    gap: str
+    gap_help: str
+    idle_value: str | None  # licence cost (or number) of barely and never users in scope
+    idle_text: str | None  # the same in a sentence
+    progress: float  # 0..1 of the way from baseline to target
+    progress_text: str
+    definition: str
+    definition_changed: str | None
+    owner: str | None
+    note: str | None
+    suppressed: bool
+    has_data: bool
+
+
+def definition_text(definition: dict[str, object], lang: Language) -> str:
+    """The segment definition a figure was measured with, in one sentence."""
+    if not definition:
+        return t("goals.definition.unknown", lang)
+    actions = definition.get("write_actions") or ["create", "update"]
+    action_list = actions if isinstance(actions, list) else [str(actions)]
+    return t(
+        "goals.definition.text", lang,
+        days=definition.get("productive_min_active_days", "?"),
+        writes=definition.get("productive_min_writes", "?"),
+        actions=", ".join(t(f"goals.action.{a}", lang) for a in action_list),
+        tz=definition.get("time_zone", "?"),
+    )
+
+
+def goal_view(report: GoalReport, lang: Language) -> GoalView:
+    """The texts for ``report``; figures of a scope under 5 people are "<5"."""
+    goal, p = report.goal, report.progress
+    metric = goal.metric
+    hidden = p.suppressed
+    state = state_of(p)
+
+    def show(value: float | None) -> str:
+        return SUPPRESSED if hidden else fmt_value(value, metric, lang)
+
+    metric_name = t(f"goals.metric.{metric.value}", lang)
+    baseline_month = fmt_month(goal.baseline_month, lang)
+    evaluated = fmt_month(p.evaluated_month, lang)
+    final = p.months_left == 0 and p.has_data
+    idle_value = idle_text = None
+    if report.idle is not None:
+        people = fmt_int(report.idle.people, lang)
+        licensed = fmt_int(report.idle.licensed, lang)
+        if hidden or report.idle.licensed < MIN_GROUP_SIZE:
+            idle_value = idle_text = SUPPRESSED
+        elif report.idle.monthly_cost is not None:
+            cost = fmt_money_whole(report.idle.monthly_cost, lang, report.idle.currency)
+            idle_value = cost
+            idle_text = t("goals.idle.with_cost", lang, people=people, licensed=licensed,
+                          cost=cost, month=evaluated)
+        else:
+            idle_value = t("goals.idle.people_value", lang, people=people)
+            idle_text = t("goals.idle.without_cost", lang, people=people, licensed=licensed,
+                          month=evaluated)
+    if hidden:
+        progress_text = t("goals.progress.suppressed", lang)
+    elif p.has_data:
+        progress_text = t("goals.progress.text", lang, baseline=show(goal.baseline),
+                          actual=show(p.actual), target=show(goal.target))
+    else:
+        progress_text = t("goals.progress.no_data", lang, baseline=show(goal.baseline),
+                          target=show(goal.target))
+    changed = None
+    if report.definition_changed:
+        changed = t("goals.definition.changed", lang,
+                    old=goal.definition.get("version", "?"), new=report.definition.version,
+                    baseline=definition_text(goal.definition, lang))
+    return GoalView(
+        name=goal.name,
+        scope=goal.scope.label(),
+        metric=metric_name,
+        state=state,
+        state_label=t(f"goals.state.{state}", lang),
+        state_help=t(f"goals.state_help.{state}", lang),
+        colour=STATE_COLOURS[state],
+        period=t("goals.period", lang, start=fmt_date(goal.start, lang),
+                 deadline=fmt_date(goal.deadline, lang), months=goal.horizon_months),
+        baseline=show(goal.baseline),
+        baseline_help=t("goals.fig.baseline_help", lang, metric=metric_name,
+                        month=baseline_month),
+        target=show(goal.target),
+        target_help=t(f"goals.fig.target_help.{metric.value}", lang,
+                      pct=fmt_decimal(goal.target_pct, lang, 0 if goal.target_pct.is_integer()
+                                      else 1)),
+        actual=show(p.actual),
+        actual_label=t("goals.fig.actual", lang, month=evaluated) if p.has_data
+        else t("goals.fig.actual_none", lang),
+        expected=show(p.expected),
+        expected_help=t("goals.fig.expected_help", lang, k=p.months_elapsed, h=p.horizon),
+        forecast=show(p.forecast),
+        forecast_label=t("goals.fig.outcome" if final else "goals.fig.forecast", lang),
+        forecast_help=t("goals.fig.outcome_help" if final else "goals.fig.forecast_help", lang,
+                        deadline=fmt_date(goal.deadline, lang)),
+        needed=SUPPRESSED if hidden else fmt_gain(p.needed_per_month, metric, lang),
+        needed_label=t(f"goals.fig.needed.{metric.value}", lang),
+        needed_help=t("goals.fig.needed_help", lang, unit=t(
+            "goals.unit.people" if metric.is_count else "goals.unit.points", lang)),
+        months_left=fmt_int(p.months_left, lang),
+        gap=SUPPRESSED if hidden else (fmt_int(p.people_gap, lang) if p.people_gap is not None
+                                       else "–"),
+        gap_help=t("goals.fig.gap_help", lang, target=show(goal.target)),
+        idle_value=idle_value,
+        idle_text=idle_text,
+        progress=0.0 if hidden else p.progress,
+        progress_text=progress_text,
+        definition=definition_text(definition_record(report.definition), lang),
+        definition_changed=changed,
+        owner=goal.owner,
+        note=goal.note,
+        suppressed=hidden,
+        has_data=p.has_data,
+    )
+
+
+def default_goal_name(goal_metric: GoalMetric, scope: str, pct: float, months: int,
+                      lang: Language) -> str:
+    """``+20 % productive users in Vertrieb Süd within 9 months``."""
+    return t(f"goals.form.default_name.{goal_metric.value}", lang,
+             pct=fmt_decimal(pct, lang, 0 if float(pct).is_integer() else 1), scope=scope,
+             months=months)
+
+
+def goal_label(goal: Goal, lang: Language) -> str:
+    """A goal in a selection list: ``#3 +20 % … (Vertrieb Süd)``."""
+    return f"#{goal.id} {goal.name} ({goal.scope.label()})"

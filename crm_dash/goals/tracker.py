@@ -1,0 +1,178 @@
+"""Goals with their data: measure a baseline, set a goal, and see where goals stand.
+
+This is what the page, the CLI and the demo call; it ties the stored goals (:mod:`.store`) to the
+adoption figures (:mod:`.source`) and the arithmetic (:mod:`.math`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from crm_dash.goals.calendar import add_months, first_of_month, month_range
+from crm_dash.goals.math import GoalProgress, evaluate, target_for
+from crm_dash.goals.model import Baseline, Goal, GoalDraft, GoalScope
+from crm_dash.goals.source import (
+    AdoptionFigures,
+    IdleCost,
+    adoption_figures,
+    current_definition,
+    data_months,
+    definition_record,
+    figures_from,
+    idle_cost_from,
+    scope_options,
+)
+from crm_dash.goals.store import GoalError, create_goal
+from crm_dash.metrics.definitions import VersionedDefinition
+from crm_dash.privacy import MIN_GROUP_SIZE
+
+
+@dataclass(frozen=True)
+class GoalPreview:
+    """What a draft would become if saved now: its baseline and target."""
+
+    draft: GoalDraft
+    baseline: Baseline
+    baseline_value: float
+    target: float
+
+    @property
+    def suppressed(self) -> bool:
+        """Fewer than 5 licensed people in scope: figures are shown as "<5"."""
+        return self.baseline.licensed < MIN_GROUP_SIZE
+
+
+@dataclass(frozen=True)
+class GoalReport:
+    """A goal, where it stands, and the cost of idle licences in its scope."""
+
+    goal: Goal
+    progress: GoalProgress
+    idle: IdleCost | None
+    definition: VersionedDefinition
+
+    @property
+    def definition_changed(self) -> bool:
+        """Whether the thresholds differ from those the baseline was measured with."""
+        stored = {k: v for k, v in self.goal.definition.items() if k != "version"}
+        current = {k: v for k, v in definition_record(self.definition).items() if k != "version"}
+        return bool(stored) and stored != current
+
+
+def _today(today: date | None) -> date:
+    return today or date.today()
+
+
+def _check_scope(conn: duckdb.DuckDBPyConnection, scope: GoalScope) -> None:
+    options = scope_options(conn)
+    if scope.department not in options.departments:
+        known = ", ".join(options.departments) or "none yet: upload a user roster"
+        raise GoalError(f"There is no department {scope.department!r} in the roster "
+                        f"(departments: {known}).", title="Unknown department")
+    if scope.team and scope.team not in options.teams[scope.department]:
+        raise GoalError(f"{scope.department} has no team {scope.team!r} "
+                        f"(teams: {', '.join(options.teams[scope.department]) or '-'}).",
+                        title="Unknown team")
+    if scope.role and scope.role not in options.roles[scope.department]:
+        raise GoalError(f"{scope.department} has no role {scope.role!r} "
+                        f"(roles: {', '.join(options.roles[scope.department]) or '-'}).",
+                        title="Unknown role")
+
+
+def preview_goal(
+    conn: duckdb.DuckDBPyConnection,
+    draft: GoalDraft,
+    *,
+    today: date | None = None,
+    figures: AdoptionFigures | None = None,
+) -> GoalPreview:
+    """Measure the baseline the data gives for ``draft`` and the target that would follow.
+
+    ``figures`` (e.g. the adoption pages' cached person-months) saves reading them again.
+    """
+    _check_scope(conn, draft.scope)
+    month = draft.baseline_month
+    if figures is None:
+        figures = adoption_figures(conn, month, month, today=_today(today))
+    covered = figures.covered
+    if covered is None:
+        raise GoalError("There is no usage data yet: upload a usage log before setting goals.",
+                        title="No data")
+    if not covered.covers(month):
+        raise GoalError(
+            f"The baseline month {month:%Y-%m} (the last complete month before the start) is not "
+            f"covered by the usage data, which runs from {covered.first:%Y-%m} to "
+            f"{covered.latest_complete:%Y-%m} (complete months). Choose a start between "
+            f"{add_months(covered.first, 1):%Y-%m} and "
+            f"{add_months(covered.latest_complete, 1):%Y-%m}.",
+            title="No baseline",
+        )
+    [counts] = figures_from(figures.person_months, draft.scope, [month], covered)
+    baseline = Baseline(month=month, productive=counts.productive, licensed=counts.licensed,
+                        definition=definition_record(figures.definition))
+    return GoalPreview(draft=draft, baseline=baseline,
+                       baseline_value=baseline.value(draft.metric),
+                       target=target_for(baseline, draft.metric, draft.target_pct))
+
+
+def add_goal(
+    conn: duckdb.DuckDBPyConnection,
+    draft: GoalDraft,
+    *,
+    actor: str,
+    today: date | None = None,
+    figures: AdoptionFigures | None = None,
+) -> Goal:
+    """Measure the baseline, freeze it and store the goal (one transaction, audited)."""
+    preview = preview_goal(conn, draft, today=today, figures=figures)
+    return create_goal(conn, draft, preview.baseline, actor=actor)
+
+
+def goal_reports(
+    conn: duckdb.DuckDBPyConnection,
+    goals: list[Goal],
+    *,
+    as_of: date | None = None,
+    today: date | None = None,
+    figures: AdoptionFigures | None = None,
+) -> list[GoalReport]:
+    """Where each goal stands after ``as_of`` (default: the latest complete month of data).
+
+    One pass over the adoption figures serves every goal; ``figures`` (e.g. the adoption pages'
+    cached person-months) saves even that.
+    """
+    if not goals:
+        return []
+    if figures is None:
+        latest = data_months(conn, current_definition(conn).definition, _today(today))
+        end = first_of_month(as_of) if as_of else (latest.latest_complete if latest else None)
+        first = min(g.baseline_month for g in goals)
+        last = max(first, *(min(end or g.last_month, g.last_month) for g in goals))
+        figures = adoption_figures(conn, first, last, today=_today(today))
+    covered = figures.covered
+    when = first_of_month(as_of) if as_of else (
+        covered.latest_complete if covered else first_of_month(_today(today)))
+    reports = []
+    for goal in goals:
+        months = month_range(goal.baseline_month, min(when, goal.last_month))
+        counts = figures_from(figures.person_months, goal.scope, months, covered) \
+            if covered else []
+        progress = evaluate(goal, goal.baseline, goal.baseline_licensed, goal.target, counts,
+                            when)
+        idle = None
+        if covered is not None and covered.covers(progress.evaluated_month):
+            idle = idle_cost_from(figures.person_months, goal.scope, progress.evaluated_month)
+        reports.append(GoalReport(goal=goal, progress=progress, idle=idle,
+                                  definition=figures.definition))
+    return reports
+
+
+def goal_report(
+    conn: duckdb.DuckDBPyConnection, goal: Goal, *, as_of: date | None = None,
+    today: date | None = None,
+) -> GoalReport:
+    """Where one goal stands (see :func:`goal_reports`)."""
+    return goal_reports(conn, [goal], as_of=as_of, today=today)[0]
