@@ -65,3 +65,20 @@ def suppress_small_groups(
     for column in [size_column, *value_columns]:
         out.loc[small, column] = SUPPRESSED
     return out
+
+
+#: Columns that name a person, in the canonical datasets and the people views.
+PERSON_COLUMNS: tuple[str, ...] = ("name", "email", "user", "owner")
+
+
+def for_display(
+    conn: duckdb.DuckDBPyConnection,
+    frame: pd.DataFrame,
+    columns: tuple[str, ...] | list[str] = PERSON_COLUMNS,
+) -> pd.DataFrame:
+    """``frame`` as a view or export may show it: pseudonymised when the privacy setting is on."""
+    from crm_dash.settings import get_setting  # settings depends on the audit log, not on us
+
+    if not get_setting(conn, "privacy.pseudonymise"):
+        return frame
+    return pseudonymise(frame, list(columns), pseudonym_key(conn))

@@ -13,6 +13,7 @@ from crm_dash.importing.history import (
     roster_people,
     set_integration_accounts,
 )
+from crm_dash.privacy import for_display
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
 from crm_dash.ui.upload_widgets import md_text, preset_label
@@ -89,7 +90,7 @@ def integration_section(ctx: PageContext) -> None:
     lang = ctx.lang
     st.subheader(t("imports.integration.title", lang))
     st.caption(t("imports.integration.intro", lang))
-    people = roster_people(ctx.conn)
+    people = for_display(ctx.conn, roster_people(ctx.conn), ["name", "email"])
     if people.empty:
         st.info(t("imports.integration.no_roster", lang))
         return

@@ -29,6 +29,7 @@ from crm_dash.importing.run import (
     inspect_file,
     run_import,
 )
+from crm_dash.privacy import for_display
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
 
@@ -140,7 +141,7 @@ def file_panel(ctx: PageContext, kind: DatasetKind, upload: UploadedFile) -> Non
             st.error(_problem_text(fs.check_problem, lang))
             _cancel_button(fs, key, lang)
             return
-        _check_summary(fs.check, mapping, lang)
+        _check_summary(ctx, fs.check, mapping)
         _decision(ctx, fs, key, mapping)
 
 
@@ -228,7 +229,8 @@ def _mapping_editor(inspection: Inspection, key: str, lang: Language) -> dict[st
     return mapping
 
 
-def _check_summary(report: ImportReport, mapping: dict[str, str], lang: Language) -> None:
+def _check_summary(ctx: PageContext, report: ImportReport, mapping: dict[str, str]) -> None:
+    lang = ctx.lang
     cols = st.columns(4)
     cols[0].metric(t("upload.rows_read", lang), fmt_int(report.rows_read, lang))
     cols[1].metric(t("upload.will_load", lang), fmt_int(report.rows_loaded, lang),
@@ -241,7 +243,7 @@ def _check_summary(report: ImportReport, mapping: dict[str, str], lang: Language
         listed = "; ".join(f"{mapping.get(f, f)}: {fmt}" for f, fmt in report.formats.items())
         st.caption(t("upload.formats", lang, formats=listed))
     st.markdown(f"**{t('upload.preview', lang)}**")
-    st.dataframe(report.preview, hide_index=True, width="stretch")
+    st.dataframe(for_display(ctx.conn, report.preview), hide_index=True, width="stretch")
     if report.rows_rejected:
         st.warning(t("upload.rejects_note", lang, n=fmt_int(report.rows_rejected, lang)),
                    icon=":material/rule:")

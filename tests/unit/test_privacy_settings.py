@@ -52,3 +52,17 @@ def test_settings_are_versioned_and_audited(conn: duckdb.DuckDBPyConnection) -> 
         set_setting(conn, "privacy.pseudonymise", "yes", actor="admin")
     with pytest.raises(ConfigError):
         get_setting(conn, "no.such.setting")
+
+
+def test_views_show_pseudonyms_only_when_the_setting_is_on(
+    conn: duckdb.DuckDBPyConnection,
+) -> None:
+    from crm_dash.privacy import for_display
+
+    frame = pd.DataFrame({"name": ["Jürgen Müller"], "owner": ["j@x.de"], "stage": ["Won"]})
+    assert for_display(conn, frame).equals(frame)
+    set_setting(conn, "privacy.pseudonymise", True, actor="admin")
+    shown = for_display(conn, frame)
+    assert shown.loc[0, "name"].startswith("Person ")
+    assert shown.loc[0, "owner"].startswith("Person ")
+    assert shown.loc[0, "stage"] == "Won"
