@@ -21,6 +21,9 @@ from crm_dash.errors import ImportRejected
 Source = Literal["upload", "cli", "demo", "fixture"]
 
 
+_GUID = "[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}"
+
+
 def user_key_sql(column: str) -> str:
     """SQL expression giving the join key of a user reference in ``column``.
 
@@ -35,8 +38,7 @@ def user_key_sql(column: str) -> str:
         f"CASE WHEN regexp_full_match({value}, '005[0-9A-Za-z]{{12}}([0-9A-Za-z]{{3}})?')"
         f" THEN left({value}, 15)"
         f" WHEN contains({value}, '@') THEN lower({value})"
-        f" WHEN regexp_full_match({guid}, '[0-9A-Fa-f]{{8}}(-[0-9A-Fa-f]{{4}}){{3}}-[0-9A-Fa-f]{{12}}')"
-        f" THEN lower({guid})"
+        f" WHEN regexp_full_match({guid}, '{_GUID}') THEN lower({guid})"
         f" ELSE {value} END"
     )
 

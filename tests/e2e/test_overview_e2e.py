@@ -14,7 +14,7 @@ from tests.e2e.conftest import PASSWORD, AppServer, login, screenshot, wait_idle
 
 def _metric(page: Page, label: str) -> str:
     card = page.locator("[data-testid=stMetric]").filter(has_text=label)
-    # .first: while Streamlit reruns, the previous run's element can briefly stand beside the new one
+    # .first: during a rerun, the previous run's element can briefly stand beside the new one
     return str(card.locator("[data-testid=stMetricValue]").first.inner_text()).strip()
 
 
