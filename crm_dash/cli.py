@@ -3,11 +3,22 @@
 Contract (used for automation, keep it stable): every subcommand takes ``--db PATH``; with
 ``--json`` it prints JSON to stdout, otherwise text for people; errors go to stderr with exit
 code 1, bad usage exits with 2.
+
+``crm-dash import FILE --kind users|usage|pipeline|training [--preset NAME]
+[--map FIELD=COLUMN ...] [--max-reject-rate 0.01]`` prints (with ``--json``) ``{"batch_id",
+"kind", "status" ("loaded"|"already_imported"|"failed"), "rows_read", "rows_loaded",
+"rows_rejected", "duplicates_skipped", "rejects": [{"line", "column", "value", "reason"}, ...
+first 100]}`` and exits 1 when nothing was loaded (see :mod:`crm_dash.importing.cli`).
+
+``crm-dash report --month YYYY-MM [--department NAME]`` prints (with ``--json``) ``{"month",
+"department", "licensed", "excluded_integration", "segments": {"productive", "sporadic",
+"barely", "never", "new"}, "active_users", "stickiness"}`` (see :mod:`crm_dash.metrics.cli`).
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import subprocess
@@ -17,8 +28,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from crm_dash import config, db
+import duckdb
+
+from crm_dash import auth, config, db
+from crm_dash.auth import create_demo_accounts
 from crm_dash.errors import ConfigError, CrmDashError
+from crm_dash.goals.cli import add_goal_command
+from crm_dash.importing.cli import add_import_command
+from crm_dash.metrics.cli import add_report_command
+from crm_dash.pages import Role
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -46,6 +64,7 @@ def last_complete_month(today: date) -> date:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo company into a fresh database file."""
     from crm_dash.demo import build_demo
+    from crm_dash.goals.demo import add_demo_goals
 
     target = config.db_path(args.db)
     if target.exists():
@@ -67,9 +86,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     conn = db.connect(building)
     try:
         summary = build_demo(conn, end_month=end_month, out_dir=out_dir)
+        add_demo_goals(conn, summary)  # actor "demo", set at the training wave
         with db.transaction(conn) as cur:
             db.set_meta(cur, "demo", "true")
             db.set_meta(cur, "demo_end_month", end_month.isoformat())
+        create_demo_accounts(conn)
         conn.execute("CHECKPOINT")
     finally:
         conn.close()
@@ -139,6 +160,77 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password (at least 10 characters): ")
+    if getpass.getpass("Repeat the password: ") != first:
+        raise ConfigError("The two passwords differ; nothing was changed.")
+    return first
+
+
+def _open(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
+    return db.connect(config.db_path(args.db))
+
+
+def _user_payload(user: auth.AppUser) -> dict[str, Any]:
+    return {"username": user.username, "name": user.display_name, "role": user.role.value}
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """Create an account that can log in."""
+    password = _read_password(args)
+    conn = _open(args)
+    try:
+        user = auth.add_user(conn, args.username, password, Role(args.role),
+                             display_name=args.name, actor=_cli_actor())
+    finally:
+        conn.close()
+    _emit(args, _user_payload(user), f"User {user.username!r} ({user.role.value}) created.")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    """List the accounts."""
+    conn = _open(args)
+    try:
+        users = auth.list_users(conn)
+    finally:
+        conn.close()
+    text = "\n".join(f"{u.username:<24} {u.role.value:<10} {u.display_name}" for u in users)
+    _emit(args, {"users": [_user_payload(u) for u in users]}, text or "No users yet.")
+    return 0
+
+
+def cmd_user_remove(args: argparse.Namespace) -> int:
+    """Delete an account."""
+    conn = _open(args)
+    try:
+        auth.remove_user(conn, args.username.lower(), actor=_cli_actor())
+    finally:
+        conn.close()
+    _emit(args, {"username": args.username.lower(), "status": "removed"},
+          f"User {args.username.lower()!r} removed.")
+    return 0
+
+
+def cmd_user_passwd(args: argparse.Namespace) -> int:
+    """Set a new password (ends remembered logins, lifts a lockout)."""
+    password = _read_password(args)
+    conn = _open(args)
+    try:
+        auth.set_password(conn, args.username.lower(), password, actor=_cli_actor())
+    finally:
+        conn.close()
+    _emit(args, {"username": args.username.lower(), "status": "password_changed"},
+          f"Password of {args.username.lower()!r} changed.")
+    return 0
+
+
+def _cli_actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the web app (Streamlit) on the given port."""
     app = config.PROJECT_ROOT / "app.py"
@@ -147,7 +239,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     env["CRM_DASH_DB"] = str(config.db_path(args.db).resolve())
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
+        sys.executable, "-m", "crm_dash.ui.serve", "run", str(app),
         "--server.port", str(args.port), "--server.address", args.host,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]
@@ -177,8 +269,32 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", parents=[common], help="show what the database holds")
     status.set_defaults(handler=cmd_status)
 
+    add_import_command(sub, common)
+    add_goal_command(sub, common)
+    add_report_command(sub, common)
+
     migrate = sub.add_parser("migrate", parents=[common], help="create or upgrade the database")
     migrate.set_defaults(handler=cmd_migrate)
+
+    user = sub.add_parser("user", help="manage who can log in")
+    user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = user_sub.add_parser("add", parents=[common], help="create an account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--name", help="display name (default: the username)")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of standard input")
+    add.set_defaults(handler=cmd_user_add)
+    listing = user_sub.add_parser("list", parents=[common], help="list the accounts")
+    listing.set_defaults(handler=cmd_user_list)
+    remove = user_sub.add_parser("remove", parents=[common], help="delete an account")
+    remove.add_argument("username")
+    remove.set_defaults(handler=cmd_user_remove)
+    passwd = user_sub.add_parser("passwd", parents=[common], help="set a new password")
+    passwd.add_argument("username")
+    passwd.add_argument("--password-stdin", action="store_true",
+                        help="read the password from the first line of standard input")
+    passwd.set_defaults(handler=cmd_user_passwd)
 
     run = sub.add_parser("run", parents=[common], help="start the web app")
     run.add_argument("--port", type=int, default=8501)

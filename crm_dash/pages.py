@@ -28,7 +28,7 @@ class PageSpec:
 
     key: str
     script: str  # relative to the project root
-    url_path: str
+    url_path: str  # "" for the start page, which Streamlit serves at the root URL
     icon: str
     section: str  # i18n key of the navigation section
     roles: frozenset[Role]
@@ -43,12 +43,20 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "pages/overview.py", "overview", ":material/dashboard:",
+    PageSpec("overview", "pages/overview.py", "", ":material/dashboard:",
              "nav.section.analysis", ALL_ROLES),
+    PageSpec("goals", "pages/goals.py", "goals", ":material/flag:",
+             "nav.section.analysis", ALL_ROLES),
+    PageSpec("adoption", "pages/adoption.py", "adoption", ":material/monitoring:",
+             "nav.section.analysis", ALL_ROLES),
+    PageSpec("people", "pages/people.py", "people", ":material/groups:",
+             "nav.section.analysis", LEADS),
     PageSpec("upload", "pages/upload.py", "upload", ":material/upload_file:",
              "nav.section.data", LEADS),
     PageSpec("imports", "pages/imports.py", "imports", ":material/history:",
              "nav.section.data", LEADS),
+    PageSpec("settings", "pages/settings.py", "settings", ":material/tune:",
+             "nav.section.settings", LEADS),
     PageSpec("admin", "pages/admin.py", "admin", ":material/admin_panel_settings:",
              "nav.section.admin", ADMINS),
 )

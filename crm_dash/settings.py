@@ -20,6 +20,14 @@ from crm_dash.errors import ConfigError
 #: Known settings and their defaults.
 DEFAULTS: dict[str, Any] = {
     "privacy.pseudonymise": False,
+    # The adoption definition (crm_dash.metrics.definitions.AdoptionDefinition validates them).
+    "adoption.productive_min_active_days": 8,
+    "adoption.productive_min_writes": 5,
+    "adoption.sporadic_min_active_days": 2,
+    "adoption.grace_days": 30,
+    "adoption.time_zone": "Europe/Berlin",
+    "adoption.write_actions": ["create", "update"],
+    "adoption.integration_patterns": [],
 }
 
 
@@ -58,6 +66,32 @@ def set_setting(conn: duckdb.DuckDBPyConnection, key: str, value: Any, *, actor:
         )
         log_event(cur, actor, "setting_change", key, {"old": old, "new": value})
     return True
+
+
+def set_settings(
+    conn: duckdb.DuckDBPyConnection, values: dict[str, Any], *, actor: str
+) -> list[str]:
+    """Store new versions of several settings in one transaction; returns the keys that changed.
+
+    Either every change is stored (each as its own version, audited) or none is.
+    """
+    changed: dict[str, tuple[Any, Any]] = {}
+    for key, value in values.items():
+        old = get_setting(conn, key)
+        if old == value:
+            continue
+        if type(value) is not type(DEFAULTS[key]):
+            raise ConfigError(f"{key} takes a {type(DEFAULTS[key]).__name__}, not {value!r}.")
+        changed[key] = (old, value)
+    if changed:
+        with transaction(conn) as cur:
+            for key, (old, value) in changed.items():
+                cur.execute(
+                    "INSERT INTO setting_versions (key, value, changed_by) VALUES (?, ?, ?)",
+                    [key, json.dumps(value), actor],
+                )
+                log_event(cur, actor, "setting_change", key, {"old": old, "new": value})
+    return list(changed)
 
 
 def setting_history(conn: duckdb.DuckDBPyConnection, key: str) -> list[SettingChange]:

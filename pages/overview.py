@@ -1,4 +1,5 @@
-"""Overview: what the database holds, or what to upload first."""
+"""Overview: adoption in the latest complete month, then what the database holds (or what to
+upload first)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import streamlit as st
 from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import fmt_date, fmt_int, t
 from crm_dash.summary import data_summary
+from crm_dash.ui.adoption_data import adoption_data
+from crm_dash.ui.adoption_overview import adoption_headline
 from crm_dash.ui.page import friendly_errors, page_setup
 
 ctx = page_setup("overview")
@@ -22,6 +25,9 @@ with friendly_errors(lang):
         st.info(f"### {t('overview.empty.title', lang)}\n\n{t('overview.empty.body', lang)}")
         st.markdown(t("overview.empty.cli", lang))
     else:
+        adoption_headline(ctx, adoption_data(ctx.conn))
+        st.divider()
+        st.subheader(t("overview.inventory", lang))
         cols = st.columns(4)
         cols[0].metric(
             t("overview.people", lang), fmt_int(summary.people, lang),
@@ -41,7 +47,6 @@ with friendly_errors(lang):
         if summary.integration_accounts:
             st.caption(t("overview.integration_accounts", lang, n=summary.integration_accounts))
 
-        st.subheader(t("overview.inventory", lang))
         inventory = pd.DataFrame(
             [
                 {

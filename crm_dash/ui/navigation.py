@@ -24,8 +24,8 @@ def navigation_pages(lang: Language, role: Role | None) -> dict[str, list[Any]]:
                 spec.script,
                 title=t(spec.title_key, lang),
                 icon=spec.icon,
-                url_path=spec.url_path,
-                default=spec.key == "overview",
+                url_path=spec.url_path or None,
+                default=not spec.url_path,
                 visibility="visible" if spec in allowed else "hidden",
             )
         )

@@ -56,7 +56,7 @@ def test_login_with_the_form_then_the_page_renders(
     _login(at, "LEAD", PASSWORD)
     assert not at.exception
     assert at.title[0].value == "Overview"
-    assert at.metric[0].value == "6"
+    assert {m.label: m.value for m in at.metric}["People in the roster"] == "6"
     assert "Project lead" in at.sidebar.caption[0].value
 
 
@@ -97,9 +97,10 @@ def test_logout_shows_the_login_again(make_app: MakeApp, fixture_db_path: Path) 
 @pytest.mark.parametrize(
     ("role", "visible"),
     [
-        (Role.EXECUTIVE, ["overview"]),
-        (Role.LEAD, ["overview", "upload", "imports"]),
-        (Role.ADMIN, ["overview", "upload", "imports", "admin"]),
+        (Role.EXECUTIVE, ["overview", "goals", "adoption"]),
+        (Role.LEAD, ["overview", "goals", "adoption", "people", "upload", "imports", "settings"]),
+        (Role.ADMIN, ["overview", "goals", "adoption", "people", "upload", "imports", "settings",
+                      "admin"]),
         (None, []),
     ],
 )

@@ -14,10 +14,10 @@ def test_overview_shows_the_fixture_figures(
     at = make_app(fixture_db_path).run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {
+    assert {  # the inventory below the adoption headline (tests/app/test_adoption_page.py)
         "People in the roster": "6", "Departments": "2", "Usage events": "12",
         "Opportunities": "4",
-    }
+    }.items() <= metrics.items()
     inventory = at.dataframe[0].value
     assert list(inventory["Rows"]) == ["7", "12", "4", "5"]
     assert "excluded from all figures about people: 1." in " ".join(c.value for c in at.caption)
@@ -31,7 +31,7 @@ def test_overview_in_german_from_the_url(
     at.query_params["lang"] = "de"
     at.run()
     assert at.title[0].value == "Übersicht"
-    assert at.metric[0].label == "Personen in der Benutzerliste"
+    assert "Personen in der Benutzerliste" in [m.label for m in at.metric]
 
 
 def test_language_switch_changes_the_texts(
@@ -57,7 +57,7 @@ def test_page_opened_directly_renders_without_the_shell(
 ) -> None:
     at = make_app(fixture_db_path, "pages/overview.py").run()
     assert not at.exception
-    assert at.metric[0].value == "6"
+    assert {m.label: m.value for m in at.metric}["People in the roster"] == "6"
 
 
 def test_demo_database_shows_the_banner(

@@ -50,7 +50,7 @@ def test_empty_database_shows_what_to_upload(
     auth.add_user(conn, "lead", PASSWORD, Role.LEAD, actor="test")
     conn.close()
     server = start_app(empty)
-    page.goto(f"{server.url}/overview")
+    page.goto(server.url)
     login(page, "lead")
     page.get_by_text("No data yet").wait_for()
     assert page.locator("[data-testid=stException]").count() == 0

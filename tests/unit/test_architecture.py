@@ -76,7 +76,7 @@ def test_readme_page_role_matrix_matches_the_page_table() -> None:
     rows: dict[str, list[str]] = {}
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 5 and cells[1].startswith("`/"):
+        if len(cells) == 5 and cells[1].startswith("`/"):  # `/` is the start page
             rows[cells[1].strip("`/")] = cells[2:]
     assert set(rows) == {spec.url_path for spec in PAGES}
     for spec in PAGES:

@@ -1,0 +1,261 @@
+"""Benchmark: each page's adoption computations, cold from the DuckDB file and warm from cache.
+
+    .venv/bin/python bench/metrics_benchmark.py                    # 1M and 10M events, 3 rounds
+    .venv/bin/python bench/metrics_benchmark.py --events 1000000 --repeat 1
+
+For each size, generates 5,000 people (30 % productive, 20 % sporadic, 30 % barely, 20 % never,
+joiners, leavers, integration accounts) and their events over 18 months straight into a temporary
+DuckDB file, in SQL. Then:
+
+- ``refresh``: the one-off rebuild of the per-person-per-month activity table after an upload
+  (a deleted batch or a new time zone costs the same), in a fresh process;
+- per page, ``cold``: a fresh process opens the file and does everything the page computes
+  (data version, definition, months, person-months, the page's figures), timed from before the
+  connection opens until the last figure is ready (rendering excluded);
+- per page, ``warm``: the same again in that process, as a repeated view does: the cached data
+  (``st.cache_data`` keyed by the data version) and the page's figures.
+
+Figures are medians over the rounds. The target of issue 5: every page under 1 s cold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+PAGES = ("overview", "adoption", "people", "settings")
+TARGET_SECONDS = 1.0
+USERS = 5_000
+DAYS = 548  # 18 months from 2025-05-01
+
+
+def generate(db_path: Path, events: int) -> None:
+    """People and ``events`` usage events, written by DuckDB through crm-dash's schema."""
+    from crm_dash import db
+
+    conn = db.connect(db_path)
+    conn.execute(
+        "INSERT INTO import_batches (batch_id, kind, file_name, content_sha256, imported_by,"
+        " source) VALUES (1, 'users', 'roster.csv', 'bench', 'bench', 'cli'),"
+        " (2, 'usage', 'usage.csv', 'bench', 'bench', 'cli')"
+    )
+    # Tier by user number: 0-2 productive, 3-4 sporadic, 5-7 barely, 8-9 never.
+    conn.execute(
+        """INSERT INTO users (user_key, user_id, name, email, department, team, role,
+                              license_type, license_cost_monthly, start_date, end_date,
+                              is_integration, batch_id)
+        SELECT '005BENCH' || lpad(CAST(i AS VARCHAR), 7, '0'),
+               '005BENCH' || lpad(CAST(i AS VARCHAR), 7, '0') || 'AAA',
+               'Person ' || i, 'person' || i || '@example.com',
+               ['Vertrieb Süd', 'Vertrieb Nord', 'Innendienst', 'Marketing', 'Service',
+                'Key Account'][i % 6 + 1],
+               'Team ' || (i % 40), ['Außendienst', 'Innendienst', 'Leitung'][i % 3 + 1],
+               'Sales Cloud', 150.00,
+               CASE WHEN i % 25 = 0 THEN DATE '2025-05-01' + CAST(i % 500 AS INTEGER)
+                    ELSE DATE '2024-01-01' END,
+               CASE WHEN i % 31 = 0 THEN DATE '2025-08-01' + CAST(i % 400 AS INTEGER) END,
+               i < 5, 1
+        FROM range(?) t(i)""",
+        [USERS],
+    )
+    conn.execute(
+        """CREATE TEMP TABLE bench_days AS
+        SELECT row_number() OVER () - 1 AS idx, u, d FROM (
+            SELECT u.i AS u, d.i AS d FROM range(?) u(i), range(?) d(i)
+            -- a pseudo-random draw per person and day (hash: deterministic, and not pushed
+            -- down to the people alone as random() would be)
+            WHERE hash(u.i * 1000 + d.i) % 10000 < 10000 * [0.5, 0.5, 0.5, 0.14, 0.14, 0.02,
+                                                               0.02, 0.02, 0.0, 0.0][u.i % 10 + 1]
+               OR u.i < 5
+        )""",
+        [USERS, DAYS],
+    )
+    row = conn.execute("SELECT count(*) FROM bench_days").fetchone()
+    assert row is not None
+    conn.execute(
+        """INSERT INTO usage_events (user_key, user_id, ts, action, source_action, object,
+                                     success, batch_id)
+        SELECT '005BENCH' || lpad(CAST(b.u AS VARCHAR), 7, '0'),
+               '005BENCH' || lpad(CAST(b.u AS VARCHAR), 7, '0') || 'AAA',
+               TIMESTAMP '2025-05-01 05:00:00' + to_days(CAST(b.d AS INTEGER))
+                   + to_seconds(CAST((n * 7919) % 57600 AS BIGINT)),
+               ['login', 'view', 'view', 'view', 'create', 'update', 'update', 'view', 'export',
+                'delete'][n % 10 + 1],
+               NULL,
+               ['Account', 'Contact', 'Opportunity', 'Lead', 'Activity', 'Report'][n % 6 + 1],
+               n % 50 <> 0, 2
+        FROM range(?) r(n) JOIN bench_days b ON b.idx = n % ?""",
+        [events, int(row[0])],
+    )
+    conn.execute("CHECKPOINT")
+    conn.close()
+
+
+def child_refresh(db_path: Path) -> dict[str, Any]:
+    """Rebuild the activity table (what the first view after an upload does)."""
+    from crm_dash import db
+    from crm_dash.metrics.activity import refresh_activity
+
+    start = time.perf_counter()
+    conn = db.connect(db_path)
+    refresh_activity(conn, "Europe/Berlin", force=True)
+    rows = conn.execute("SELECT row_count FROM activity_state").fetchone()
+    conn.close()
+    return {"seconds": time.perf_counter() - start, "rows": rows[0] if rows else None}
+
+
+def _page_work(page: str, conn: Any) -> dict[str, Any]:
+    """What ``page`` computes before it renders (the same calls as pages/*.py)."""
+    from crm_dash.metrics import adoption
+    from crm_dash.metrics.definitions import definition_history
+    from crm_dash.metrics.integration import integration_accounts
+    from crm_dash.metrics.people import close_to_productive
+    from crm_dash.metrics.segments import add_months
+    from crm_dash.summary import data_summary
+    from crm_dash.ui.adoption_data import adoption_data, people
+
+    data = adoption_data(conn)
+    month = data.latest_complete
+    assert month is not None
+    frame = data.frame
+    out: dict[str, Any] = {"person_months": len(frame)}
+    if page == "overview":
+        data_summary(conn)
+        now = adoption.month_summary(frame, month)
+        adoption.month_summary(frame, add_months(month, -1))
+        out["licensed"] = now.licensed
+    elif page == "adoption":
+        in_range = frame[frame["month"] >= add_months(month, -11)]
+        adoption.month_summary(frame, month)
+        adoption.segment_shares(in_range)
+        adoption.segment_shares(in_range, by="department")
+        adoption.lifecycle_by_month(in_range)
+        adoption.movement_matrix(frame, month)
+        adoption.breadth_by_month(in_range)
+        adoption.breadth_distribution(frame, month)
+        adoption.stickiness_by_month(in_range)
+    elif page == "people":
+        table = people(conn, frame, month, (None, None, None))
+        close_to_productive(table, data.definition.definition)
+        out["people"] = len(table)
+    elif page == "settings":
+        definition_history(conn)
+        integration_accounts(conn, data.definition.definition)
+    return out
+
+
+def child_page(page: str, db_path: Path) -> dict[str, Any]:
+    """Cold (fresh process, nothing cached) and warm (repeated view) timings of one page."""
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    os.environ["CRM_DASH_DB"] = str(db_path)
+    # Modules are imported before the clock starts, as the running app has them loaded.
+    import streamlit  # noqa: F401
+
+    from crm_dash import db, summary  # noqa: F401
+    from crm_dash.metrics import adoption, definitions, integration, people  # noqa: F401
+    from crm_dash.ui import adoption_data  # noqa: F401
+
+    start, cpu = time.perf_counter(), time.process_time()
+    conn = db.connect(db_path)
+    out = _page_work(page, conn)
+    cold, cold_cpu = time.perf_counter() - start, time.process_time() - cpu
+    start = time.perf_counter()
+    _page_work(page, conn)
+    warm = time.perf_counter() - start
+    conn.close()
+    return {"cold": cold, "cold_cpu": cold_cpu, "warm": warm, **out}
+
+
+def _child(args: list[str]) -> dict[str, Any]:
+    child = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True,
+        cwd=Path(__file__).resolve().parent.parent, check=False,
+    )
+    if child.returncode != 0:
+        raise SystemExit(f"child {args} failed:\n{child.stderr}")
+    result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", default="1000000,10000000",
+                        help="comma-separated numbers of events")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (median)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, db_path = args.child[0], Path(args.child[-1])
+        result = child_refresh(db_path) if kind == "refresh" else child_page(kind, db_path)
+        print(json.dumps(result))
+        return 0
+
+    sizes = [int(s) for s in args.events.split(",") if s]
+    results: dict[int, dict[str, dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="crm-dash-metrics-bench-") as tmp:
+        for events in sizes:
+            db_path = Path(tmp) / f"bench-{events}.duckdb"
+            started = time.perf_counter()
+            generate(db_path, events)
+            size_mb = db_path.stat().st_size / 2**20
+            print(f"{events:,} events, {USERS:,} people: generated in "
+                  f"{time.perf_counter() - started:.1f} s ({size_mb:,.0f} MB file); "
+                  f"{os.cpu_count()} CPUs", flush=True)
+            rounds: dict[str, dict[str, list[float]]] = {
+                k: {"cold": [], "cold_cpu": [], "warm": []} for k in ("refresh", *PAGES)}
+            for round_no in range(args.repeat):
+                refresh = _child(["refresh", str(db_path)])
+                rounds["refresh"]["cold"].append(refresh["seconds"])
+                line = [f"refresh {refresh['seconds']:.2f} s ({refresh['rows']:,} rows)"]
+                for page in PAGES:
+                    timing = _child([page, str(db_path)])
+                    rounds[page]["cold"].append(timing["cold"])
+                    rounds[page]["cold_cpu"].append(timing["cold_cpu"])
+                    rounds[page]["warm"].append(timing["warm"])
+                    line.append(f"{page} {timing['cold']:.2f}/{timing['warm'] * 1000:.0f} ms")
+                print(f"  round {round_no + 1}: " + ", ".join(line), flush=True)
+            results[events] = {
+                k: {m: statistics.median(v) for m, v in r.items() if v}
+                for k, r in rounds.items()
+            }
+    print()
+    load = os.getloadavg()[0]
+    header = " | ".join(f"{e / 1e6:g}M cold s (CPU s) | {e / 1e6:g}M warm ms" for e in sizes)
+    print(f"| step | {header} |")
+    print("|---|" + "---:|---:|" * len(sizes))
+    for step in ("refresh", *PAGES):
+        cells = []
+        for events in sizes:
+            figures = results[events][step]
+            cpu = f" ({figures['cold_cpu']:.2f})" if "cold_cpu" in figures else ""
+            warm = figures.get("warm")
+            cells.append(f"{figures['cold']:.2f}{cpu} | "
+                         f"{'–' if warm is None else f'{warm * 1000:.0f}'}")
+        print(f"| {step} | {' | '.join(cells)} |")
+    print(f"\nload average at the end: {load:.1f} on {os.cpu_count()} CPUs (wall times suffer "
+          "when other processes compete; CPU time is the process's own work)")
+    worst = max(results[e][p]["cold"] for e in sizes for p in PAGES)
+    verdict = "met" if worst < TARGET_SECONDS else "MISSED"
+    print(f"\ntarget (every page < {TARGET_SECONDS:.0f} s cold): {verdict} "
+          f"(slowest {worst:.2f} s)")
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        print(f"growth {small / 1e6:g}M -> {large / 1e6:g}M events: refresh "
+              f"{results[large]['refresh']['cold'] / results[small]['refresh']['cold']:.1f}x, "
+              + ", ".join(f"{p} {results[large][p]['cold'] / results[small][p]['cold']:.1f}x"
+                          for p in PAGES))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

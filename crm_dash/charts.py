@@ -1,0 +1,251 @@
+"""Altair charts of the adoption figures: pure functions from DataFrames and texts to charts.
+
+Every chart has a title, labelled axes and tooltips; the texts come in from the caller (German or
+English). Each segment has one colour, defined here once, so productive is the same green on
+every page. Month axes use labels the caller formatted for its locale instead of Vega's English
+month names; tooltips show numbers the caller formatted the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+#: One colour per segment, on every page (a colour-blind friendly diverging scheme).
+SEGMENT_COLORS: dict[str, str] = {
+    "productive": "#1b7837",
+    "sporadic": "#7fbf7b",
+    "barely": "#f4a582",
+    "never": "#b2182b",
+    "new": "#4393c3",
+    "barely_never": "#d6604d",  # the typical picture counts barely and never together
+    "not_licensed": "#bababa",  # movement matrix: joined or left
+}
+#: One colour per lifecycle state.
+LIFECYCLE_COLORS: dict[str, str] = {
+    "new": "#4393c3",
+    "returning": "#1b7837",
+    "resurrecting": "#a6dba0",
+    "dormant": "#d6604d",
+}
+#: The picture a user analysis of a CRM typically finds (see DOMAIN / README).
+TYPICAL_SPLIT: dict[str, float] = {"productive": 0.30, "sporadic": 0.20, "barely_never": 0.50}
+
+_HEIGHT = 340  # the whole chart: Streamlit fits axes and title into it
+# Axes of people counts: whole numbers only.
+_COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """The words of one chart.
+
+    ``x``, ``y`` and ``legend`` title the axes and the legend (and the matching tooltip rows);
+    ``count`` and ``share`` title the tooltip rows of numbers and shares.
+    """
+
+    title: str
+    x: str
+    y: str
+    legend: str = ""
+    subtitle: str = ""
+    count: str = ""
+    share: str = ""
+
+
+def _title(text: ChartText) -> alt.TitleParams:
+    if text.subtitle:
+        return alt.TitleParams(text.title, subtitle=text.subtitle, anchor="start")
+    return alt.TitleParams(text.title, anchor="start")
+
+
+def _scale(colors: Mapping[str, str], labels: Mapping[str, str],
+           codes: Sequence[str]) -> alt.Scale:
+    """Colour scale over the display labels of ``codes``, in that order, colours fixed."""
+    return alt.Scale(domain=[labels[c] for c in codes], range=[colors[c] for c in codes])
+
+
+def _labelled(frame: pd.DataFrame, column: str, labels: Mapping[str, str],
+              codes: Sequence[str]) -> pd.DataFrame:
+    """Rows of ``codes`` only, with their display ``label`` and stacking ``order``."""
+    out = frame[frame[column].isin(codes)].copy()
+    out["label"] = out[column].map(labels)
+    out["order"] = out[column].map({c: i for i, c in enumerate(codes)})
+    return out
+
+
+def _month_order(frame: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(frame.sort_values("month")["month_label"]))
+
+
+def _month_axis(frame: pd.DataFrame, title: str) -> alt.X:
+    return alt.X("month_label:O", title=title, sort=_month_order(frame),
+                 axis=alt.Axis(labelAngle=-45))
+
+
+def segment_share_chart(
+    shares: pd.DataFrame, text: ChartText, labels: Mapping[str, str], codes: Sequence[str]
+) -> alt.Chart:
+    """Stacked 100 % bars: each segment's share of the licensed people, per month.
+
+    ``shares``: month, month_label, segment, people, share_text.
+    """
+    data = _labelled(shares, "segment", labels, codes)
+    data = data[["month", "month_label", "label", "order", "people", "share_text"]]
+    data["month"] = data["month"].astype(str)
+    return alt.Chart(data, title=_title(text)).mark_bar().encode(
+        x=_month_axis(data, text.x),
+        y=alt.Y("people:Q", title=text.y, stack="normalize", axis=alt.Axis(format="%")),
+        color=alt.Color("label:N", title=text.legend, sort=[labels[c] for c in codes],
+                        scale=_scale(SEGMENT_COLORS, labels, codes)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("month_label:O", title=text.x),
+                 alt.Tooltip("label:N", title=text.legend),
+                 alt.Tooltip("people:Q", title=text.count),
+                 alt.Tooltip("share_text:N", title=text.share)],
+    ).properties(height=_HEIGHT)
+
+
+def group_share_chart(
+    shares: pd.DataFrame, text: ChartText, labels: Mapping[str, str], codes: Sequence[str]
+) -> alt.Chart:
+    """Horizontal stacked 100 % bars, one per group (department, or "ours" vs "typical").
+
+    ``shares``: group, segment, share, share_text, people_text.
+    """
+    data = _labelled(shares, "segment", labels, codes)
+    data = data[["group", "label", "order", "share", "share_text", "people_text"]]
+    groups = list(dict.fromkeys(data["group"]))
+    return alt.Chart(data, title=_title(text)).mark_bar().encode(
+        y=alt.Y("group:N", title=text.y, sort=groups, axis=alt.Axis(labelLimit=240)),
+        x=alt.X("share:Q", title=text.x, stack="normalize", axis=alt.Axis(format="%")),
+        # Below the bars: with one or two bars a legend beside them would be cut off.
+        color=alt.Color("label:N", title=text.legend, sort=[labels[c] for c in codes],
+                        scale=_scale(SEGMENT_COLORS, labels, codes),
+                        legend=alt.Legend(orient="bottom", direction="horizontal")),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("group:N", title=text.y),
+                 alt.Tooltip("label:N", title=text.legend),
+                 alt.Tooltip("people_text:N", title=text.count),
+                 alt.Tooltip("share_text:N", title=text.share)],
+    ).properties(height=alt.Step(34))
+
+
+def group_month_heatmap(shares: pd.DataFrame, text: ChartText) -> alt.LayerChart:
+    """One segment's share per group (rows) and month (columns), with the share as text.
+
+    ``shares``: group, month, month_label, share, share_text, people_text.
+    """
+    data = shares[["group", "month", "month_label", "share", "share_text", "people_text"]].copy()
+    data["month"] = data["month"].astype(str)
+    groups = sorted(data["group"].unique())
+    base = alt.Chart(data).encode(
+        x=_month_axis(data, text.x),
+        y=alt.Y("group:N", title=text.y, sort=groups, axis=alt.Axis(labelLimit=240)),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("share:Q", title=text.legend,
+                        scale=alt.Scale(scheme="greens", domain=[0, 1]),
+                        legend=alt.Legend(format="%")),
+        tooltip=[alt.Tooltip("group:N", title=text.y),
+                 alt.Tooltip("month_label:O", title=text.x),
+                 alt.Tooltip("share_text:N", title=text.share),
+                 alt.Tooltip("people_text:N", title=text.count)],
+    )
+    labels = base.mark_text(fontSize=10).encode(
+        text="share_text:N",
+        color=alt.condition(alt.datum.share > 0.5, alt.value("white"), alt.value("black")),
+    )
+    return alt.LayerChart(layer=[cells, labels], title=_title(text), height=alt.Step(30))
+
+
+def lifecycle_chart(
+    lifecycle: pd.DataFrame, text: ChartText, labels: Mapping[str, str], codes: Sequence[str]
+) -> alt.Chart:
+    """Bars per month: people gained (new, returning, resurrecting) above zero, dormant below.
+
+    ``lifecycle``: month, month_label, state, people.
+    """
+    data = _labelled(lifecycle, "state", labels, codes)
+    data = data[["month", "month_label", "state", "label", "order", "people"]]
+    data["month"] = data["month"].astype(str)
+    data["value"] = data["people"].where(data["state"] != "dormant", -data["people"])
+    return alt.Chart(data, title=_title(text)).mark_bar().encode(
+        x=_month_axis(data, text.x),
+        y=alt.Y("value:Q", title=text.y, stack="zero", axis=_COUNT_AXIS),
+        color=alt.Color("label:N", title=text.legend, sort=[labels[c] for c in codes],
+                        scale=_scale(LIFECYCLE_COLORS, labels, codes)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("month_label:O", title=text.x),
+                 alt.Tooltip("label:N", title=text.legend),
+                 alt.Tooltip("people:Q", title=text.count)],
+    ).properties(height=_HEIGHT)
+
+
+def movement_chart(
+    matrix: pd.DataFrame, text: ChartText, labels: Mapping[str, str], codes: Sequence[str]
+) -> alt.LayerChart:
+    """Movement matrix: rows last month's segment, columns this month's, cells people.
+
+    ``matrix``: from_segment, to_segment, people.
+    """
+    data = matrix[matrix["from_segment"].isin(codes) & matrix["to_segment"].isin(codes)].copy()
+    data["from_label"] = data["from_segment"].map(labels)
+    data["to_label"] = data["to_segment"].map(labels)
+    data["same"] = data["from_segment"] == data["to_segment"]
+    data = data[["from_label", "to_label", "people", "same"]]
+    order = [labels[c] for c in codes]
+    base = alt.Chart(data).encode(
+        x=alt.X("to_label:N", title=text.x, sort=order, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("from_label:N", title=text.y, sort=order),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("people:Q", title=text.legend, scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(format="d", tickMinStep=1)),
+        tooltip=[alt.Tooltip("from_label:N", title=text.y),
+                 alt.Tooltip("to_label:N", title=text.x),
+                 alt.Tooltip("people:Q", title=text.count)],
+    )
+    moved = base.transform_filter(~alt.datum.same).mark_text(fontSize=13).encode(
+        text="people:Q")
+    stayed = base.transform_filter(alt.datum.same).mark_text(fontSize=13, fontWeight="bold"
+                                                             ).encode(text="people:Q")
+    return alt.LayerChart(layer=[cells, moved, stayed], title=_title(text),
+                          height=alt.Step(38))
+
+
+def line_chart(
+    frame: pd.DataFrame, value: str, text: ChartText, *, percent: bool = False,
+    color: str = SEGMENT_COLORS["productive"],
+) -> alt.Chart:
+    """One figure per month as a line with points (breadth, stickiness).
+
+    ``frame``: month, month_label, ``value``, value_text.
+    """
+    data = frame[["month", "month_label", value, "value_text"]].copy()
+    data["month"] = data["month"].astype(str)
+    axis = alt.Axis(format="%") if percent else alt.Axis()
+    return alt.Chart(data, title=_title(text)).mark_line(point=True, color=color).encode(
+        x=_month_axis(data, text.x),
+        y=alt.Y(f"{value}:Q", title=text.y, axis=axis, scale=alt.Scale(zero=True)),
+        tooltip=[alt.Tooltip("month_label:O", title=text.x),
+                 alt.Tooltip("value_text:N", title=text.y)],
+    ).properties(height=_HEIGHT)
+
+
+def bar_chart(frame: pd.DataFrame, category: str, text: ChartText) -> alt.Chart:
+    """Vertical bars of people per category, in the frame's order (breadth distribution).
+
+    ``frame``: ``category``, people.
+    """
+    data = frame[[category, "people"]].copy()
+    return alt.Chart(data, title=_title(text)).mark_bar(color="#5aae61").encode(
+        x=alt.X(f"{category}:O", title=text.x, sort=list(data[category]),
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("people:Q", title=text.y, axis=_COUNT_AXIS),
+        tooltip=[alt.Tooltip(f"{category}:O", title=text.x),
+                 alt.Tooltip("people:Q", title=text.y)],
+    ).properties(height=_HEIGHT)

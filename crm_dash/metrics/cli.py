@@ -1,0 +1,70 @@
+"""``crm-dash report``: one month's adoption figures for automation.
+
+``crm-dash report --month YYYY-MM [--department NAME] [--db PATH] --json`` prints
+``{"month", "department", "licensed", "excluded_integration", "segments": {"productive",
+"sporadic", "barely", "never", "new"}, "active_users", "stickiness"}``: the numbers the pages
+show, under the adoption definition in force.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from typing import Any
+
+from crm_dash import config, db
+from crm_dash.errors import ConfigError
+from crm_dash.metrics.report import adoption_report
+
+
+def _month(value: str) -> date:
+    try:
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {value!r}") from None
+
+
+def _text(report: dict[str, Any]) -> str:
+    scope = report["department"] or "all departments"
+    lines = [f"Adoption {report['month']} ({scope})",
+             f"  licensed people: {report['licensed']}"
+             f"  (integration accounts excluded: {report['excluded_integration']})"]
+    for segment, people in report["segments"].items():
+        share = people / report["licensed"] if report["licensed"] else 0.0
+        lines.append(f"  {segment:<11} {people:>6}  {share:6.1%}")
+    stickiness = report["stickiness"]
+    lines.append(f"  active users: {report['active_users']}  stickiness: "
+                 f"{'-' if stickiness is None else f'{stickiness:.1%}'}")
+    return "\n".join(lines)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Print one month's adoption figures."""
+    target = config.db_path(args.db)
+    if not target.exists():
+        raise ConfigError(f"No database at {target}. Run `crm-dash demo` or import data first.")
+    conn = db.connect(target)
+    try:
+        report = adoption_report(conn, args.month, args.department)
+    finally:
+        conn.close()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(_text(report))
+    return 0
+
+
+def add_report_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """Register ``crm-dash report`` on the subcommand parser ``sub``."""
+    report = sub.add_parser("report", parents=[common],
+                            help="adoption figures of one month (segments, active users)")
+    report.add_argument("--month", type=_month, required=True, metavar="YYYY-MM",
+                        help="the calendar month to report")
+    report.add_argument("--department", metavar="NAME",
+                        help="only this department (default: everyone)")
+    report.set_defaults(handler=cmd_report)

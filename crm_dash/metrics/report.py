@@ -1,0 +1,40 @@
+"""The JSON of ``crm-dash report``: one month's headline figures, the same the pages show."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from crm_dash.metrics.adoption import MonthSummary, filter_people, month_summary
+from crm_dash.metrics.definitions import SEGMENTS, AdoptionDefinition, load_definition
+from crm_dash.metrics.segments import month_start, user_months
+
+
+def month_figures(
+    conn: duckdb.DuckDBPyConnection, definition: AdoptionDefinition, month: date,
+    department: str | None = None,
+) -> MonthSummary:
+    """One month's figures under ``definition`` (everyone, or one department)."""
+    month = month_start(month)
+    frame = filter_people(user_months(conn, definition, month, month), department=department)
+    return month_summary(frame, month)
+
+
+def adoption_report(
+    conn: duckdb.DuckDBPyConnection, month: date, department: str | None = None
+) -> dict[str, Any]:
+    """``{"month", "department", "licensed", "excluded_integration", "segments", "active_users",
+    "stickiness"}`` for ``month`` (everyone, or one department), under the current definition.
+    """
+    summary = month_figures(conn, load_definition(conn).definition, month, department)
+    return {
+        "month": f"{summary.month:%Y-%m}",
+        "department": department,
+        "licensed": summary.licensed,
+        "excluded_integration": summary.excluded_integration,
+        "segments": {s: summary.segments[s] for s in SEGMENTS},
+        "active_users": summary.active_users,
+        "stickiness": None if summary.stickiness is None else round(summary.stickiness, 4),
+    }

@@ -1,0 +1,188 @@
+"""The sections of the Adoption page: each takes the filtered person-months and renders.
+
+Executives see aggregates only: no section here shows a name, and departments with fewer than
+5 licensed people are shown as ``<5`` (:func:`crm_dash.privacy.suppress_small_groups`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from crm_dash import charts
+from crm_dash.i18n import Language, fmt_decimal, fmt_int, fmt_percent, t
+from crm_dash.metrics import adoption
+from crm_dash.metrics.definitions import SEGMENTS, VersionedDefinition
+from crm_dash.metrics.segments import add_months
+from crm_dash.privacy import MIN_GROUP_SIZE, suppress_small_groups
+from crm_dash.ui.format import (
+    month_label,
+    month_long,
+    segment_help,
+    segment_labels,
+    share_text,
+    with_month_labels,
+)
+
+
+def _text(lang: Language, key: str, x: str, y: str, legend: str = "", **values: object
+          ) -> charts.ChartText:
+    return charts.ChartText(
+        title=t(f"adoption.chart.{key}", lang, **values), x=x, y=y, legend=legend,
+        count=t("adoption.axis.people", lang), share=t("adoption.axis.share", lang),
+    )
+
+
+def headline(frame: pd.DataFrame, month: date, versioned: VersionedDefinition,
+             lang: Language) -> adoption.MonthSummary:
+    """Licensed people, productive share, active users and stickiness of ``month``."""
+    summary = adoption.month_summary(frame, month)
+    cols = st.columns(4)
+    cols[0].metric(t("overview.adoption.licensed", lang), fmt_int(summary.licensed, lang),
+                   help=t("overview.adoption.licensed_help", lang), border=True)
+    cols[1].metric(t("adoption.metric.productive_share", lang),
+                   share_text(summary.share("productive"), lang),
+                   help=segment_help("productive", versioned, lang), border=True)
+    cols[2].metric(t("adoption.metric.active_users", lang), fmt_int(summary.active_users, lang),
+                   help=t("adoption.help.active_users", lang), border=True)
+    cols[3].metric(t("adoption.metric.stickiness", lang),
+                   fmt_percent(summary.stickiness, lang, 1),
+                   help=t("adoption.help.stickiness", lang), border=True)
+    st.caption(t("adoption.headline_caption", lang, month=month_long(month, lang),
+                 excluded=fmt_int(summary.excluded_integration, lang)))
+    return summary
+
+
+def segments_over_time(frame: pd.DataFrame, lang: Language) -> None:
+    """Segment shares per month."""
+    st.subheader(t("adoption.section.segments", lang), help=t("adoption.help.segments", lang))
+    shares = with_month_labels(adoption.segment_shares(frame), lang)
+    shares["share_text"] = shares["share"].map(lambda v: share_text(v, lang))
+    text = _text(lang, "segments", t("adoption.axis.month", lang),
+                 t("adoption.axis.share_short", lang), t("adoption.axis.segment", lang))
+    st.altair_chart(charts.segment_share_chart(shares, text, segment_labels(lang), SEGMENTS),
+                    width="stretch")
+
+
+def by_department(frame: pd.DataFrame, month: date, lang: Language, *, suppress: bool) -> None:
+    """Segments per department in ``month`` and the productive share per department and month."""
+    st.subheader(t("adoption.section.departments", lang),
+                 help=t("adoption.help.departments", lang))
+    shares = adoption.segment_shares(frame, by="department")
+    if shares.empty:
+        st.info(t("adoption.no_departments", lang))
+        return
+    # For executives, a department's month with fewer than 5 licensed people is left out.
+    shown = shares[shares["licensed"] >= MIN_GROUP_SIZE] if suppress else shares
+    latest = shown[shown["month"] == month].rename(columns={"department": "group"})
+    latest = latest.assign(
+        share_text=latest["share"].map(lambda v: share_text(v, lang)),
+        people_text=latest["people"].map(lambda v: fmt_int(v, lang)),
+    )
+    text = _text(lang, "departments", t("adoption.axis.share", lang),
+                 t("adoption.axis.department", lang), t("adoption.axis.segment", lang),
+                 month=month_label(month, lang))
+    if not latest.empty:
+        st.altair_chart(charts.group_share_chart(latest, text, segment_labels(lang), SEGMENTS),
+                        width="stretch")
+    productive = shown[shown["segment"] == "productive"].rename(columns={"department": "group"})
+    if not productive.empty:
+        productive = with_month_labels(productive, lang)
+        productive["share_text"] = productive["share"].map(lambda v: share_text(v, lang))
+        productive["people_text"] = [
+            f"{fmt_int(n, lang)} / {fmt_int(total, lang)}"
+            for n, total in zip(productive["people"], productive["licensed"], strict=True)
+        ]
+        text = _text(lang, "productive_heatmap", t("adoption.axis.month", lang),
+                     t("adoption.axis.department", lang), t("adoption.segment.productive", lang))
+        st.altair_chart(charts.group_month_heatmap(productive, text), width="stretch")
+    _department_table(shares[shares["month"] == month], lang, suppress=suppress)
+
+
+def _department_table(shares: pd.DataFrame, lang: Language, *, suppress: bool) -> None:
+    wide = shares.pivot_table(index=["department", "licensed"], columns="segment",
+                              values="people", fill_value=0).reset_index()
+    wide = wide.reindex(columns=["department", "licensed", *SEGMENTS], fill_value=0)
+    wide = wide.astype({s: "int64" for s in SEGMENTS})
+    wide["productive_share"] = (wide["productive"] / wide["licensed"]).map(
+        lambda v: share_text(v, lang))
+    if suppress:
+        wide = suppress_small_groups(wide, "licensed", [*SEGMENTS, "productive_share"])
+    labels = segment_labels(lang)
+    wide = wide.rename(columns={
+        "department": t("adoption.axis.department", lang),
+        "licensed": t("overview.adoption.licensed", lang),
+        "productive_share": t("adoption.metric.productive_share", lang),
+        **{s: labels[s] for s in SEGMENTS},
+    })
+    wide = wide.map(lambda v: fmt_int(int(v), lang) if isinstance(v, int | np.integer) else v)
+    st.dataframe(wide.astype(str), hide_index=True, width="stretch")
+    if suppress:
+        st.caption(t("adoption.suppressed_note", lang))
+
+
+def lifecycle(frame: pd.DataFrame, lang: Language) -> None:
+    """New, returning, resurrecting and dormant people per month."""
+    st.subheader(t("adoption.section.lifecycle", lang), help=t("adoption.help.lifecycle", lang))
+    data = with_month_labels(adoption.lifecycle_by_month(frame), lang)
+    labels = {s: t(f"adoption.lifecycle.{s}", lang) for s in adoption.LIFECYCLE}
+    text = _text(lang, "lifecycle", t("adoption.axis.month", lang),
+                 t("adoption.axis.people", lang), t("adoption.axis.state", lang))
+    st.altair_chart(charts.lifecycle_chart(data, text, labels, adoption.LIFECYCLE),
+                    width="stretch")
+
+
+def movement(frame: pd.DataFrame, month: date, lang: Language) -> None:
+    """Who moved between segments from the previous month to ``month``."""
+    previous = add_months(month, -1)
+    st.subheader(t("adoption.section.movement", lang), help=t("adoption.help.movement", lang))
+    matrix = adoption.movement_matrix(frame, month)
+    codes = [*SEGMENTS, adoption.NOT_LICENSED]
+    text = _text(lang, "movement", t("adoption.axis.to", lang, month=month_label(month, lang)),
+                 t("adoption.axis.from", lang, month=month_label(previous, lang)),
+                 t("adoption.axis.people", lang), previous=month_label(previous, lang),
+                 month=month_label(month, lang))
+    st.altair_chart(charts.movement_chart(matrix, text, segment_labels(lang), codes),
+                    width="stretch")
+    rank = {s: i for i, s in enumerate(SEGMENTS[:4])}
+    ranked = matrix[matrix["from_segment"].isin(rank) & matrix["to_segment"].isin(rank)]
+    up = ranked[ranked["to_segment"].map(rank) < ranked["from_segment"].map(rank)]["people"].sum()
+    down = ranked[ranked["to_segment"].map(rank) > ranked["from_segment"].map(rank)][
+        "people"].sum()
+    st.caption(t("adoption.movement_caption", lang, up=fmt_int(int(up), lang),
+                 down=fmt_int(int(down), lang)))
+
+
+def breadth_and_stickiness(frame: pd.DataFrame, month: date, lang: Language) -> None:
+    """CRM areas per active person, and daily active / monthly active users."""
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("adoption.section.breadth", lang), help=t("adoption.help.breadth", lang))
+        breadth = with_month_labels(adoption.breadth_by_month(frame), lang)
+        breadth["value_text"] = breadth["avg_breadth"].map(lambda v: fmt_decimal(v, lang, 1)
+                                                           if pd.notna(v) else "–")
+        text = _text(lang, "breadth", t("adoption.axis.month", lang),
+                     t("adoption.axis.avg_breadth", lang))
+        st.altair_chart(charts.line_chart(breadth, "avg_breadth", text), width="stretch")
+        distribution = adoption.breadth_distribution(frame, month)
+        text = _text(lang, "breadth_distribution", t("adoption.axis.areas", lang),
+                     t("adoption.axis.people", lang), month=month_label(month, lang))
+        st.altair_chart(charts.bar_chart(distribution, "areas", text), width="stretch")
+    with right:
+        st.subheader(t("adoption.section.stickiness", lang),
+                     help=t("adoption.help.stickiness", lang))
+        sticky = with_month_labels(adoption.stickiness_by_month(frame), lang)
+        sticky["value_text"] = [
+            t("adoption.stickiness_tooltip", lang, share=fmt_percent(s, lang, 1),
+              dau=fmt_decimal(d, lang, 1), mau=fmt_int(m, lang))
+            if pd.notna(s) else "–"
+            for s, d, m in zip(sticky["stickiness"], sticky["dau"], sticky["mau"], strict=True)
+        ]
+        text = _text(lang, "stickiness", t("adoption.axis.month", lang),
+                     t("adoption.metric.stickiness", lang))
+        st.altair_chart(charts.line_chart(sticky, "stickiness", text, percent=True),
+                        width="stretch")
+        st.caption(t("adoption.stickiness_note", lang))

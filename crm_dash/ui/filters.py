@@ -1,0 +1,136 @@
+"""Filters of the adoption pages (months, department, team, role), kept in the URL.
+
+Each filter lives in a query parameter (``?months=2025-06&months=2026-10&department=...``), so a
+filtered view can be bookmarked or shared: opening the link restores the filters, and parameters
+that do not fit the data (a department that no longer exists) are ignored. The group filters
+use Streamlit's ``bind="query-params"`` (the default, everyone, leaves the URL clean); the months
+are kept as ISO months by hand (see :func:`_month_widget`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from crm_dash.i18n import Language, t
+from crm_dash.metrics.adoption import filter_people
+from crm_dash.ui.format import month_label
+
+ALL = ""  # the "everyone" choice of a group filter (not in the URL)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the person chose."""
+
+    first: date
+    last: date
+    department: str | None
+    team: str | None
+    role: str | None
+
+    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Only the chosen people (all months)."""
+        return filter_people(frame, self.department, self.team, self.role)
+
+    @property
+    def groups(self) -> tuple[str | None, str | None, str | None]:
+        return self.department, self.team, self.role
+
+
+def _iso(month: date) -> str:
+    return f"{month:%Y-%m}"
+
+
+def _from_iso(value: str) -> date:
+    return date(int(value[:4]), int(value[5:7]), 1)
+
+
+def _choices(frame: pd.DataFrame, column: str) -> list[str]:
+    return [ALL, *sorted(str(v) for v in frame[column].dropna().unique())]
+
+
+def _group_select(frame: pd.DataFrame, column: str, label: str, everyone: str,
+                  help_text: str) -> str | None:
+    choice = st.selectbox(
+        label, _choices(frame, column), key=column, bind="query-params",
+        format_func=lambda v: everyone if v == ALL else v, help=help_text,
+    )
+    return None if choice in (None, ALL) else str(choice)
+
+
+def _from_url(param: str, options: list[str], size: int) -> list[str] | None:
+    """``size`` valid month values from the URL parameter ``param``, else ``None``."""
+    values = st.query_params.get_all(param)
+    if len(values) == 1 and size == 2:
+        values = values * 2  # one month as a range
+    if len(values) != size or any(v not in options for v in values):
+        return None
+    return sorted(values)
+
+
+def _to_url(key: str, param: str) -> None:
+    """Widget callback: write the chosen month(s) into the URL as ISO months."""
+    value = st.session_state[key]
+    st.query_params[param] = list(value) if isinstance(value, tuple | list) else value
+
+
+def _month_widget(options: list[str], lang: Language, *, single: bool,
+                  default_months: int) -> tuple[date, date]:
+    """The month range (or one month), kept in the URL as ISO months (``?months=2026-10``).
+
+    The months are synced by hand rather than with ``bind``: a bound select slider writes its
+    displayed labels ("Okt. 2026") into the URL, which would not survive a change of language.
+    """
+    key, param = ("filter_month", "month") if single else ("filter_months", "months")
+    from_url = _from_url(param, options, 1 if single else 2)
+
+    def label(value: str) -> str:
+        return month_label(_from_iso(value), lang)
+
+    if single:
+        latest_first = options[::-1]
+        picked = st.selectbox(t("filters.month", lang), latest_first,
+                              index=latest_first.index(from_url[0]) if from_url else 0, key=key,
+                              on_change=_to_url, args=(key, param),
+                              help=t("filters.month_help", lang), format_func=label)
+        return _from_iso(str(picked)), _from_iso(str(picked))
+    if len(options) == 1:
+        return _from_iso(options[0]), _from_iso(options[0])
+    default = (options[max(0, len(options) - default_months)], options[-1])
+    chosen = st.select_slider(t("filters.months", lang), options=options,
+                              value=tuple(from_url) if from_url else default, key=key,
+                              on_change=_to_url, args=(key, param),
+                              help=t("filters.months_help", lang), format_func=label)
+    return _from_iso(str(chosen[0])), _from_iso(str(chosen[1]))
+
+
+def adoption_filters(
+    frame: pd.DataFrame, months: list[date], lang: Language, *, single_month: bool = False,
+    default_months: int = 12,
+) -> Filters:
+    """The filter row: a month range (or one month) and department, team, role.
+
+    The team and role choices follow the chosen department. The default range is the latest
+    ``default_months`` complete months (at least 12 are shown when the data has them).
+    """
+    options = [_iso(m) for m in months]
+    cols = st.columns([3, 2, 2, 2]) if not single_month else st.columns([2, 2, 2, 2])
+    with cols[0]:
+        first, last = _month_widget(options, lang, single=single_month,
+                                    default_months=default_months)
+    with cols[1]:
+        department = _group_select(frame, "department", t("filters.department", lang),
+                                   t("filters.all_departments", lang),
+                                   t("filters.department_help", lang))
+    scoped = filter_people(frame, department=department)
+    with cols[2]:
+        team = _group_select(scoped, "team", t("filters.team", lang), t("filters.all_teams", lang),
+                             t("filters.team_help", lang))
+    with cols[3]:
+        role = _group_select(filter_people(scoped, team=team), "role", t("filters.role", lang),
+                             t("filters.all_roles", lang), t("filters.role_help", lang))
+    return Filters(first, last, department, team, role)

@@ -1,0 +1,85 @@
+"""Texts the adoption pages share: month labels, segment names, the definition in force."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from babel.dates import format_date
+
+from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
+from crm_dash.metrics.definitions import (
+    SEGMENTS,
+    VersionedDefinition,
+    describe,
+    describe_productive,
+)
+
+_LOCALES = {"de": "de_DE", "en": "en_GB"}
+
+
+def month_label(month: date, lang: Language) -> str:
+    """A month as ``Okt. 2026`` / ``Oct 2026``."""
+    return format_date(month, format="MMM yyyy", locale=_LOCALES[lang])
+
+
+def month_long(month: date, lang: Language) -> str:
+    """A month as ``Oktober 2026`` / ``October 2026``."""
+    return format_date(month, format="MMMM yyyy", locale=_LOCALES[lang])
+
+
+def segment_labels(lang: Language) -> dict[str, str]:
+    """Display names of the segments (and the extra states charts use)."""
+    codes = [*SEGMENTS, "barely_never", "not_licensed"]
+    return {code: t(f"adoption.segment.{code}", lang) for code in codes}
+
+
+def segment_help(segment: str, versioned: VersionedDefinition, lang: Language) -> str:
+    """The definition of one segment with the thresholds in force (hover help)."""
+    d = versioned.definition
+    return t(f"adoption.segment.{segment}_help", lang, days=d.productive_min_active_days,
+             writes=d.productive_min_writes, sporadic=d.sporadic_min_active_days,
+             grace=d.grace_days)
+
+
+def with_month_labels(frame: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """``frame`` with a ``month_label`` column for chart axes."""
+    out = frame.copy()
+    out["month_label"] = out["month"].map(lambda m: month_label(m, lang))
+    return out
+
+
+def share_text(share: float | None, lang: Language) -> str:
+    """A share as ``30 %`` / ``30%``."""
+    return fmt_percent(share, lang)
+
+
+def count_delta(now: int, before: int | None, lang: Language) -> str | None:
+    """The change of a count against the previous month, signed (``+3``), or ``None``."""
+    if before is None:
+        return None
+    diff = now - before
+    return ("+" if diff > 0 else "") + fmt_int(diff, lang)
+
+
+def share_delta(now: float | None, before: float | None, lang: Language) -> str:
+    """The change of a share in percentage points, signed (``+1,5 pp`` / ``+1.5 pp``)."""
+    if now is None or before is None:
+        return ""
+    diff = (now - before) * 100
+    return ("+" if diff > 0 else "") + fmt_decimal(diff, lang, 1) + " " + t("adoption.pp", lang)
+
+
+def definition_caption(versioned: VersionedDefinition, lang: Language) -> None:
+    """Which definition the figures use, with every threshold one hover away."""
+    if versioned.version == 0:
+        text = t("adoption.def.caption_default", lang)
+    else:
+        text = t("adoption.def.caption_version", lang, version=versioned.version,
+                 date=fmt_date(versioned.changed_at, lang), who=versioned.changed_by or "–")
+    productive = describe_productive(versioned.definition, lang)
+    st.caption(
+        f":material/rule: {text} · {t('adoption.def.productive_label', lang)}: {productive}",
+        help=describe(versioned.definition, lang),
+    )

@@ -1,0 +1,122 @@
+"""The People page's pieces: the searchable people table with its CSV, and who to help next.
+
+Named data: only leads and admins reach these (the page's guard). Names are pseudonyms when the
+privacy setting says so, in the table and in the download alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from crm_dash.csv_export import safe_csv_bytes
+from crm_dash.i18n import Language, fmt_int, t
+from crm_dash.metrics.definitions import AdoptionDefinition, VersionedDefinition
+from crm_dash.metrics.people import close_to_productive
+from crm_dash.metrics.segments import add_months
+from crm_dash.ui.format import month_label, segment_help, segment_labels
+
+# Team and role stay searchable and filterable, but the table keeps to what a lead acts on.
+_TABLE_COLUMNS = ("name", "department", "segment", "segment_last_month", "active_days", "writes",
+                  "breadth", "last_active", "trained")
+
+
+def _heading(column: str, lang: Language) -> str:
+    return t(f"people.col.{column}", lang)
+
+
+def search(table: pd.DataFrame, query: str) -> pd.DataFrame:
+    """Rows whose name, e-mail, department, team or role contains ``query`` (any case)."""
+    query = query.strip().lower()
+    if not query:
+        return table
+    text = table[["name", "email", "department", "team", "role"]].fillna("").astype(str)
+    hit = text.apply(lambda col: col.str.lower().str.contains(query, regex=False)).any(axis=1)
+    return table[hit]
+
+
+def _display(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    labels = segment_labels(lang)
+    out = table[list(_TABLE_COLUMNS)].copy()
+    for column in ("segment", "segment_last_month"):
+        out[column] = out[column].map(lambda s: labels.get(s, "–") if isinstance(s, str) else "–")
+    return out
+
+
+def _headings(month: date, lang: Language) -> dict[str, str]:
+    headings = {c: _heading(c, lang) for c in _TABLE_COLUMNS}
+    headings["segment"] = t("people.col.segment", lang, month=month_label(month, lang))
+    headings["segment_last_month"] = t("people.col.segment_last_month", lang,
+                                       month=month_label(add_months(month, -1), lang))
+    return headings
+
+
+def people_csv(table: pd.DataFrame, month: date, lang: Language) -> bytes:
+    """The people shown, as a CSV safe to open in Excel (``;`` and UTF-8 BOM for German)."""
+    shown = _display(table, lang).rename(columns=_headings(month, lang))
+    return safe_csv_bytes(shown, delimiter=";" if lang == "de" else ",")
+
+
+def people_table(table: pd.DataFrame, month: date, versioned: VersionedDefinition,
+                 lang: Language) -> None:
+    """The searchable, sortable people table and its CSV download."""
+    headings = _headings(month, lang)
+    st.subheader(t("people.table.title", lang, month=month_label(month, lang)),
+                 help=t("people.table.help", lang))
+    query = st.text_input(t("people.search", lang), key="q", bind="query-params",
+                          placeholder=t("people.search_placeholder", lang))
+    found = search(table, query or "")
+    shown = _display(found, lang)
+    config = {
+        "name": st.column_config.TextColumn(_heading("name", lang), pinned=True),
+        "department": st.column_config.TextColumn(_heading("department", lang)),
+        "segment": st.column_config.TextColumn(
+            headings["segment"], help=segment_help("productive", versioned, lang)),
+        "segment_last_month": st.column_config.TextColumn(headings["segment_last_month"]),
+        "active_days": st.column_config.NumberColumn(_heading("active_days", lang),
+                                                     help=t("adoption.help.active_day", lang)),
+        "writes": st.column_config.NumberColumn(_heading("writes", lang),
+                                                help=t("adoption.help.write", lang)),
+        "breadth": st.column_config.NumberColumn(_heading("breadth", lang),
+                                                 help=t("adoption.help.breadth", lang)),
+        "last_active": st.column_config.DateColumn(
+            _heading("last_active", lang), format="localized"),
+        "trained": st.column_config.CheckboxColumn(_heading("trained", lang),
+                                                   help=t("people.help.trained", lang)),
+    }
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
+                 key="people_table")
+    st.caption(t("people.table.caption", lang, n=fmt_int(len(found), lang),
+                 total=fmt_int(len(table), lang)))
+    st.download_button(
+        t("people.download", lang), people_csv(found, month, lang),
+        file_name=f"crm-dash-people-{month:%Y-%m}.csv", mime="text/csv",
+        icon=":material/download:", help=t("people.download_help", lang),
+    )
+
+
+def close_list(table: pd.DataFrame, definition: AdoptionDefinition, lang: Language) -> None:
+    """The people nearest the productive threshold."""
+    st.subheader(t("people.close.title", lang), help=t("people.close.help", lang))
+    close = close_to_productive(table, definition)
+    if close.empty:
+        st.info(t("people.close.none", lang))
+        return
+    labels = segment_labels(lang)
+    shown = pd.DataFrame({
+        _heading("name", lang): close["name"],
+        _heading("department", lang): close["department"],
+        t("people.close.segment", lang): close["segment"].map(labels),
+        _heading("active_days", lang): close["active_days"],
+        t("people.close.missing_days", lang): close["missing_days"],
+        _heading("writes", lang): close["writes"],
+        t("people.close.missing_writes", lang): close["missing_writes"],
+        _heading("trained", lang): close["trained"],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3,
+                 column_config={_heading("trained", lang): st.column_config.CheckboxColumn(
+                     _heading("trained", lang), help=t("people.help.trained", lang))})
+    st.caption(t("people.close.caption", lang, days=definition.productive_min_active_days,
+                 writes=definition.productive_min_writes))

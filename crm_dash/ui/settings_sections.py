@@ -1,0 +1,166 @@
+"""The Settings page's pieces: the adoption definition (with a preview), its history, and the
+integration accounts left out of every figure."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from crm_dash.errors import ConfigError
+from crm_dash.i18n import Language, fmt_datetime, fmt_int, t
+from crm_dash.metrics.definitions import (
+    ACTIONS,
+    SEGMENTS,
+    AdoptionDefinition,
+    VersionedDefinition,
+    definition_from_values,
+    definition_history,
+    save_definition,
+    time_zones,
+)
+from crm_dash.metrics.integration import integration_accounts
+from crm_dash.metrics.report import month_figures
+from crm_dash.privacy import for_display
+from crm_dash.ui.format import month_long, segment_labels
+from crm_dash.ui.page import PageContext
+
+_FLASH = "settings_saved_message"
+_FIELDS = ("productive_min_active_days", "productive_min_writes", "sporadic_min_active_days",
+           "grace_days", "time_zone", "write_actions", "integration_patterns")
+
+
+def _field(name: str, lang: Language) -> str:
+    return t(f"settings.field.{name}", lang)
+
+
+def _form_values(current: AdoptionDefinition, lang: Language) -> dict[str, Any]:
+    """The definition form's widgets; returns the values as entered."""
+    cols = st.columns(4)
+    values: dict[str, Any] = {}
+    for column, name, low, high in zip(
+        cols, _FIELDS[:4], (1, 0, 1, 0), (31, 10_000, 31, 366), strict=True
+    ):
+        values[name] = column.number_input(
+            _field(name, lang), min_value=low, max_value=high, step=1,
+            value=int(getattr(current, name)), key=f"settings_{name}",
+            help=t(f"settings.help.{name}", lang),
+        )
+    left, middle, right = st.columns([2, 3, 3])
+    zones = list(time_zones())
+    values["time_zone"] = left.selectbox(
+        _field("time_zone", lang), zones, index=zones.index(current.time_zone),
+        key="settings_time_zone", help=t("settings.help.time_zone", lang),
+    )
+    values["write_actions"] = middle.multiselect(
+        _field("write_actions", lang), list(ACTIONS), default=list(current.write_actions),
+        format_func=lambda a: t(f"adoption.action.{a}", lang), key="settings_write_actions",
+        help=t("settings.help.write_actions", lang),
+    )
+    patterns = right.text_area(
+        _field("integration_patterns", lang), "\n".join(current.integration_patterns),
+        key="settings_integration_patterns", height=100,
+        help=t("settings.help.integration_patterns", lang),
+    )
+    values["integration_patterns"] = [p for p in patterns.splitlines() if p.strip()]
+    return values
+
+
+def _preview(ctx: PageContext, current: AdoptionDefinition, proposed: AdoptionDefinition,
+             month: date) -> None:
+    """How many people each segment would hold in ``month`` under the proposed thresholds."""
+    lang = ctx.lang
+    if proposed.time_zone != current.time_zone:
+        st.caption(t("settings.preview.time_zone", lang))
+        proposed = proposed.model_copy(update={"time_zone": current.time_zone})
+    now = month_figures(ctx.conn, current, month)
+    then = month_figures(ctx.conn, proposed, month)
+    labels = segment_labels(lang)
+    rows = [
+        {t("adoption.axis.segment", lang): labels[s],
+         t("settings.preview.current", lang): fmt_int(now.segments[s], lang),
+         t("settings.preview.proposed", lang): fmt_int(then.segments[s], lang),
+         t("settings.preview.change", lang): f"{then.segments[s] - now.segments[s]:+d}"}
+        for s in SEGMENTS
+    ]
+    st.markdown(t("settings.preview.title", lang, month=month_long(month, lang)))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def definition_form(ctx: PageContext, versioned: VersionedDefinition, month: date | None) -> None:
+    """Edit the thresholds; preview their effect on ``month``, or save them as a new version."""
+    lang = ctx.lang
+    st.subheader(t("settings.definition.title", lang), help=t("settings.definition.help", lang))
+    flash = st.session_state.pop(_FLASH, None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    with st.form("settings_definition"):
+        values = _form_values(versioned.definition, lang)
+        preview_col, save_col, _ = st.columns([1, 2, 3])
+        preview = preview_col.form_submit_button(t("settings.preview", lang),
+                                                 icon=":material/visibility:",
+                                                 disabled=month is None)
+        save = save_col.form_submit_button(t("settings.save", lang), type="primary",
+                                           icon=":material/save:")
+    if not (preview or save):
+        return
+    try:
+        proposed = definition_from_values(values)
+    except ConfigError as exc:
+        st.error(f"**{t('settings.invalid', lang)}**: {exc.message}")
+        return
+    if preview and month is not None:
+        _preview(ctx, versioned.definition, proposed, month)
+    if save:
+        changed = save_definition(ctx.conn, proposed, actor=ctx.user.username)
+        if not changed:
+            st.info(t("settings.unchanged", lang))
+            return
+        # Start over so that every figure and caption on the page uses the new version.
+        st.session_state[_FLASH] = t("settings.saved", lang, n=len(changed))
+        st.rerun()
+
+
+def _value_text(value: Any, lang: Language) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "–"
+    return str(value)
+
+
+def history(ctx: PageContext) -> None:
+    """Every change of the definition: who, when, which threshold, old and new value."""
+    lang = ctx.lang
+    st.subheader(t("settings.history.title", lang), help=t("settings.history.help", lang))
+    changes = definition_history(ctx.conn)
+    if not changes:
+        st.caption(t("settings.history.none", lang))
+        return
+    st.dataframe(pd.DataFrame([
+        {t("settings.history.version", lang): c.version,
+         t("settings.history.when", lang): fmt_datetime(c.changed_at, lang),
+         t("settings.history.who", lang): c.changed_by,
+         t("settings.history.setting", lang): _field(c.key.removeprefix("adoption."), lang),
+         t("settings.history.old", lang): _value_text(c.old, lang),
+         t("settings.history.new", lang): _value_text(c.new, lang)}
+        for c in changes
+    ]), hide_index=True, width="stretch")
+
+
+def excluded_accounts(ctx: PageContext, definition: AdoptionDefinition) -> None:
+    """Who is left out as an integration account, and why."""
+    lang = ctx.lang
+    st.subheader(t("settings.integration.title", lang),
+                 help=t("settings.integration.help", lang))
+    accounts = for_display(ctx.conn, integration_accounts(ctx.conn, definition))
+    if accounts.empty:
+        st.caption(t("settings.integration.none", lang))
+        return
+    st.dataframe(pd.DataFrame({
+        t("people.col.name", lang): accounts["name"],
+        t("settings.integration.email", lang): accounts["email"],
+        t("people.col.department", lang): accounts["department"],
+        t("settings.integration.reason", lang):
+            accounts["reason"].map(lambda r: t(f"settings.integration.reason.{r}", lang)),
+    }), hide_index=True, width="stretch")

@@ -1,0 +1,40 @@
+"""Adoption: segments over time and by department, lifecycle, movement, breadth, stickiness."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from crm_dash.i18n import t
+from crm_dash.metrics.adoption import month_summary
+from crm_dash.pages import Role
+from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
+from crm_dash.ui import adoption_sections as sections
+from crm_dash.ui.adoption_data import adoption_data
+from crm_dash.ui.filters import adoption_filters
+from crm_dash.ui.format import definition_caption
+from crm_dash.ui.page import friendly_errors, page_setup
+
+ctx = page_setup("adoption")
+lang = ctx.lang
+executive = ctx.user.role == Role.EXECUTIVE
+
+with friendly_errors(lang):
+    st.title(t("adoption.title", lang))
+    st.caption(t("adoption.intro", lang))
+    data = adoption_data(ctx.conn)
+    if not data.has_data:
+        st.info(t("adoption.no_data", lang))
+        st.stop()
+    definition_caption(data.definition, lang)
+    filters = adoption_filters(data.frame, data.months(), lang)
+    people = filters.apply(data.frame)
+    in_range = people[(people["month"] >= filters.first) & (people["month"] <= filters.last)]
+    if executive and month_summary(people, filters.last).licensed < MIN_GROUP_SIZE:
+        st.info(t("adoption.suppressed", lang, n=SUPPRESSED))  # aggregates of <5 people
+        st.stop()
+    sections.headline(people, filters.last, data.definition, lang)
+    sections.segments_over_time(in_range, lang)
+    sections.by_department(in_range, filters.last, lang, suppress=executive)
+    sections.lifecycle(in_range, lang)
+    sections.movement(people, filters.last, lang)
+    sections.breadth_and_stickiness(in_range, filters.last, lang)

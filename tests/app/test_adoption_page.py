@@ -1,0 +1,182 @@
+"""The Adoption page and the Overview's adoption headline, as Streamlit runs them (AppTest)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from crm_dash import db
+from crm_dash.fixtures import load_generic_folder
+from tests.conftest import FIXTURES
+
+MakeApp = Callable[..., AppTest]
+NAMES = ("Anna Adler", "Bernd Berger", "Kai Kurz", "anna.adler@", "005XA0000000001")
+
+
+@pytest.fixture
+def adoption_db(tmp_path: Path) -> Path:
+    path = tmp_path / "adoption.duckdb"
+    conn = db.connect(path)
+    load_generic_folder(conn, FIXTURES / "adoption")
+    conn.close()
+    return path
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _texts(at: AppTest) -> str:
+    """Every text the page shows: markdown, captions, metrics, tables, chart specs."""
+    parts = [e.value for e in [*at.markdown, *at.caption, *at.title, *at.subheader, *at.info]]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [df.value.to_csv() for df in at.dataframe]
+    parts += [chart.proto.spec for chart in at.get("vega_lite_chart")]
+    return "\n".join(str(p) for p in parts)
+
+
+def _chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["title"]["text"] for c in at.get("vega_lite_chart")]
+
+
+def test_lead_sees_every_section_of_the_latest_complete_month(
+    make_app: MakeApp, adoption_db: Path
+) -> None:
+    at = make_app(adoption_db, "pages/adoption.py").run()
+    assert not at.exception and not at.error
+    assert _metrics(at) == {"Licensed people": "12", "Productive share": "25%",
+                            "Active users": "8", "Stickiness": "16.9%"}
+    assert [s.value for s in at.subheader] == [
+        "Segments by month", "By department", "Lifecycle", "Movement between segments",
+        "Breadth", "Stickiness"]
+    assert _chart_titles(at) == [
+        "Share of licensed people per segment", "Segments per department, Oct 2026",
+        "Productive share per department and month", "Active people by lifecycle state",
+        "From Sept 2026 (rows) to Oct 2026 (columns)", "CRM areas per active person (average)",
+        "Active people by number of CRM areas, Oct 2026", "Daily active / monthly active users"]
+    # Every section has its definition one hover away.
+    assert all(s.help for s in at.subheader)
+    assert all(m.help for m in at.metric)
+    assert "Definition: the defaults" in _texts(at)
+    departments = at.dataframe[0].value.set_index("Department")
+    assert departments.loc["Service", "Licensed people"] == "3"  # leads see small groups
+    assert "Moved up: 4 · slipped: 2" in _texts(at)
+    # The months slider offers the complete months; the default range ends with October.
+    assert at.select_slider(key="filter_months").value == ("2026-08", "2026-10")
+
+
+def test_filters_change_the_numbers(make_app: MakeApp, adoption_db: Path) -> None:
+    at = make_app(adoption_db, "pages/adoption.py").run()
+    at.selectbox(key="department").set_value("Vertrieb").run()
+    assert _metrics(at)["Licensed people"] == "9"
+    assert at.selectbox(key="team").options == ["All teams", "Team Nord", "Team Süd"]
+    at.selectbox(key="team").set_value("Team Nord").run()
+    # Team Nord: Anna (8 days), Bernd (2), Frieda (8), the bot (10): 28 / (31 * 4).
+    assert _metrics(at) == {"Licensed people": "4", "Productive share": "75%",
+                            "Active users": "4", "Stickiness": "22.6%"}
+    at.select_slider(key="filter_months").set_range("2026-08", "2026-09").run()
+    assert "September 2026, the last month" in _texts(at)
+    assert at.query_params["months"] == ["2026-08", "2026-09"]  # ISO months, any language
+
+
+def test_filters_come_from_the_url(make_app: MakeApp, adoption_db: Path) -> None:
+    at = make_app(adoption_db, "pages/adoption.py")
+    at.query_params["department"] = "Service"
+    at.query_params["months"] = ["2026-08", "2026-09"]
+    at.run()
+    assert at.selectbox(key="department").value == "Service"
+    # Service in September: Ida barely, Jan sporadic, Kai productive.
+    assert _metrics(at) == {"Licensed people": "3", "Productive share": "33%",
+                            "Active users": "3", "Stickiness": "13.3%"}
+
+
+def test_executive_sees_aggregates_without_names_and_no_small_groups(
+    make_app: MakeApp, adoption_db: Path
+) -> None:
+    at = make_app(adoption_db, "pages/adoption.py", role="executive").run()
+    assert not at.exception
+    assert _metrics(at)["Licensed people"] == "12"
+    text = _texts(at)
+    assert not any(name in text for name in NAMES)
+    departments = at.dataframe[0].value.set_index("Department")
+    assert departments.loc["Service"].tolist() == ["<5"] * 7  # 3 licensed people
+    assert departments.loc["Vertrieb", "Licensed people"] == "9"
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    bars, heatmap = charts[1], charts[2]
+    assert bars["encoding"]["y"]["sort"] == ["Vertrieb"]  # Service (3 people) left out
+    assert heatmap["layer"][0]["encoding"]["y"]["sort"] == ["Vertrieb"]
+    assert "fewer than 5 licensed people" in text
+
+
+def test_executive_choosing_a_small_group_gets_no_figures(
+    make_app: MakeApp, adoption_db: Path
+) -> None:
+    at = make_app(adoption_db, "pages/adoption.py", role="executive")
+    at.query_params["department"] = "Service"
+    at.run()
+    assert not at.metric and not at.get("vega_lite_chart")
+    assert "fewer than 5 licensed people" in at.info[0].value
+
+
+def test_german_texts(make_app: MakeApp, adoption_db: Path) -> None:
+    at = make_app(adoption_db, "pages/adoption.py")
+    at.query_params["lang"] = "de"
+    at.run()
+    assert at.title[0].value == "Nutzung"
+    assert _metrics(at)["Lizenzierte Personen"] == "12"
+    assert _metrics(at)["Nutzungsdichte"] == "16,9\u00a0%"
+    assert "Okt. 2026" in _texts(at)
+    assert "Anteil der lizenzierten Personen je Segment" in _chart_titles(at)
+
+
+def test_without_usage_data_the_page_says_what_to_upload(
+    make_app: MakeApp, fixture_db_path: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.duckdb"
+    db.connect(empty).close()
+    at = make_app(empty, "pages/adoption.py").run()
+    assert not at.exception
+    assert "No usage data yet" in at.info[0].value
+
+
+def test_overview_shows_the_latest_complete_month_with_changes(
+    make_app: MakeApp, adoption_db: Path
+) -> None:
+    at = make_app(adoption_db, "pages/overview.py").run()
+    assert not at.exception
+    assert at.subheader[0].value == "Adoption in October 2026"
+    metrics = {m.label: (m.value, m.delta) for m in at.metric}
+    assert metrics["Licensed people"] == ("12", "+2")
+    assert metrics["Productive"] == ("3 · 25%", "+1 (+5.0 pp)")  # Sep: 2 of 10
+    assert metrics["Sporadic"] == ("3 · 25%", "-1 (-15.0 pp)")  # Sep: 4 of 10
+    assert metrics["Barely"] == ("3 · 25%", "+1 (+5.0 pp)")
+    assert metrics["Never"] == ("2 · 17%", "0 (-3.3 pp)")
+    assert metrics["New"] == ("1 · 8%", "+1 (+8.3 pp)")
+    # Barely: Clara 100, Jan 50, Kai 50; never: Dieter 100, Hanna unknown.
+    assert metrics["Licence cost of barely and never users"][0] == "€300.00"
+    assert "Costs known for 11 of 12" in _texts(at)
+    assert "Definition: the defaults" in _texts(at)
+    assert _chart_titles(at) == ["Your split next to the typical picture"]
+    assert all(m.help for m in at.metric[:6])
+
+
+def test_overview_for_executives_has_no_names(make_app: MakeApp, adoption_db: Path) -> None:
+    at = make_app(adoption_db, "pages/overview.py", role="executive").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Productive"] == "3 · 25%"
+    assert not any(name in _texts(at) for name in NAMES)
+
+
+def test_executive_where_every_department_is_small(
+    make_app: MakeApp, fixture_db_path: Path
+) -> None:
+    # The generic fixture: 5 licensed people in October, in departments of 3 and 2.
+    at = make_app(fixture_db_path, "pages/adoption.py", role="executive").run()
+    assert not at.exception and not at.error
+    assert _metrics(at)["Licensed people"] == "5"
+    assert set(at.dataframe[0].value["Licensed people"]) == {"<5"}
+    assert "Productive share per department and month" not in _chart_titles(at)

@@ -1,0 +1,175 @@
+"""Adoption in a real Chromium: filters change the URL and the figures, a shared link restores
+them, executives see no names; screenshots of every adoption page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, expect
+
+from crm_dash import auth, db
+from crm_dash.fixtures import load_generic_folder
+from crm_dash.pages import Role
+from tests.conftest import FIXTURES
+from tests.e2e.conftest import PASSWORD, AppServer, login, screenshot, wait_idle
+
+StartApp = Callable[[Path], AppServer]
+NAMES = ("Anna Adler", "Bernd Berger", "Lena Lang", "anna.adler@", "005XA0000000001")
+
+
+def _adoption_db(tmp_path: Path) -> Path:
+    path = tmp_path / "adoption.duckdb"
+    conn = db.connect(path)
+    load_generic_folder(conn, FIXTURES / "adoption")
+    for role in Role:
+        auth.add_user(conn, role.value, PASSWORD, role, actor="test")
+    conn.close()
+    return path
+
+
+def _metric(page: Page, label: str) -> str:
+    card = page.get_by_test_id("stMetric").filter(has_text=label)
+    return str(card.get_by_test_id("stMetricValue").first.inner_text()).strip()
+
+
+def _heading(page: Page, name: str) -> None:
+    expect(page.get_by_role("heading", name=name, exact=True).first).to_be_visible(
+        timeout=20_000)
+    wait_idle(page)
+
+
+def _whole_page(page: Page, name: str) -> None:
+    """Screenshot of the whole page (Streamlit scrolls inside its main area)."""
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain] *')]"
+        ".map(e => e.scrollHeight))"
+    )
+    size = page.viewport_size
+    assert size is not None
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 100)})
+    wait_idle(page)
+    page.wait_for_timeout(1500)  # let the charts draw
+    screenshot(page, name)
+    page.set_viewport_size(size)
+
+
+def _choose(page: Page, label: str, option: str) -> None:
+    wait_idle(page)
+    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def test_lead_filters_adoption_and_shares_the_view(
+    start_app: StartApp, tmp_path: Path, page: Page, browser: Browser
+) -> None:
+    server = start_app(_adoption_db(tmp_path))
+    page.goto(server.url)
+    login(page, "lead")
+    _heading(page, "Overview")
+    page.get_by_test_id("stSidebarNav").get_by_text("Adoption", exact=True).click()
+    _heading(page, "Adoption")
+    assert _metric(page, "Licensed people") == "12"
+    assert _metric(page, "Stickiness") == "16.9%"
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(8)
+    expect(page.get_by_text("Moved up: 4 · slipped: 2")).to_be_visible()
+    _whole_page(page, "adoption-lead")
+
+    _choose(page, "Department", "Vertrieb")
+    expect(page).to_have_url(re.compile(r"department=Vertrieb"), timeout=15_000)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Licensed people")
+           .get_by_test_id("stMetricValue").first).to_have_text("9")
+    expect(page.get_by_text("Moved up: 3 · slipped: 0")).to_be_visible()  # Anna, Bernd, Clara
+
+    # The end of the month range one step back: September.
+    page.get_by_role("slider").last.focus()
+    page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"months=2026-08&months=2026-09"), timeout=15_000)
+    expect(page.get_by_text("September 2026, the last month of the selected range")
+           ).to_be_visible()
+    assert _metric(page, "Licensed people") == "7"  # Vertrieb in September, Gustav included
+    _whole_page(page, "adoption-lead-filtered")
+
+    # The link restores the view in another browser session.
+    shared = page.url
+    other = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+    second = other.new_page()
+    second.goto(shared)
+    login(second, "lead")
+    _heading(second, "Adoption")
+    assert _metric(second, "Licensed people") == "7"
+    expect(second.get_by_text("September 2026, the last month")).to_be_visible()
+    other.close()
+
+
+def test_lead_pages_people_settings_overview(
+    start_app: StartApp, tmp_path: Path, page: Page
+) -> None:
+    server = start_app(_adoption_db(tmp_path))
+    page.goto(server.url)
+    login(page, "lead")
+    _heading(page, "Overview")
+    expect(page.get_by_role("heading", name="Adoption in October 2026")).to_be_visible()
+    assert _metric(page, "Productive") == "3 · 25%"
+    _whole_page(page, "overview-adoption-lead")
+
+    page.goto(f"{server.url}/people")
+    _heading(page, "People")
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+    page.get_by_role("textbox", name="Search").fill("hotline")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(page.get_by_text("3 of 12 people shown.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"q=hotline"))
+    _whole_page(page, "people-lead")
+
+    page.goto(f"{server.url}/settings")
+    _heading(page, "Metric settings")
+    _whole_page(page, "settings-lead")
+    writes = page.get_by_role("spinbutton", name="Productive: min. writes")
+    writes.fill("3")
+    writes.press("Tab")
+    page.get_by_role("button", name="Preview").click()
+    wait_idle(page)
+    expect(page.get_by_text("People per segment in October 2026")).to_be_visible()
+    _whole_page(page, "settings-lead-preview")
+    page.get_by_role("button", name="Save as new version").click()
+    wait_idle(page)
+    expect(page.get_by_text("Saved: 1 setting(s) changed.")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Definition version").first).to_be_visible()
+    _whole_page(page, "settings-lead-saved")
+
+    page.get_by_text("Deutsch", exact=True).click()
+    wait_idle(page)
+    page.get_by_test_id("stSidebarNav").get_by_text("Nutzung", exact=True).click()
+    _heading(page, "Nutzung")
+    assert _metric(page, "Anteil produktiv") == "33\u00a0%"  # 4 of 12 with 3 writes
+    _whole_page(page, "adoption-lead-de")
+
+
+def test_executive_sees_aggregates_only(
+    start_app: StartApp, tmp_path: Path, page: Page
+) -> None:
+    server = start_app(_adoption_db(tmp_path))
+    page.goto(f"{server.url}/adoption")
+    login(page, "executive")
+    _heading(page, "Adoption")
+    assert _metric(page, "Licensed people") == "12"
+    expect(page.get_by_text("fewer than 5 licensed people are shown as")).to_be_visible()
+    text = page.get_by_test_id("stMain").inner_text()
+    assert not any(name in text for name in NAMES)
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_text("People", exact=True)).to_have_count(0)
+    _whole_page(page, "adoption-executive")
+
+    page.goto(f"{server.url}/people")  # typed into the address bar
+    wait_idle(page)
+    if page.get_by_role("button", name="Log in").count():  # the login cookie not yet written
+        login(page, "executive")
+    expect(page.get_by_text("Your role may not open this page")).to_be_visible(timeout=20_000)
+    text = page.get_by_test_id("stMain").inner_text()
+    assert not any(name in text for name in NAMES)
+    screenshot(page, "people-executive-refused")

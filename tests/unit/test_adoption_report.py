@@ -1,0 +1,91 @@
+"""`crm-dash report`: exactly the promised JSON, the hand-computed numbers, the pages' numbers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from crm_dash import db
+from crm_dash.cli import main
+from crm_dash.fixtures import load_generic_folder
+from crm_dash.metrics.adoption import filter_people, month_summary
+from crm_dash.metrics.definitions import load_definition
+from crm_dash.metrics.segments import available_months, user_months
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def adoption_db(tmp_path: Path) -> Path:
+    path = tmp_path / "adoption.duckdb"
+    conn = db.connect(path)
+    load_generic_folder(conn, FIXTURES / "adoption")
+    conn.close()
+    return path
+
+
+def _report(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
+    assert main(["report", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def test_report_json_has_exactly_the_contract_and_the_hand_computed_figures(
+    adoption_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _report(capsys, "--month", "2026-10", "--db", str(adoption_db)) == {
+        "month": "2026-10",
+        "department": None,
+        "licensed": 12,
+        "excluded_integration": 1,
+        "segments": {"productive": 3, "sporadic": 3, "barely": 3, "never": 2, "new": 1},
+        "active_users": 8,
+        "stickiness": 0.1694,  # 42 / (31 * 8)
+    }
+
+
+def test_report_for_one_department(
+    adoption_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = _report(capsys, "--month", "2026-09", "--department", "Service",
+                     "--db", str(adoption_db))
+    # Ida barely (1 day), Jan sporadic (2), Kai productive (9 days, 6 writes).
+    assert report["segments"] == {"productive": 1, "sporadic": 1, "barely": 1, "never": 0,
+                                  "new": 0}
+    assert (report["department"], report["licensed"], report["active_users"]) == (
+        "Service", 3, 3)
+    assert report["stickiness"] == round(12 / (30 * 3), 4)
+
+
+def test_report_matches_what_the_pages_compute(
+    adoption_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conn = db.connect(adoption_db)
+    definition = load_definition(conn).definition
+    months = available_months(conn, definition, date(2026, 11, 23))
+    assert months is not None
+    frame = user_months(conn, definition, months[0], months[2])  # what the pages load
+    conn.close()
+    for department in (None, "Vertrieb"):
+        page = month_summary(filter_people(frame, department=department), date(2026, 10, 1))
+        args = ["--month", "2026-10", "--db", str(adoption_db)]
+        report = _report(capsys, *args, *(["--department", department] if department else []))
+        assert report["licensed"] == page.licensed
+        assert report["segments"] == page.segments
+        assert report["active_users"] == page.active_users
+        assert report["stickiness"] == round(page.stickiness or 0, 4)
+
+
+def test_report_text_for_people(adoption_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--month", "2026-10", "--db", str(adoption_db)]) == 0
+    out = capsys.readouterr().out
+    assert "Adoption 2026-10 (all departments)" in out and "productive" in out
+
+
+def test_report_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--month", "2026-10", "--db", str(tmp_path / "no.duckdb")]) == 1
+    assert "No database at" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["report", "--month", "October"])
+    assert exc.value.code == 2

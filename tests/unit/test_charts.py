@@ -1,0 +1,119 @@
+"""Charts as specs: titles, axis titles, tooltips and the fixed colour of each segment."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from crm_dash import charts
+from crm_dash.metrics.adoption import LIFECYCLE, NOT_LICENSED
+from crm_dash.metrics.definitions import SEGMENTS
+
+LABELS = {"productive": "Produktiv", "sporadic": "Sporadisch", "barely": "Kaum",
+          "never": "Nie", "new": "Neu", "barely_never": "Kaum oder nie",
+          "not_licensed": "Nicht lizenziert"}
+TEXT = charts.ChartText(title="Anteil je Segment", x="Monat", y="Anteil", legend="Segment",
+                        subtitle="Definition v3", count="Personen", share="Anteil")
+MONTHS = [date(2026, 9, 1), date(2026, 10, 1)]
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    return chart.to_dict()  # type: ignore[no-any-return]
+
+
+def _layer(spec: dict[str, Any], index: int = 0) -> dict[str, Any]:
+    return spec["layer"][index] if "layer" in spec else spec  # type: ignore[no-any-return]
+
+
+def _shares() -> pd.DataFrame:
+    rows = [{"month": m, "month_label": f"{m:%b %Y}", "segment": s, "people": i + 1,
+             "share_text": "20 %"} for m in MONTHS for i, s in enumerate(SEGMENTS)]
+    return pd.DataFrame(rows)
+
+
+def test_segment_colours_are_defined_once_for_every_segment() -> None:
+    assert set(SEGMENTS) <= set(charts.SEGMENT_COLORS)
+    assert len(set(charts.SEGMENT_COLORS.values())) == len(charts.SEGMENT_COLORS)
+    assert set(charts.LIFECYCLE_COLORS) == set(LIFECYCLE)
+
+
+def test_segment_share_chart() -> None:
+    spec = _spec(charts.segment_share_chart(_shares(), TEXT, LABELS, SEGMENTS))
+    assert spec["title"] == {"text": "Anteil je Segment", "subtitle": "Definition v3",
+                             "anchor": "start"}
+    enc = spec["encoding"]
+    assert enc["x"]["title"] == "Monat" and enc["x"]["sort"] == ["Sep 2026", "Oct 2026"]
+    assert enc["y"]["title"] == "Anteil" and enc["y"]["stack"] == "normalize"
+    assert enc["color"]["title"] == "Segment"
+    assert enc["color"]["scale"] == {
+        "domain": ["Produktiv", "Sporadisch", "Kaum", "Nie", "Neu"],
+        "range": [charts.SEGMENT_COLORS[s] for s in SEGMENTS],
+    }
+    assert [t["title"] for t in enc["tooltip"]] == ["Monat", "Segment", "Personen", "Anteil"]
+
+
+def test_group_share_chart_keeps_the_colours_with_other_codes() -> None:
+    frame = pd.DataFrame([
+        {"group": "Ihre", "segment": s, "share": 0.25, "share_text": "25 %",
+         "people_text": "3"} for s in ("productive", "sporadic", "barely_never", "new")
+    ])
+    codes = ["productive", "sporadic", "barely_never", "new"]
+    spec = _spec(charts.group_share_chart(frame, TEXT, LABELS, codes))
+    assert spec["encoding"]["color"]["scale"]["range"] == [
+        charts.SEGMENT_COLORS[c] for c in codes]
+    assert spec["encoding"]["y"]["title"] == "Anteil"
+    assert spec["encoding"]["x"]["title"] == "Monat"
+    assert spec["height"] == {"step": 34}
+
+
+def test_lifecycle_chart_puts_dormant_below_zero() -> None:
+    frame = pd.DataFrame([{"month": m, "month_label": f"{m:%b %Y}", "state": s, "people": 4}
+                          for m in MONTHS for s in LIFECYCLE])
+    labels = {s: s.upper() for s in LIFECYCLE}
+    chart = charts.lifecycle_chart(frame, TEXT, labels, LIFECYCLE)
+    spec = _spec(chart)
+    assert spec["encoding"]["color"]["scale"] == {
+        "domain": [labels[s] for s in LIFECYCLE],
+        "range": [charts.LIFECYCLE_COLORS[s] for s in LIFECYCLE]}
+    values = spec["datasets"][spec["data"]["name"]]
+    assert {v["state"]: v["value"] for v in values} == {
+        "new": 4, "returning": 4, "resurrecting": 4, "dormant": -4}
+
+
+def test_movement_chart() -> None:
+    codes = [*SEGMENTS, NOT_LICENSED]
+    matrix = pd.DataFrame([{"from_segment": a, "to_segment": b, "people": 1}
+                           for a in codes for b in codes])
+    spec = _spec(charts.movement_chart(matrix, TEXT, LABELS, codes))
+    assert spec["title"]["text"] == "Anteil je Segment"
+    cells = _layer(spec)
+    assert cells["encoding"]["x"]["title"] == "Monat"
+    assert cells["encoding"]["y"]["title"] == "Anteil"
+    assert cells["encoding"]["y"]["sort"] == [LABELS[c] for c in codes]
+    assert [t["title"] for t in cells["encoding"]["tooltip"]] == ["Anteil", "Monat", "Personen"]
+    assert len(spec["layer"]) == 3  # cells, numbers, numbers of those who stayed (bold)
+
+
+def test_heatmap_line_and_bar_charts_have_titles_axes_and_tooltips() -> None:
+    heat = pd.DataFrame([{"group": g, "month": m, "month_label": f"{m:%b %Y}", "share": 0.3,
+                          "share_text": "30 %", "people_text": "3 / 10"}
+                         for g in ("Vertrieb", "Service") for m in MONTHS])
+    spec = _spec(charts.group_month_heatmap(heat, TEXT))
+    cells = _layer(spec)
+    assert spec["title"]["text"] == TEXT.title
+    assert (cells["encoding"]["x"]["title"], cells["encoding"]["y"]["title"]) == (
+        "Monat", "Anteil")
+    assert cells["encoding"]["color"]["scale"]["domain"] == [0, 1]
+    line = pd.DataFrame({"month": MONTHS, "month_label": ["Sep", "Oct"],
+                         "stickiness": [0.2, 0.25], "value_text": ["20 %", "25 %"]})
+    spec = _spec(charts.line_chart(line, "stickiness", TEXT, percent=True))
+    assert spec["encoding"]["y"]["axis"]["format"] == "%"
+    assert spec["encoding"]["tooltip"][1] == {"field": "value_text", "title": "Anteil",
+                                              "type": "nominal"}
+    bars = pd.DataFrame({"areas": ["0", "1", "5+"], "people": [1, 2, 3]})
+    spec = _spec(charts.bar_chart(bars, "areas", TEXT))
+    assert spec["encoding"]["x"]["sort"] == ["0", "1", "5+"]
+    assert spec["encoding"]["y"]["title"] == "Anteil"
