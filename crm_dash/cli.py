@@ -129,9 +129,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     """Print what the database holds."""
     from crm_dash.summary import data_summary
 
-    target = config.db_path(args.db)
-    if not target.exists():
-        raise ConfigError(f"No database at {target}. Run `crm-dash demo` or import data first.")
+    target = config.existing_db_path(args.db)
     conn = db.connect(target)
     try:
         summary = data_summary(conn)

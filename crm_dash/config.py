@@ -33,6 +33,14 @@ def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return DEFAULT_DB_PATH
 
 
+def existing_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """:func:`db_path`, for commands that read data: a missing file is a clear error."""
+    path = db_path(cli_value)
+    if not path.exists():
+        raise ConfigError(f"No database at {path}. Run `crm-dash demo` or import data first.")
+    return path
+
+
 DEFAULT_SESSION_HOURS = 8.0
 
 

@@ -129,10 +129,7 @@ def add_goal_command(
 
 
 def _open_existing(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
-    target = config.db_path(args.db)
-    if not target.exists():
-        raise ConfigError(f"No database at {target}. Run `crm-dash demo` or import data first.")
-    return db.connect(target)
+    return db.connect(config.existing_db_path(args.db))
 
 
 def _number(value: float | None, metric: GoalMetric, *, whole: bool = False) -> float | int | None:

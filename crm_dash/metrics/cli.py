@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from crm_dash import config, db
-from crm_dash.errors import ConfigError
 from crm_dash.metrics.report import adoption_report
 
 
@@ -42,10 +41,7 @@ def _text(report: dict[str, Any]) -> str:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Print one month's adoption figures."""
-    target = config.db_path(args.db)
-    if not target.exists():
-        raise ConfigError(f"No database at {target}. Run `crm-dash demo` or import data first.")
-    conn = db.connect(target)
+    conn = db.connect(config.existing_db_path(args.db))
     try:
         report = adoption_report(conn, args.month, args.department)
     finally:
