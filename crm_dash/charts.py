@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
+
 #: One colour per segment, on every page (a colour-blind friendly diverging scheme).
 SEGMENT_COLORS: dict[str, str] = {
     "productive": "#1b7837",
@@ -186,17 +188,25 @@ def lifecycle_chart(
 
 
 def movement_chart(
-    matrix: pd.DataFrame, text: ChartText, labels: Mapping[str, str], codes: Sequence[str]
+    matrix: pd.DataFrame, text: ChartText, labels: Mapping[str, str], codes: Sequence[str],
+    *, suppress_small: bool = False,
 ) -> alt.LayerChart:
     """Movement matrix: rows last month's segment, columns this month's, cells people.
 
-    ``matrix``: from_segment, to_segment, people.
+    ``matrix``: from_segment, to_segment, people. With ``suppress_small`` (executives), a cell of
+    1 to 4 people reads ``<5`` and is not coloured by its size.
     """
     data = matrix[matrix["from_segment"].isin(codes) & matrix["to_segment"].isin(codes)].copy()
     data["from_label"] = data["from_segment"].map(labels)
     data["to_label"] = data["to_segment"].map(labels)
     data["same"] = data["from_segment"] == data["to_segment"]
-    data = data[["from_label", "to_label", "people", "same"]]
+    data["shown"] = data["people"].astype("int64").astype(str)
+    if suppress_small:
+        small = (data["people"] > 0) & (data["people"] < MIN_GROUP_SIZE)
+        data.loc[small, "shown"] = SUPPRESSED
+        data["people"] = data["people"].astype("float64")
+        data.loc[small, "people"] = None
+    data = data[["from_label", "to_label", "people", "shown", "same"]]
     order = [labels[c] for c in codes]
     base = alt.Chart(data).encode(
         x=alt.X("to_label:N", title=text.x, sort=order, axis=alt.Axis(labelAngle=0, orient="top")),
@@ -207,12 +217,12 @@ def movement_chart(
                         legend=alt.Legend(format="d", tickMinStep=1)),
         tooltip=[alt.Tooltip("from_label:N", title=text.y),
                  alt.Tooltip("to_label:N", title=text.x),
-                 alt.Tooltip("people:Q", title=text.count)],
+                 alt.Tooltip("shown:N", title=text.count)],
     )
     moved = base.transform_filter(~alt.datum.same).mark_text(fontSize=13).encode(
-        text="people:Q")
+        text="shown:N")
     stayed = base.transform_filter(alt.datum.same).mark_text(fontSize=13, fontWeight="bold"
-                                                             ).encode(text="people:Q")
+                                                             ).encode(text="shown:N")
     return alt.LayerChart(layer=[cells, moved, stayed], title=_title(text),
                           height=alt.Step(38))
 

@@ -36,5 +36,5 @@ with friendly_errors(lang):
     sections.segments_over_time(in_range, lang)
     sections.by_department(in_range, filters.last, lang, suppress=executive)
     sections.lifecycle(in_range, lang)
-    sections.movement(people, filters.last, lang)
+    sections.movement(people, filters.last, lang, suppress=executive)
     sections.breadth_and_stickiness(in_range, filters.last, lang)

@@ -135,8 +135,11 @@ def lifecycle(frame: pd.DataFrame, lang: Language) -> None:
                     width="stretch")
 
 
-def movement(frame: pd.DataFrame, month: date, lang: Language) -> None:
-    """Who moved between segments from the previous month to ``month``."""
+def movement(frame: pd.DataFrame, month: date, lang: Language, *, suppress: bool) -> None:
+    """Who moved between segments from the previous month to ``month``.
+
+    For executives (``suppress``), cells of fewer than 5 people read ``<5``.
+    """
     previous = add_months(month, -1)
     st.subheader(t("adoption.section.movement", lang), help=t("adoption.help.movement", lang))
     matrix = adoption.movement_matrix(frame, month)
@@ -145,8 +148,8 @@ def movement(frame: pd.DataFrame, month: date, lang: Language) -> None:
                  t("adoption.axis.from", lang, month=month_label(previous, lang)),
                  t("adoption.axis.people", lang), previous=month_label(previous, lang),
                  month=month_label(month, lang))
-    st.altair_chart(charts.movement_chart(matrix, text, segment_labels(lang), codes),
-                    width="stretch")
+    st.altair_chart(charts.movement_chart(matrix, text, segment_labels(lang), codes,
+                                          suppress_small=suppress), width="stretch")
     rank = {s: i for i, s in enumerate(SEGMENTS[:4])}
     ranked = matrix[matrix["from_segment"].isin(rank) & matrix["to_segment"].isin(rank)]
     up = ranked[ranked["to_segment"].map(rank) < ranked["from_segment"].map(rank)]["people"].sum()

@@ -97,6 +97,26 @@ def test_movement_chart() -> None:
     assert len(spec["layer"]) == 3  # cells, numbers, numbers of those who stayed (bold)
 
 
+def test_movement_chart_hides_cells_of_fewer_than_five_people_for_executives() -> None:
+    codes = [*SEGMENTS]
+    matrix = pd.DataFrame([
+        {"from_segment": "productive", "to_segment": "productive", "people": 12},
+        {"from_segment": "sporadic", "to_segment": "productive", "people": 3},
+        {"from_segment": "barely", "to_segment": "never", "people": 0},
+    ])
+    shown = {
+        (v["from_label"], v["to_label"]): (v["shown"], v["people"])
+        for v in (lambda sp: sp["datasets"][sp["data"]["name"]])(
+            _spec(charts.movement_chart(matrix, TEXT, LABELS, codes, suppress_small=True)))
+    }
+    assert shown[(LABELS["productive"], LABELS["productive"])] == ("12", 12)
+    assert shown[(LABELS["sporadic"], LABELS["productive"])] == ("<5", None)
+    assert shown[(LABELS["barely"], LABELS["never"])] == ("0", 0)
+    plain = _spec(charts.movement_chart(matrix, TEXT, LABELS, codes))
+    values = plain["datasets"][plain["data"]["name"]]
+    assert {v["shown"] for v in values} == {"12", "3", "0"}
+
+
 def test_heatmap_line_and_bar_charts_have_titles_axes_and_tooltips() -> None:
     heat = pd.DataFrame([{"group": g, "month": m, "month_label": f"{m:%b %Y}", "share": 0.3,
                           "share_text": "30 %", "people_text": "3 / 10"}
