@@ -7,7 +7,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from crm_dash.goals.calendar import add_months, first_of_month, last_day_of_month, month_range
 from crm_dash.goals.chart import goal_chart
 from crm_dash.goals.model import (
     DEFAULT_HORIZON_MONTHS,
@@ -29,6 +28,7 @@ from crm_dash.goals.source import AdoptionFigures, figures_of, scope_options
 from crm_dash.goals.store import archive_goal, goal_changes, list_goals, update_goal
 from crm_dash.goals.tracker import GoalReport, add_goal, goal_reports, preview_goal
 from crm_dash.i18n import fmt_date, fmt_datetime, fmt_decimal, t
+from crm_dash.months import add_months, first_of_month, last_day_of_month, month_range
 from crm_dash.pages import LEADS
 from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.page import friendly_errors, page_setup

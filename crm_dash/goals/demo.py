@@ -7,10 +7,10 @@ from datetime import date
 import duckdb
 
 from crm_dash.demo import DEMO_FOCUS_DEPARTMENT, DemoSummary
-from crm_dash.goals.calendar import add_months
 from crm_dash.goals.model import Goal, GoalDraft, GoalScope
 from crm_dash.goals.store import update_goal
 from crm_dash.goals.tracker import add_goal
+from crm_dash.months import add_months
 
 DEMO_ACTOR = "demo"
 #: The department that does not get the training wave: its goal shows what "at risk" looks like.

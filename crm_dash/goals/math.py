@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
-from crm_dash.goals.calendar import add_months, last_day_of_month, months_between
 from crm_dash.goals.model import Baseline, GoalDraft, GoalMetric, GoalStatus
+from crm_dash.months import add_months, last_day_of_month, months_between
 from crm_dash.privacy import MIN_GROUP_SIZE
 
 #: Tolerance for comparing shares computed in floating point (a share is a ratio of counts).

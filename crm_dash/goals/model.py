@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
-from crm_dash.goals.calendar import add_months, first_of_month, last_day_of_month
+from crm_dash.months import add_months, first_of_month, last_day_of_month
 
 DEFAULT_HORIZON_MONTHS = 9
 DEFAULT_TARGET_PCT = 20.0

@@ -13,11 +13,11 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from crm_dash.goals.calendar import month_range
 from crm_dash.goals.math import MonthFigures
 from crm_dash.goals.model import GoalScope
 from crm_dash.metrics.definitions import AdoptionDefinition, VersionedDefinition, load_definition
 from crm_dash.metrics.segments import available_months, user_months
+from crm_dash.months import month_range
 
 #: Segments whose licences buy little: the cost the page shows next to a goal.
 IDLE_SEGMENTS = ("barely", "never")

@@ -11,7 +11,6 @@ from datetime import date
 
 import duckdb
 
-from crm_dash.goals.calendar import add_months, first_of_month, month_range
 from crm_dash.goals.math import GoalProgress, evaluate, target_for
 from crm_dash.goals.model import Baseline, Goal, GoalDraft, GoalScope
 from crm_dash.goals.source import (
@@ -27,6 +26,7 @@ from crm_dash.goals.source import (
 )
 from crm_dash.goals.store import GoalError, create_goal
 from crm_dash.metrics.definitions import VersionedDefinition
+from crm_dash.months import add_months, first_of_month, month_range
 from crm_dash.privacy import MIN_GROUP_SIZE
 
 

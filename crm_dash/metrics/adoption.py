@@ -14,7 +14,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from crm_dash.metrics.definitions import SEGMENTS
-from crm_dash.metrics.segments import add_months
+from crm_dash.months import add_months
 
 #: Lifecycle states in the order the pages show them.
 LIFECYCLE: tuple[str, ...] = ("new", "returning", "resurrecting", "dormant")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from crm_dash.metrics.adoption import licensed
 from crm_dash.metrics.definitions import AdoptionDefinition
-from crm_dash.metrics.segments import month_end
+from crm_dash.months import last_day_of_month as month_end
 
 # Names, last active day up to the month's end and whether a training was attended by then.
 # Training records name a person by id (key) or e-mail (lower-case key), resolved here.

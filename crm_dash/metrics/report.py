@@ -9,7 +9,8 @@ import duckdb
 
 from crm_dash.metrics.adoption import MonthSummary, filter_people, month_summary
 from crm_dash.metrics.definitions import SEGMENTS, AdoptionDefinition, load_definition
-from crm_dash.metrics.segments import month_start, user_months
+from crm_dash.metrics.segments import user_months
+from crm_dash.months import first_of_month as month_start
 
 
 def month_figures(

@@ -14,6 +14,8 @@ import pandas as pd
 from crm_dash.metrics.activity import activity_span, refresh_activity
 from crm_dash.metrics.definitions import AdoptionDefinition
 from crm_dash.metrics.integration import PEOPLE_CTE
+from crm_dash.months import add_months
+from crm_dash.months import first_of_month as month_start
 
 # Person-months of everyone in the roster who is licensed by date in the month (started on or
 # before its last day, not left before its first day). Integration accounts stay in the result
@@ -83,20 +85,6 @@ ORDER BY s.month, s.user_key
 """  # noqa: S608 (constants only; values are parameters)
 
 
-def month_start(day: date) -> date:
-    """The first day of ``day``'s month."""
-    return day.replace(day=1)
-
-
-def add_months(month: date, n: int) -> date:
-    """The first day of the month ``n`` months after ``month`` (negative: before)."""
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: date) -> date:
-    """The last day of ``month``."""
-    return add_months(month, 1) - timedelta(days=1)
 
 
 def user_months(

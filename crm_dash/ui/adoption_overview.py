@@ -11,7 +11,7 @@ from crm_dash import charts
 from crm_dash.i18n import Language, fmt_int, fmt_money, t
 from crm_dash.metrics.adoption import MonthSummary, month_summary
 from crm_dash.metrics.definitions import SEGMENTS
-from crm_dash.metrics.segments import add_months
+from crm_dash.months import add_months
 from crm_dash.pages import Role
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
 from crm_dash.ui.adoption_data import AdoptionData

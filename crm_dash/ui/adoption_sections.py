@@ -16,7 +16,7 @@ from crm_dash import charts
 from crm_dash.i18n import Language, fmt_decimal, fmt_int, fmt_percent, t
 from crm_dash.metrics import adoption
 from crm_dash.metrics.definitions import SEGMENTS, VersionedDefinition
-from crm_dash.metrics.segments import add_months
+from crm_dash.months import add_months
 from crm_dash.privacy import MIN_GROUP_SIZE, suppress_small_groups
 from crm_dash.ui.format import (
     month_label,

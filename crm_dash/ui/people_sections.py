@@ -15,7 +15,7 @@ from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.i18n import Language, fmt_int, t
 from crm_dash.metrics.definitions import AdoptionDefinition, VersionedDefinition
 from crm_dash.metrics.people import close_to_productive
-from crm_dash.metrics.segments import add_months
+from crm_dash.months import add_months
 from crm_dash.ui.format import month_label, segment_help, segment_labels
 
 # Team and role stay searchable and filterable, but the table keeps to what a lead acts on.

@@ -1,4 +1,4 @@
-"""Month arithmetic for goals (pure)."""
+"""Calendar-month arithmetic shared by the metrics and the goals (pure)."""
 
 from __future__ import annotations
 
