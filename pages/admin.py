@@ -11,7 +11,7 @@ from crm_dash.pages import Role
 from crm_dash.settings import get_setting, set_setting
 from crm_dash.ui.page import friendly_errors, page_setup
 
-ctx = page_setup("admin")
+ctx = page_setup("admin")  # login + role guard, before anything else
 lang, conn, me = ctx.lang, ctx.conn, ctx.user
 ROLE_NAMES = {role.value: t(f"role.{role.value}", lang) for role in Role}
 

@@ -14,7 +14,7 @@ from crm_dash.ui.filters import adoption_filters
 from crm_dash.ui.format import definition_caption
 from crm_dash.ui.page import friendly_errors, page_setup
 
-ctx = page_setup("adoption")
+ctx = page_setup("adoption")  # login + role guard, before anything else
 lang = ctx.lang
 executive = ctx.user.role == Role.EXECUTIVE
 

@@ -33,7 +33,7 @@ from crm_dash.pages import LEADS
 from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.page import friendly_errors, page_setup
 
-ctx = page_setup("goals")
+ctx = page_setup("goals")  # login + role guard, before anything else
 lang, conn, me = ctx.lang, ctx.conn, ctx.user
 can_edit = me.role in LEADS
 _FLASH = "goals_flash"

@@ -13,7 +13,7 @@ from crm_dash.ui.import_history import (
 )
 from crm_dash.ui.page import friendly_errors, page_setup
 
-ctx = page_setup("imports")
+ctx = page_setup("imports")  # login + role guard, before anything else
 
 with friendly_errors(ctx.lang):
     st.title(t("imports.title", ctx.lang))

@@ -13,7 +13,7 @@ from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.adoption_overview import adoption_headline
 from crm_dash.ui.page import friendly_errors, page_setup
 
-ctx = page_setup("overview")
+ctx = page_setup("overview")  # login + role guard, before anything else
 lang = ctx.lang
 
 with friendly_errors(lang):

@@ -11,7 +11,7 @@ from crm_dash.ui.format import definition_caption
 from crm_dash.ui.page import friendly_errors, page_setup
 from crm_dash.ui.people_sections import close_list, people_table
 
-ctx = page_setup("people")
+ctx = page_setup("people")  # login + role guard, before anything else
 lang = ctx.lang
 
 with friendly_errors(lang):

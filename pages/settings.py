@@ -11,7 +11,7 @@ from crm_dash.ui.import_history import integration_section
 from crm_dash.ui.page import friendly_errors, page_setup
 from crm_dash.ui.settings_sections import definition_form, excluded_accounts, history
 
-ctx = page_setup("settings")
+ctx = page_setup("settings")  # login + role guard, before anything else
 lang = ctx.lang
 
 with friendly_errors(lang):

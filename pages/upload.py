@@ -8,7 +8,7 @@ from crm_dash.i18n import t
 from crm_dash.ui.page import friendly_errors, page_setup
 from crm_dash.ui.upload_widgets import dataset_choice, file_chooser, file_panel, start_over
 
-ctx = page_setup("upload")
+ctx = page_setup("upload")  # login + role guard, before anything else
 
 with friendly_errors(ctx.lang):
     st.title(t("upload.title", ctx.lang))
