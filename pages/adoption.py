@@ -9,9 +9,8 @@ from crm_dash.metrics.adoption import month_summary
 from crm_dash.pages import Role
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
 from crm_dash.ui import adoption_sections as sections
-from crm_dash.ui.adoption_data import adoption_data
+from crm_dash.ui.adoption_data import adoption_page_start
 from crm_dash.ui.filters import adoption_filters
-from crm_dash.ui.format import definition_caption
 from crm_dash.ui.page import friendly_errors, page_setup
 
 ctx = page_setup("adoption")  # login + role guard, before anything else
@@ -19,13 +18,7 @@ lang = ctx.lang
 executive = ctx.user.role == Role.EXECUTIVE
 
 with friendly_errors(lang):
-    st.title(t("adoption.title", lang))
-    st.caption(t("adoption.intro", lang))
-    data = adoption_data(ctx.conn)
-    if not data.has_data:
-        st.info(t("adoption.no_data", lang))
-        st.stop()
-    definition_caption(data.definition, lang)
+    data = adoption_page_start(ctx.conn, lang, "adoption")
     filters = adoption_filters(data.frame, data.months(), lang)
     people = filters.apply(data.frame)
     in_range = people[(people["month"] >= filters.first) & (people["month"] <= filters.last)]

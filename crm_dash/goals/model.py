@@ -41,6 +41,13 @@ class GoalStatus(StrEnum):
     AT_RISK = "at_risk"
 
 
+def _blank_to_none(cls: type, value: object) -> object:
+    """Texts are trimmed; an empty one counts as not given."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
 class GoalScope(BaseModel):
     """Whose figures a goal counts: one department, optionally one team and/or one role."""
 
@@ -50,13 +57,7 @@ class GoalScope(BaseModel):
     team: str | None = Field(default=None, max_length=200)
     role: str | None = Field(default=None, max_length=200)
 
-    @field_validator("department", "team", "role", mode="before")
-    @classmethod
-    def _strip(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = value.strip()
-            return value or None
-        return value
+    _strip = field_validator("department", "team", "role", mode="before")(_blank_to_none)
 
     def label(self) -> str:
         """``Vertrieb Süd / Team Bayern / Außendienst``."""
@@ -81,13 +82,7 @@ class GoalDraft(BaseModel):
     owner: str | None = Field(default=None, max_length=MAX_NAME_CHARS)
     note: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
 
-    @field_validator("name", "owner", "note", mode="before")
-    @classmethod
-    def _strip(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = value.strip()
-            return value or None
-        return value
+    _strip = field_validator("name", "owner", "note", mode="before")(_blank_to_none)
 
     @field_validator("start")
     @classmethod

@@ -16,12 +16,14 @@ import pandas as pd
 import streamlit as st
 
 from crm_dash import config
+from crm_dash.i18n import Language, t
 from crm_dash.metrics.activity import data_version
 from crm_dash.metrics.definitions import VersionedDefinition, load_definition
 from crm_dash.metrics.people import people_table
 from crm_dash.metrics.segments import available_months, user_months
 from crm_dash.privacy import for_display
 from crm_dash.settings import get_setting
+from crm_dash.ui.format import definition_caption
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,23 @@ def _adoption_data(db: str, version: str, today: date, _conn: duckdb.DuckDBPyCon
 def adoption_data(conn: duckdb.DuckDBPyConnection) -> AdoptionData:
     """The person-months and the definition in force (cached per data version)."""
     return _adoption_data(str(config.db_path()), data_version(conn), date.today(), conn)
+
+
+def adoption_page_start(
+    conn: duckdb.DuckDBPyConnection, lang: Language, page_key: str
+) -> AdoptionData:
+    """How the Adoption and People pages begin: title, intro, the data and its definition.
+
+    Stops the page with a hint when no usage data is on file yet.
+    """
+    st.title(t(f"{page_key}.title", lang))
+    st.caption(t(f"{page_key}.intro", lang))
+    data = adoption_data(conn)
+    if not data.has_data:
+        st.info(t("adoption.no_data", lang))
+        st.stop()
+    definition_caption(data.definition, lang)
+    return data
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
