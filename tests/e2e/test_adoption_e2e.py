@@ -74,21 +74,21 @@ def test_lead_filters_adoption_and_shares_the_view(
     assert _metric(page, "Licensed people") == "12"
     assert _metric(page, "Stickiness") == "16.9%"
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(8)
-    expect(page.get_by_text("Moved up: 4 · slipped: 2")).to_be_visible()
+    expect(page.get_by_text("Moved up: 4 · slipped: 2").first).to_be_visible()
     _whole_page(page, "adoption-lead")
 
     _choose(page, "Department", "Vertrieb")
     expect(page).to_have_url(re.compile(r"department=Vertrieb"), timeout=15_000)
     expect(page.get_by_test_id("stMetric").filter(has_text="Licensed people")
            .get_by_test_id("stMetricValue").first).to_have_text("9")
-    expect(page.get_by_text("Moved up: 3 · slipped: 0")).to_be_visible()  # Anna, Bernd, Clara
+    expect(page.get_by_text("Moved up: 3 · slipped: 0").first).to_be_visible()  # Anna, Bernd, Clara
 
     # The end of the month range one step back: September.
     page.get_by_role("slider").last.focus()
     page.keyboard.press("ArrowLeft")
     wait_idle(page)
     expect(page).to_have_url(re.compile(r"months=2026-08&months=2026-09"), timeout=15_000)
-    expect(page.get_by_text("September 2026, the last month of the selected range")
+    expect(page.get_by_text("September 2026, the last month of the selected range").first
            ).to_be_visible()
     assert _metric(page, "Licensed people") == "7"  # Vertrieb in September, Gustav included
     _whole_page(page, "adoption-lead-filtered")
@@ -101,7 +101,7 @@ def test_lead_filters_adoption_and_shares_the_view(
     login(second, "lead")
     _heading(second, "Adoption")
     assert _metric(second, "Licensed people") == "7"
-    expect(second.get_by_text("September 2026, the last month")).to_be_visible()
+    expect(second.get_by_text("September 2026, the last month").first).to_be_visible()
     other.close()
 
 
@@ -122,7 +122,7 @@ def test_lead_pages_people_settings_overview(
     page.get_by_role("textbox", name="Search").fill("hotline")
     page.keyboard.press("Enter")
     wait_idle(page)
-    expect(page.get_by_text("3 of 12 people shown.")).to_be_visible()
+    expect(page.get_by_text("3 of 12 people shown.").first).to_be_visible()
     expect(page).to_have_url(re.compile(r"q=hotline"))
     _whole_page(page, "people-lead")
 
@@ -134,11 +134,11 @@ def test_lead_pages_people_settings_overview(
     writes.press("Tab")
     page.get_by_role("button", name="Preview").click()
     wait_idle(page)
-    expect(page.get_by_text("People per segment in October 2026")).to_be_visible()
+    expect(page.get_by_text("People per segment in October 2026").first).to_be_visible()
     _whole_page(page, "settings-lead-preview")
     page.get_by_role("button", name="Save as new version").click()
     wait_idle(page)
-    expect(page.get_by_text("Saved: 1 setting(s) changed.")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Saved: 1 setting(s) changed.").first).to_be_visible(timeout=20_000)
     expect(page.get_by_text("Definition version").first).to_be_visible()
     _whole_page(page, "settings-lead-saved")
 
@@ -158,7 +158,7 @@ def test_executive_sees_aggregates_only(
     login(page, "executive")
     _heading(page, "Adoption")
     assert _metric(page, "Licensed people") == "12"
-    expect(page.get_by_text("fewer than 5 licensed people are shown as")).to_be_visible()
+    expect(page.get_by_text("fewer than 5 licensed people are shown as").first).to_be_visible()
     text = page.get_by_test_id("stMain").inner_text()
     assert not any(name in text for name in NAMES)
     nav = page.get_by_test_id("stSidebarNav")
@@ -169,7 +169,7 @@ def test_executive_sees_aggregates_only(
     wait_idle(page)
     if page.get_by_role("button", name="Log in").count():  # the login cookie not yet written
         login(page, "executive")
-    expect(page.get_by_text("Your role may not open this page")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Your role may not open this page").first).to_be_visible(timeout=20_000)
     text = page.get_by_test_id("stMain").inner_text()
     assert not any(name in text for name in NAMES)
     screenshot(page, "people-executive-refused")
