@@ -23,6 +23,8 @@ from crm_dash.i18n import Language, fmt_datetime, t
 COOKIE_NAME = "crm_dash_login"
 _LOGGED_OUT_KEY = "crm_dash_logged_out"
 _NAVIGATION_PENDING = "crm_dash_navigation_pending"
+_COOKIE_PENDING = "crm_dash_cookie_pending"
+_COOKIE_WRITTEN = "set"  # the key of extra-streamlit-components' "set cookie" component
 
 
 def _authenticator(conn: duckdb.DuckDBPyConnection) -> stauth.Authenticate:
@@ -158,7 +160,11 @@ def logged_in_user(conn: duckdb.DuckDBPyConnection, lang: Language) -> auth.AppU
     if user is None:  # the account was removed meanwhile
         _authenticator(conn).logout(location="unrendered")
         return None
-    return None if _logout_button(conn, user, lang) else user
+    if _logout_button(conn, user, lang):
+        return None
+    if st.session_state.get(_COOKIE_PENDING):
+        _remember_login(conn)
+    return user
 
 
 def login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> auth.AppUser | None:
@@ -186,11 +192,25 @@ def login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> auth.AppUser 
         authentication_status=True, username=user.username, name=user.display_name,
         roles=[user.role.value], email=None, logout=None,
     )
-    _authenticator(conn).cookie_controller.set_cookie()  # remember the login (signed, short-lived)
+    st.session_state[_COOKIE_PENDING] = True
+    _remember_login(conn)
     _logout_button(conn, user, lang)  # not clicked in this run: shows who is logged in
     st.session_state[_NAVIGATION_PENDING] = True
     _show_navigation_soon()
     return user
+
+
+def _remember_login(conn: duckdb.DuckDBPyConnection) -> None:
+    """Write the signed, short-lived login cookie, and keep writing it until the browser says so.
+
+    The cookie is written by a component in the browser. A rerun that no longer draws it
+    (the next tick, another component's report, a click) would drop it before it ran on a slow
+    machine, and a reload would then log the user out; so every run draws it again until the
+    component reports that the cookie is stored.
+    """
+    _authenticator(conn).cookie_controller.set_cookie()
+    if st.session_state.get(_COOKIE_WRITTEN) is True:
+        st.session_state.pop(_COOKIE_PENDING, None)
 
 
 @st.fragment(run_every=timedelta(seconds=1))
@@ -218,6 +238,7 @@ def _logout_button(conn: duckdb.DuckDBPyConnection, user: auth.AppUser, lang: La
     if not clicked:
         return False
     auth.end_sessions(conn, user.username)  # a cookie that survives the deletion is void too
+    st.session_state.pop(_COOKIE_PENDING, None)
     _authenticator(conn).logout(location="unrendered")
     st.session_state[_LOGGED_OUT_KEY] = True
     return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from crm_dash.pages import PAGES
+from crm_dash.ui.auth import COOKIE_NAME
 from tests.e2e.conftest import AppServer, login, screenshot, wait_idle
 
 StartApp = Callable[[Path], AppServer]
@@ -17,6 +19,15 @@ LOGIN_HEADING = "Log in to crm-dash"
 
 def _heading(page: Page, name: str) -> None:
     expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=20_000)
+
+
+def _wait_for_login_cookie(page: Page, timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(200)
+    pytest.fail(f"the browser never stored the login cookie {COOKIE_NAME!r}")
 
 
 def test_login_and_logout(start_app: StartApp, accounts_db: Path, page: Page) -> None:
@@ -54,6 +65,7 @@ def test_deep_link_survives_login_and_reload(
     assert page.url.endswith("/imports")
     nav = page.get_by_test_id("stSidebarNav")
     expect(nav.get_by_text("Upload data")).to_be_visible()  # the role's navigation appears
+    _wait_for_login_cookie(page)  # written by a component in the browser, even on a slow machine
     page.reload()
     wait_idle(page)
     _heading(page, "Import history")
