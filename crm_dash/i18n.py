@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal, cast
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -22,6 +23,11 @@ LANGUAGES: tuple[Language, ...] = ("de", "en")
 DEFAULT_LANGUAGE: Language = "en"
 
 _LOCALES: dict[Language, str] = {"de": "de_DE", "en": "en_GB"}
+
+
+def babel_locale(lang: Language) -> str:
+    """The Babel locale that formats numbers, dates and money for ``lang``."""
+    return _LOCALES[lang]
 
 
 def catalog_files(lang: Language) -> dict[str, dict[str, str]]:
@@ -114,3 +120,15 @@ def fmt_datetime(value: datetime | None, lang: Language) -> str:
     if value is None:
         return "–"
     return format_datetime(value, format="short", locale=_LOCALES[lang])
+
+
+def fmt_money_whole(value: float | Decimal, lang: Language, currency: str = "EUR") -> str:
+    """An amount in whole currency units (``9.405 €`` / ``€9,405``): cents add only noise."""
+    pattern = Locale.parse(_LOCALES[lang]).currency_formats["standard"].pattern
+    return format_currency(value, currency, format=pattern.replace(".00", ""),
+                           locale=_LOCALES[lang], currency_digits=False)
+
+
+def fmt_month(month: date, lang: Language, *, short: bool = False) -> str:
+    """``März 2026`` / ``March 2026`` (``März 2026`` / ``Mar 2026`` when short)."""
+    return format_date(month, "MMM yyyy" if short else "MMMM yyyy", locale=_LOCALES[lang])

@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "adoption.time_zone": "Europe/Berlin",
     "adoption.write_actions": ["create", "update"],
     "adoption.integration_patterns": [],
+    # Custom stage labels -> "open" | "won" | "lost" (crm_dash.metrics.pipeline_outcomes).
+    "pipeline.stage_outcomes": {},
 }
 
 

@@ -16,13 +16,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from crm_dash.demo.common import DemoCalendar, last_day_of_month
-from crm_dash.demo.roster import FOCUS_DEPARTMENT, Person
+from crm_dash.demo.roster import FOCUS_DEPARTMENT, Person, wave_index_of
 
 PRODUCTIVE_MIN_DAYS = 8
 PRODUCTIVE_MIN_WRITES = 5
 SPORADIC_MIN_DAYS = 2
 #: Relative rise of the focus department's productive users the wave produces.
 WAVE_UPLIFT = 0.20
+#: How much more a trained person uses the CRM in the two months after the wave reached them
+#: (on the propensity scale); it fades after that, as enthusiasm after a training does.
+WAVE_AFTERGLOW = 0.06
+#: Share of the people the wave makes productive who get there within two months of training.
+WAVE_QUICK_SHARE = 0.5
 
 # Monthly level thresholds on the propensity scale (0..1); with evenly spread propensities they
 # give about 30 % productive, 20 % sporadic and 50 % barely using people.
@@ -130,48 +135,67 @@ def productive_count(plan: ActivityPlan, people: list[Person], month: int) -> in
 def plan_activity(rng: random.Random, cal: DemoCalendar, people: list[Person]) -> ActivityPlan:
     """Draw every licensed person's months, then play the focus department's training wave."""
     plan: ActivityPlan = {}
+    levels: dict[int, list[float]] = {}
     humans = [p for p in people if not p.is_integration]
     for person in humans:
-        levels = _levels(rng, cal, person)
+        levels[person.index] = _levels(rng, cal, person)
         for month in range(len(cal.months)):
             if not _licensed_in(cal, person, month):
                 continue
-            cell = _draw_month(rng, person, levels[month], available_days(cal, person, month))
+            level = levels[person.index][month]
+            cell = _draw_month(rng, person, level, available_days(cal, person, month))
             if cell is not None:
                 plan[(person.index, month)] = cell
-    _play_training_wave(rng, cal, humans, plan)
+    _play_training_wave(rng, cal, humans, plan, levels)
     return plan
 
 
 def _play_training_wave(
-    rng: random.Random, cal: DemoCalendar, humans: list[Person], plan: ActivityPlan
+    rng: random.Random, cal: DemoCalendar, humans: list[Person], plan: ActivityPlan,
+    levels: dict[int, list[float]],
 ) -> None:
-    """After the wave, move enough focus people to productive use, one by one over 9 months.
+    """The wave's effect on the focus department, round by round.
 
-    The number moved is set so that the last month ends about ``WAVE_UPLIFT`` above the month
-    before the wave; who moves first is chance, so the rise is gradual and a little uneven.
+    In the two months after their round everyone trained works a little more (the afterglow).
+    Enough people then become productive for good that the last month ends about
+    ``WAVE_UPLIFT`` above the month before the wave: about half of them within two months of
+    their training, the others one by one until the end, so the rise is gradual and uneven.
     """
     last = len(cal.months) - 1
-    wave = cal.wave_index
     focus = [p for p in humans if p.department == FOCUS_DEPARTMENT]
-    before = productive_count(plan, focus, wave - 1)
+    for person in focus:
+        trained = wave_index_of(cal, person)
+        for month in (trained + 1, trained + 2):
+            if month <= last and _licensed_in(cal, person, month):
+                level = levels[person.index][month] + WAVE_AFTERGLOW
+                cell = _draw_month(rng, person, level, available_days(cal, person, month))
+                if cell is None:
+                    plan.pop((person.index, month), None)
+                else:
+                    plan[(person.index, month)] = cell
+    before = productive_count(plan, focus, cal.wave_index - 1)
     at_end = productive_count(plan, focus, last)
     wanted = round(before * (1 + WAVE_UPLIFT)) - at_end
     if wanted <= 0:
         return
-    wave_start = cal.months[wave]
     candidates = [
         p for p in focus
-        if p.start_date <= wave_start and p.end_date is None and not p.never_active
+        if p.start_date <= cal.months[cal.wave_index] and p.end_date is None
+        and not p.never_active
         and (plan.get((p.index, last)) is None or plan[(p.index, last)].segment != "productive")
     ]
     candidates.sort(key=lambda p: (-p.propensity, p.index))
     movers = candidates[:wanted]
     rng.shuffle(movers)
-    span = last - wave
+    quick = round(len(movers) * WAVE_QUICK_SHARE)
     for j, person in enumerate(movers):
-        first = wave + 1 + (j * span) // len(movers)
-        for month in range(first, last + 1):
+        trained = wave_index_of(cal, person)
+        if j < quick:
+            first = trained + 1 + j % 2
+        else:
+            spread = (j - quick) * (last - trained - 2) // max(len(movers) - quick, 1)
+            first = trained + 3 + spread
+        for month in range(min(first, last), last + 1):
             level = _PRODUCTIVE_LEVEL + rng.uniform(0.05, 0.15)
             days = available_days(cal, person, month)
             cell = _draw_month(rng, person, level, days, vacation=False)

@@ -16,6 +16,10 @@ from crm_dash.demo.common import DemoCalendar, add_months, email_for, new_sf_ids
 
 DOMAIN = "beispiel-gmbh.de"
 FOCUS_DEPARTMENT = "Vertrieb Süd"
+#: The focus department's wave reaches these teams in a second round, this many months later
+#: (a trainer cannot take 120 people at once); until then they are the natural comparison group.
+WAVE_SECOND_ROUND_TEAMS = frozenset({"Team Hessen", "Team Österreich"})
+WAVE_SECOND_ROUND_DELAY = 3
 
 #: Department → (head count at 600 people, teams, adoption bias).
 DEPARTMENT_LAYOUT: dict[str, tuple[int, tuple[str, ...], float]] = {
@@ -353,3 +357,9 @@ def roster_csv(people: list[Person]) -> bytes:
     return render_csv(
         ROSTER_HEADER, rows, delimiter=";", line_terminator="\r\n", encoding="cp1252"
     )
+
+
+def wave_index_of(cal: DemoCalendar, person: Person) -> int:
+    """The month (index) in which the focus department's wave trains ``person``."""
+    late = person.team in WAVE_SECOND_ROUND_TEAMS
+    return cal.wave_index + (WAVE_SECOND_ROUND_DELAY if late else 0)

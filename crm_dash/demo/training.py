@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from crm_dash.demo.common import DemoCalendar, render_csv
-from crm_dash.demo.roster import FOCUS_DEPARTMENT, Person
+from crm_dash.demo.roster import FOCUS_DEPARTMENT, Person, wave_index_of
 
 KIND_LABELS = {
     "kickoff": "Kick-off", "post_golive_kickoff": "Post-Go-Live Kick-off",
@@ -147,22 +147,28 @@ def _onboarding(
 def _training_wave(
     rng: random.Random, cal: DemoCalendar, humans: list[Person], out: list[TrainingRecord]
 ) -> None:
-    kickoff = _workday(cal, cal.wave_index, 1)
-    make_up = _workday(cal, cal.wave_index, 6)
-    key_user_day = _workday(cal, cal.wave_index, 10)
-    focus = [p for p in humans if p.department == FOCUS_DEPARTMENT and p.licensed_on(kickoff)]
-    for person in focus:
-        if rng.random() < 0.06:
-            out.append(_record(rng, person, WAVE_KICKOFF, kickoff, "kickoff", "no_show"))
-            out.append(_record(rng, person, f"{WAVE_KICKOFF} (Nachholtermin)", make_up,
-                               "kickoff", "attended"))
-        else:
-            out.append(_record(rng, person, WAVE_KICKOFF, kickoff, "kickoff", "attended"))
-    members = sorted((p for p in focus if p.role not in ("Teamleitung", "Bereichsleitung")),
-                     key=lambda p: (-p.propensity, p.index))
-    key_users = [p for p in focus if p.role == "Teamleitung"] + members[: max(2, len(focus) // 6)]
-    for person in key_users:
-        out.append(_record(rng, person, WAVE_KEY_USER, key_user_day, "key_user", "completed"))
+    """The focus department's wave, in two rounds by team: kick-off (with a make-up date for
+    those who missed it) and key-user training for team leads and the most engaged members."""
+    focus = [p for p in humans if p.department == FOCUS_DEPARTMENT]
+    for index in sorted({wave_index_of(cal, p) for p in focus}):
+        kickoff = _workday(cal, index, 1)
+        make_up = _workday(cal, index, 6)
+        key_user_day = _workday(cal, index, 10)
+        group = [p for p in focus if wave_index_of(cal, p) == index and p.licensed_on(kickoff)]
+        for person in group:
+            if rng.random() < 0.06:
+                out.append(_record(rng, person, WAVE_KICKOFF, kickoff, "kickoff", "no_show"))
+                out.append(_record(rng, person, f"{WAVE_KICKOFF} (Nachholtermin)", make_up,
+                                   "kickoff", "attended"))
+            else:
+                out.append(_record(rng, person, WAVE_KICKOFF, kickoff, "kickoff", "attended"))
+        members = sorted((p for p in group if p.role not in ("Teamleitung", "Bereichsleitung")),
+                         key=lambda p: (-p.propensity, p.index))
+        key_users = ([p for p in group if p.role == "Teamleitung"]
+                     + members[: max(2, len(group) // 6)])
+        for person in key_users:
+            out.append(_record(rng, person, WAVE_KEY_USER, key_user_day, "key_user",
+                               "completed"))
 
 
 def build_training(

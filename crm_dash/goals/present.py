@@ -7,20 +7,22 @@ and neither can forget to show "<5" for a scope of fewer than 5 people.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_currency
 
 from crm_dash.goals.math import GoalProgress
 from crm_dash.goals.model import Goal, GoalMetric, GoalStatus
 from crm_dash.goals.source import definition_record
 from crm_dash.goals.tracker import GoalReport
-from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
+from crm_dash.i18n import (
+    Language,
+    fmt_date,
+    fmt_decimal,
+    fmt_int,
+    fmt_money_whole,
+    fmt_month,
+    fmt_percent,
+    t,
+)
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
-
-_BABEL_LOCALES: dict[Language, str] = {"de": "de_DE", "en": "en_GB"}
 
 #: Badge colours per state (Streamlit's palette names; the report maps them to hex).
 STATE_COLOURS: dict[str, str] = {
@@ -33,11 +35,6 @@ STATE_ICONS: dict[str, str] = {
     "missed": ":material/flag:", "no_data": ":material/hourglass_empty:",
     "suppressed": ":material/visibility_off:",
 }
-
-
-def fmt_month(month: date, lang: Language, *, short: bool = False) -> str:
-    """``März 2026`` / ``March 2026`` (``Mär 2026`` / ``Mar 2026`` when short)."""
-    return format_date(month, "MMM yyyy" if short else "MMMM yyyy", locale=_BABEL_LOCALES[lang])
 
 
 def fmt_value(value: float | None, metric: GoalMetric, lang: Language) -> str:
@@ -60,13 +57,6 @@ def fmt_gain(value: float | None, metric: GoalMetric, lang: Language) -> str:
     if metric.is_count:
         return "+" + fmt_decimal(value, lang, 1)
     return "+" + fmt_decimal(value * 100, lang, 1) + "\u00a0" + t("goals.unit.pp", lang)
-
-
-def fmt_money_whole(value: float, lang: Language, currency: str = "EUR") -> str:
-    """An amount in whole currency units (``9.405 €`` / ``€9,405``): cents add only noise here."""
-    pattern = Locale.parse(_BABEL_LOCALES[lang]).currency_formats["standard"].pattern
-    return format_currency(value, currency, format=pattern.replace(".00", ""),
-                           locale=_BABEL_LOCALES[lang], currency_digits=False)
 
 
 def state_of(progress: GoalProgress) -> str:

@@ -2,8 +2,10 @@
 
 ``crm-dash report --month YYYY-MM [--department NAME] [--db PATH] --json`` prints
 ``{"month", "department", "licensed", "excluded_integration", "segments": {"productive",
-"sporadic", "barely", "never", "new"}, "active_users", "stickiness"}``: the numbers the pages
-show, under the adoption definition in force.
+"sporadic", "barely", "never", "new"}, "active_users", "stickiness", "training":
+{"trained_share", "sessions_last_12_months", "onboarded_within_30_days_share"}, "pipeline":
+{"open", "open_with_next_step_share", "open_stale_30d_share", "open_overdue_share"}}``: the
+numbers the pages show, under the adoption definition in force.
 """
 
 from __future__ import annotations
@@ -36,7 +38,19 @@ def _text(report: dict[str, Any]) -> str:
     stickiness = report["stickiness"]
     lines.append(f"  active users: {report['active_users']}  stickiness: "
                  f"{'-' if stickiness is None else f'{stickiness:.1%}'}")
+    training, pipeline = report["training"], report["pipeline"]
+    lines.append(f"  trained: {_pct(training['trained_share'])}  sessions in the last 12 months:"
+                 f" {training['sessions_last_12_months']}  joiners onboarded within 30 days:"
+                 f" {_pct(training['onboarded_within_30_days_share'])}")
+    lines.append(f"  open opportunities: {pipeline['open']}  with next step:"
+                 f" {_pct(pipeline['open_with_next_step_share'])}  not updated for 30 days:"
+                 f" {_pct(pipeline['open_stale_30d_share'])}  close date passed:"
+                 f" {_pct(pipeline['open_overdue_share'])}")
     return "\n".join(lines)
+
+
+def _pct(share: float | None) -> str:
+    return "-" if share is None else f"{share:.1%}"
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -13,20 +13,20 @@ import pandas as pd
 
 from crm_dash.metrics.adoption import licensed
 from crm_dash.metrics.definitions import AdoptionDefinition
+from crm_dash.metrics.training import LEARNER_IS_PERSON, TOOK_PART
 from crm_dash.months import last_day_of_month as month_end
 
 # Names, last active day up to the month's end and whether a training was attended by then.
-# Training records name a person by id (key) or e-mail (lower-case key), resolved here.
-_PEOPLE_SQL = """
+# Training records name a person by id (key) or e-mail (lower-case key), resolved as the
+# Training page resolves them (crm_dash.metrics.training).
+_PEOPLE_SQL = f"""
 SELECT u.user_key, coalesce(u.name, u.user_id) AS name, u.email,
        (SELECT max(a.last_day) FROM activity_months a
         WHERE a.user_key = u.user_key AND a.month <= ?) AS last_active,
        EXISTS (SELECT 1 FROM training_records r
-               WHERE (r.user_key = u.user_key OR r.user_key = lower(u.email))
-                 AND r.date <= ? AND coalesce(r.status, 'attended') IN ('attended', 'completed'))
-           AS trained
+               WHERE {LEARNER_IS_PERSON} AND r.date <= ? AND {TOOK_PART}) AS trained
 FROM users u
-"""
+"""  # noqa: S608 (constants only; values are parameters)
 
 PEOPLE_COLUMNS: tuple[str, ...] = (
     "name", "email", "department", "team", "role", "segment", "segment_last_month",

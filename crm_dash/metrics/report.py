@@ -9,7 +9,9 @@ import duckdb
 
 from crm_dash.metrics.adoption import MonthSummary, filter_people, month_summary
 from crm_dash.metrics.definitions import SEGMENTS, AdoptionDefinition, load_definition
+from crm_dash.metrics.pipeline import pipeline_report
 from crm_dash.metrics.segments import user_months
+from crm_dash.metrics.training import training_report
 from crm_dash.months import first_of_month as month_start
 
 
@@ -27,7 +29,8 @@ def adoption_report(
     conn: duckdb.DuckDBPyConnection, month: date, department: str | None = None
 ) -> dict[str, Any]:
     """``{"month", "department", "licensed", "excluded_integration", "segments", "active_users",
-    "stickiness"}`` for ``month`` (everyone, or one department), under the current definition.
+    "stickiness", "training", "pipeline"}`` for ``month`` (everyone, or one department), under
+    the current definition. Training is as of ``month``; the pipeline is its latest snapshot.
     """
     summary = month_figures(conn, load_definition(conn).definition, month, department)
     return {
@@ -38,4 +41,6 @@ def adoption_report(
         "segments": {s: summary.segments[s] for s in SEGMENTS},
         "active_users": summary.active_users,
         "stickiness": None if summary.stickiness is None else round(summary.stickiness, 4),
+        "training": training_report(conn, summary.month, department),
+        "pipeline": pipeline_report(conn, department),
     }

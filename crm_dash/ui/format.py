@@ -6,9 +6,8 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from babel.dates import format_date
 
-from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
+from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_month, fmt_percent, t
 from crm_dash.metrics.definitions import (
     SEGMENTS,
     VersionedDefinition,
@@ -16,17 +15,15 @@ from crm_dash.metrics.definitions import (
     describe_productive,
 )
 
-_LOCALES = {"de": "de_DE", "en": "en_GB"}
-
 
 def month_label(month: date, lang: Language) -> str:
     """A month as ``Okt. 2026`` / ``Oct 2026``."""
-    return format_date(month, format="MMM yyyy", locale=_LOCALES[lang])
+    return fmt_month(month, lang, short=True)
 
 
 def month_long(month: date, lang: Language) -> str:
     """A month as ``Oktober 2026`` / ``October 2026``."""
-    return format_date(month, format="MMMM yyyy", locale=_LOCALES[lang])
+    return fmt_month(month, lang)
 
 
 def segment_labels(lang: Language) -> dict[str, str]:

@@ -42,6 +42,17 @@ def test_report_json_has_exactly_the_contract_and_the_hand_computed_figures(
         "segments": {"productive": 3, "sporadic": 3, "barely": 3, "never": 2, "new": 1},
         "active_users": 8,
         "stickiness": 0.1694,  # 42 / (31 * 8)
+        "training": {
+            # Anna (e-mail in capitals, September) and Clara (18-char id, 25 October) took part;
+            # Bernd was a no-show and Kai's session is in November: 2 of 12 licensed.
+            "trained_share": 0.1667,
+            # CRM-Grundlagen on 15 Sep and on 25 Oct; 10 Oct had only a no-show.
+            "sessions_last_12_months": 2,
+            # Only Hanna (started 1 Oct) has had her 30 days by 31 Oct; untrained.
+            "onboarded_within_30_days_share": 0.0,
+        },
+        "pipeline": {"open": 0, "open_with_next_step_share": None,
+                     "open_stale_30d_share": None, "open_overdue_share": None},
     }
 
 
@@ -89,3 +100,14 @@ def test_report_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit) as exc:
         main(["report", "--month", "October"])
     assert exc.value.code == 2
+
+
+def test_report_pipeline_figures_of_the_latest_snapshot(
+    fixture_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # tests/fixtures/generic/pipeline.csv, as of its latest change (28 Oct 2026): two open
+    # opportunities; 006…1 has a next step, a close date ahead and was modified that day;
+    # 006…2 has no next step, closed on paper on 30 Sep and was last modified on 11 Jun.
+    report = _report(capsys, "--month", "2026-10", "--db", str(fixture_db_path))
+    assert report["pipeline"] == {"open": 2, "open_with_next_step_share": 0.5,
+                                  "open_stale_30d_share": 0.5, "open_overdue_share": 0.5}

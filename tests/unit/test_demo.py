@@ -15,7 +15,11 @@ import pytest
 
 from crm_dash.db import connect
 from crm_dash.demo import DEMO_FOCUS_DEPARTMENT, DEPARTMENTS, DemoSummary, build_demo
+from crm_dash.demo.roster import WAVE_SECOND_ROUND_DELAY, WAVE_SECOND_ROUND_TEAMS
 from crm_dash.errors import ConfigError
+from crm_dash.metrics.definitions import load_definition
+from crm_dash.metrics.segments import user_months
+from crm_dash.metrics.training import learner_records, training_effect
 
 END_MONTH = date(2026, 3, 1)
 SMALL = 120
@@ -300,17 +304,41 @@ def test_training_wave_raises_productive_users_in_focus_department(
     assert focus_before >= 20
     assert 1.12 <= focus_end / focus_before <= 1.30, (focus_before, focus_end)
     assert abs(others_end / others_before - 1) < 0.10, (others_before, others_end)
-    # Everyone in the department during the wave month gets the kick-off or key-user training.
+    # Everyone in the department gets the kick-off or key-user training in their team's round:
+    # the wave month, or three months later for the second-round teams.
+    second_round = sorted(WAVE_SECOND_ROUND_TEAMS)
     in_department, untrained = conn.execute(
         "SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM training_records t"
         "  WHERE t.user_key = lower(u.email) AND t.kind IN ('kickoff', 'key_user')"
-        "  AND t.status IN ('attended', 'completed') AND date_trunc('month', t.date) = ?))"
+        "  AND t.status IN ('attended', 'completed') AND date_trunc('month', t.date) ="
+        "   CASE WHEN list_contains(?, u.team) THEN CAST(? AS DATE) + to_months(CAST(? AS INTEGER))"
+        "   ELSE CAST(? AS DATE) END))"
         " FROM users u WHERE department = ? AND start_date <= ?"
-        " AND (end_date IS NULL OR end_date >= last_day(CAST(? AS DATE)))",
-        [summary.training_wave_month, DEMO_FOCUS_DEPARTMENT] + [summary.training_wave_month] * 2,
+        " AND (end_date IS NULL OR end_date >= last_day(CAST(? AS DATE) + to_months(CAST(? AS INTEGER))))",
+        [second_round, summary.training_wave_month, WAVE_SECOND_ROUND_DELAY,
+         summary.training_wave_month, DEMO_FOCUS_DEPARTMENT, summary.training_wave_month,
+         summary.training_wave_month, WAVE_SECOND_ROUND_DELAY],
     ).fetchone() or (0, 0)
     assert in_department >= 100
     assert untrained == 0
+
+
+def test_the_first_round_of_the_wave_shows_on_the_training_page(
+    full: tuple[duckdb.DuckDBPyConnection, DemoSummary],
+) -> None:
+    """The second-round teams are the first round's comparison group; the first round works
+    more in the two months after its training than before, and more than the comparison."""
+    conn, summary = full
+    definition = load_definition(conn).definition
+    frame = user_months(conn, definition, summary.first_month, summary.end_month)
+    effect = training_effect(frame, learner_records(conn), summary.end_month,
+                             summary.first_month)
+    wave = effect.cohorts[(effect.cohorts["cohort"] == summary.training_wave_month)
+                          & (effect.cohorts["metric"] == "active_days")].iloc[0]
+    assert wave["trained_people"] >= 50
+    assert wave["comparison_people"] >= 100
+    assert wave["trained_change"] > 0.5
+    assert wave["difference"] > 0.5
 
 
 def test_pipeline_hygiene_follows_adoption(

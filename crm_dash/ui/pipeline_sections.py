@@ -1,0 +1,340 @@
+"""The sections of the Pipeline page: each takes the pipeline figures and renders one part.
+
+Named data (the owner table, owners not in the roster, the stage editor) is for leads and admins
+only, and goes through :func:`crm_dash.privacy.for_display`. Executives see aggregates: no owner
+names, and groups of fewer than 5 owners shown as ``<5`` (:func:`crm_dash.privacy.
+suppress_small_groups`) and left out of the charts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from crm_dash import config
+from crm_dash.charts import ChartText
+from crm_dash.csv_export import safe_csv_bytes
+from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
+from crm_dash.metrics.activity import data_version
+from crm_dash.metrics.pipeline import PipelineSummary
+from crm_dash.metrics.pipeline_groups import (
+    NOT_IN_ROSTER,
+    SEGMENT_GROUPS,
+    by_department,
+    by_segment,
+    main_currency,
+    owner_table,
+    unmatched_owners,
+)
+from crm_dash.metrics.pipeline_owners import PipelineData, pipeline_data
+from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, for_display, suppress_small_groups
+from crm_dash.ui.adoption_data import adoption_data
+from crm_dash.ui.format import month_label
+from crm_dash.ui.links import page_link
+from crm_dash.ui.pipeline_charts import segment_bar_chart
+from crm_dash.ui.pipeline_format import (
+    currencies_text,
+    group_labels,
+    money_text,
+    pct,
+    pct_format,
+    reasons_text,
+    win_rate_text,
+)
+
+_ALL = ""
+
+
+# ---- data ----------------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _pipeline_data(db: str, version: str, _conn: duckdb.DuckDBPyConnection
+                   ) -> PipelineData | None:
+    return pipeline_data(_conn)
+
+
+def load(conn: duckdb.DuckDBPyConnection) -> PipelineData | None:
+    """The per-owner figures as of the snapshot's latest change (cached per data version, which
+    includes the latest setting version: a new stage mapping computes afresh)."""
+    return _pipeline_data(str(config.db_path()), data_version(conn), conn)
+
+
+def owner_segments(conn: duckdb.DuckDBPyConnection) -> tuple[date | None, pd.DataFrame]:
+    """Each person's segment in the latest complete month, from the Adoption page's data."""
+    data = adoption_data(conn)
+    if not data.has_data or data.latest_complete is None:
+        return None, pd.DataFrame({"user_key": [], "segment": []})
+    frame = data.frame
+    return data.latest_complete, frame[frame["month"] == data.latest_complete][
+        ["user_key", "segment"]]
+
+
+# ---- page parts ----------------------------------------------------------------------------
+
+def no_data(lang: Language, *, lead: bool) -> None:
+    """What to upload instead of empty charts."""
+    st.info(t("pipeline.no_data.lead" if lead else "pipeline.no_data.executive", lang),
+            icon=":material/upload_file:")
+    if lead:
+        page_link("upload", t("pipeline.upload_link", lang), ":material/upload_file:")
+
+
+def department_filter(data: PipelineData, lang: Language) -> str | None:
+    """Everyone, or the owners of one roster department (kept in the URL like the adoption
+    filters)."""
+    departments = sorted({str(d) for d in data.owners["department"].dropna()}, key=str.lower)
+    if not departments:
+        return None
+    choice = st.selectbox(
+        t("pipeline.department", lang), [_ALL, *departments], key="department",
+        bind="query-params",
+        format_func=lambda v: t("pipeline.department.all", lang) if v == _ALL else v,
+    )
+    return choice or None
+
+
+def as_of_caption(summary: PipelineSummary, lang: Language) -> None:
+    """"Pipeline as of …", why that date, and how many opportunities the snapshot holds."""
+    st.caption(
+        t("pipeline.as_of_caption", lang, date=fmt_date(summary.as_of, lang),
+          source=t(f"pipeline.as_of.{summary.as_of_source}", lang),
+          n=fmt_int(summary.opportunities, lang)),
+        help=t("pipeline.as_of_help", lang),
+    )
+
+
+def tiles(summary: PipelineSummary, lang: Language) -> None:
+    """Open count and value, hygiene score, win rate, and the shares of the open ones."""
+    currency = summary.currency
+    value = summary.open_value
+    if value is None:  # several currencies: the most common one in the tile
+        currency, value = max(summary.open_value_by_currency.items(), key=lambda kv: kv[1])
+    row = st.columns(4)
+    row[0].metric(t("pipeline.tile.open", lang), fmt_int(summary.open, lang), border=True,
+                  help=t("pipeline.tile.open_help", lang, total=fmt_int(summary.opportunities,
+                                                                          lang),
+                         won=fmt_int(summary.won, lang), lost=fmt_int(summary.lost, lang)))
+    row[1].metric(t("pipeline.tile.open_value", lang),
+                  money_text(value, currency, lang, compact=True), border=True,
+                  help=t("pipeline.tile.open_value_help", lang))
+    row[2].metric(t("pipeline.tile.hygiene", lang),
+                  "–" if summary.hygiene_score is None else fmt_decimal(summary.hygiene_score,
+                                                                        lang, 0),
+                  border=True, help=t("pipeline.tile.hygiene_help", lang))
+    row[3].metric(t("pipeline.tile.win_rate", lang), fmt_percent(summary.win_rate, lang),
+                  border=True, help=t("pipeline.tile.win_rate_help", lang,
+                                      won=fmt_int(summary.won_12m, lang),
+                                      lost=fmt_int(summary.lost_12m, lang)))
+    row = st.columns(4)
+    for col, key, share in zip(row, ("next_step", "overdue", "stale", "missing_amount"), (
+            summary.open_with_next_step_share, summary.open_overdue_share,
+            summary.open_stale_30d_share, summary.open_missing_amount_share), strict=True):
+        col.metric(t(f"pipeline.tile.{key}", lang), fmt_percent(share, lang), border=True,
+                   help=t(f"pipeline.tile.{key}_help", lang))
+    if len(summary.open_value_by_currency) > 1:
+        st.caption(t("pipeline.currencies", lang,
+                     values=currencies_text(summary.open_value_by_currency, lang)))
+    if summary.empty_fields:
+        fields = ", ".join(t(f"pipeline.field.{f}", lang) for f in summary.empty_fields)
+        st.warning(t("pipeline.empty_fields", lang, fields=fields), icon=":material/info:")
+
+
+def _group_table(frame: pd.DataFrame, first_column: str, names: dict[str, str], currency: str,
+                 lang: Language, *, suppress: bool) -> pd.DataFrame:
+    """The figures of each group as display text (``<5`` for small groups when ``suppress``)."""
+    rows = pd.DataFrame({
+        first_column: frame["group"].map(lambda g: names.get(g, g) or
+                                         t("pipeline.group.no_department", lang)),
+        "owners": frame["owners"],
+        "open": frame["open"].map(lambda v: fmt_int(int(v), lang)),
+        "open_value": [currencies_text(v, lang) or money_text(0.0, currency, lang)
+                       for v in frame["open_value_by_currency"]],
+        "score": frame["hygiene_score"].map(
+            lambda v: "–" if pd.isna(v) else fmt_decimal(v, lang, 0)),
+        **{key: frame[f"{key}_share"].map(lambda v: fmt_percent(None if pd.isna(v) else v, lang))
+           for key in ("next_step", "overdue", "stale", "missing_amount")},
+        "win_rate": [win_rate_text(r, w, n, lang) for r, w, n in zip(
+            frame["win_rate"], frame["won_12m"], frame["won_12m"] + frame["lost_12m"],
+            strict=True)],
+    })
+    values = [c for c in rows.columns if c not in (first_column, "owners")]
+    if suppress:
+        rows = suppress_small_groups(rows, "owners", values)
+    rows["owners"] = rows["owners"].map(lambda v: v if v == SUPPRESSED else fmt_int(int(v), lang))
+    return rows.rename(columns={
+        c: t(f"pipeline.col.{c}", lang) for c in rows.columns if c != first_column
+    })
+
+
+def _show_group_table(rows: pd.DataFrame, lang: Language) -> None:
+    """A table of :func:`_group_table`, the narrow columns kept narrow."""
+    small = [t(f"pipeline.col.{c}", lang) for c in ("owners", "open", "score", "next_step",
+                                                      "overdue", "stale", "missing_amount")]
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.Column(c, width="small") for c in small})
+
+
+def segment_section(data: PipelineData, segments: pd.DataFrame, month: date | None,
+                    lang: Language, *, suppress: bool) -> None:
+    """Open value, hygiene score and win rate by the owners' adoption segment."""
+    st.subheader(t("pipeline.section.segments", lang),
+                 help=t("pipeline.section.segments_help", lang,
+                        month=month_label(month, lang) if month else "–"))
+    if month is None:
+        st.caption(t("pipeline.section.segments_no_usage", lang))
+    frame = by_segment(data, segments)
+    shown = frame[frame["owners"] >= MIN_GROUP_SIZE] if suppress else frame
+    if not shown.empty:  # for executives: only groups of at least 5 owners
+        _segment_charts(data, shown, lang)
+    _show_group_table(_group_table(frame, t("pipeline.col.group_segment", lang),
+                                   group_labels(lang), main_currency(data), lang,
+                                   suppress=suppress), lang)
+    if suppress:
+        st.caption(t("pipeline.suppressed_note", lang))
+
+
+def _segment_charts(data: PipelineData, shown: pd.DataFrame, lang: Language) -> None:
+    """Open value, hygiene score and win rate per segment, side by side."""
+    labels = group_labels(lang)
+    currency = main_currency(data)
+    chart_data = shown.assign(
+        detail_text=[t("pipeline.axis.open", lang) + f": {fmt_int(int(n), lang)}"
+                     for n in shown["open"]],
+    )
+    cols = st.columns(3)
+    specs = (
+        ("open_value", "value", t("pipeline.axis.value", lang),
+         chart_data["open_value"].map(lambda v: money_text(v, currency, lang, compact=True)),
+         None, None),
+        ("hygiene_score", "hygiene", t("pipeline.axis.score", lang),
+         chart_data["hygiene_score"].map(lambda v: "" if pd.isna(v) else fmt_decimal(v, lang, 0)),
+         None, 100.0),
+        ("win_rate", "win_rate", t("pipeline.axis.win_rate", lang),
+         chart_data["win_rate"].map(lambda v: "" if pd.isna(v) else fmt_percent(v, lang)),
+         "\u00a0%" if lang == "de" else "%", 1.0),
+    )
+    several = data.values["currency"].nunique() > 1
+    for col, (column, key, y_title, texts, percent, top) in zip(cols, specs, strict=True):
+        subtitle = (t("pipeline.chart.subtitle_currency", lang, currency=currency)
+                    if key == "value" and several else "")
+        text = ChartText(title=t(f"pipeline.chart.{key}", lang), x=t("pipeline.axis.segment",
+                                                                     lang),
+                         y=y_title, subtitle=subtitle, count=t("pipeline.axis.open", lang))
+        with col:
+            st.altair_chart(segment_bar_chart(chart_data.assign(value_text=texts), column, text,
+                                              labels, SEGMENT_GROUPS, percent_suffix=percent,
+                                              scale_max=top), width="stretch")
+
+
+def department_section(data: PipelineData, lang: Language, *, suppress: bool) -> None:
+    """The figures per owner's department (``<5`` for small ones when ``suppress``)."""
+    st.subheader(t("pipeline.section.departments", lang),
+                 help=t("pipeline.section.departments_help", lang))
+    frame = by_department(data)
+    names = {NOT_IN_ROSTER: t("pipeline.group.not_in_roster", lang)}
+    _show_group_table(_group_table(frame, t("pipeline.col.department", lang), names,
+                                   main_currency(data), lang, suppress=suppress), lang)
+    if suppress:
+        st.caption(t("pipeline.suppressed_note", lang))
+
+
+_OWNER_COLUMNS = ("name", "department", "segment", "open", "score", "reasons", "next_step",
+                  "overdue", "stale", "missing_amount", "open_value", "win_rate")
+
+
+def owner_frame(conn: duckdb.DuckDBPyConnection, data: PipelineData, segments: pd.DataFrame,
+                lang: Language) -> pd.DataFrame:
+    """The per-owner table as the page shows it (names through the privacy setting)."""
+    table = for_display(conn, owner_table(data, segments), ("name", "email", "owner"))
+    labels = group_labels(lang)
+    return pd.DataFrame({
+        "name": table["name"],
+        "department": table["department"].fillna(""),
+        "segment": table["segment"].map(labels),
+        "open": table["open"].astype("int64"),
+        "open_value": table["open_value"].astype("float64"),
+        "next_step": table["next_step_share"].map(pct),
+        "overdue": table["overdue_share"].map(pct),
+        "stale": table["stale_share"].map(pct),
+        "missing_amount": table["missing_amount_share"].map(pct),
+        "score": table["hygiene_score"].map(lambda v: None if pd.isna(v) else round(v, 1)),
+        "reasons": table["reasons"].map(lambda r: reasons_text(r, lang)),
+        "win_rate": table["win_rate"].map(pct),
+    })[list(_OWNER_COLUMNS)]
+
+
+def _owner_headings(month: date | None, currency: str, lang: Language) -> dict[str, str]:
+    headings = {c: t(f"pipeline.col.{c}", lang) for c in _OWNER_COLUMNS if c != "segment"}
+    headings["segment"] = t("pipeline.col.segment", lang,
+                            month=month_label(month, lang) if month else "")
+    headings["score"] = t("pipeline.col.score", lang)
+    if currency:
+        headings["open_value"] = f"{headings['open_value']} ({currency})"
+    return headings
+
+
+def owners_csv(frame: pd.DataFrame, month: date | None, currency: str, lang: Language) -> bytes:
+    """The owner table as a CSV safe for spreadsheets (``;`` for German)."""
+    shown = frame[list(_OWNER_COLUMNS)].rename(columns=_owner_headings(month, currency, lang))
+    return safe_csv_bytes(shown, delimiter=";" if lang == "de" else ",")
+
+
+def owner_section(conn: duckdb.DuckDBPyConnection, data: PipelineData, segments: pd.DataFrame,
+                  month: date | None, lang: Language) -> None:
+    """Every owner's hygiene: sortable, with reasons, and a CSV download (leads only)."""
+    st.subheader(t("pipeline.section.owners", lang), help=t("pipeline.section.owners_help", lang))
+    frame = owner_frame(conn, data, segments, lang)
+    currency = main_currency(data)
+    h = _owner_headings(month, currency, lang)
+    pct = pct_format(lang)
+    config = {
+        "name": st.column_config.TextColumn(h["name"], pinned=True),
+        "department": st.column_config.TextColumn(h["department"]),
+        "segment": st.column_config.TextColumn(h["segment"]),
+        "open": st.column_config.NumberColumn(h["open"], format="%d", width="small"),
+        "open_value": st.column_config.NumberColumn(h["open_value"], format="localized"),
+        **{c: st.column_config.NumberColumn(h[c], format=pct, help=t(f"pipeline.tile.{key}_help",
+                                                                      lang))
+           for c, key in (("next_step", "next_step"), ("overdue", "overdue"), ("stale", "stale"),
+                          ("missing_amount", "missing_amount"))},
+        "score": st.column_config.ProgressColumn(h["score"], format="%.0f", min_value=0,
+                                                 max_value=100, width="medium",
+                                                 help=t("pipeline.tile.hygiene_help", lang)),
+        "reasons": st.column_config.TextColumn(h["reasons"], width="large"),
+        "win_rate": st.column_config.NumberColumn(h["win_rate"], format=pct),
+    }
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config,
+                 key="pipeline_owners", placeholder="–")
+    st.caption(t("pipeline.owners.caption", lang, n=fmt_int(len(frame), lang),
+                 open=fmt_int(int(frame["open"].sum()), lang)))
+    st.download_button(
+        t("pipeline.download", lang), owners_csv(frame, month, currency, lang),
+        file_name=f"crm-dash-pipeline-owners-{data.as_of:%Y-%m-%d}.csv", mime="text/csv",
+        icon=":material/download:", help=t("pipeline.download_help", lang),
+    )
+
+
+def unmatched_section(conn: duckdb.DuckDBPyConnection, data: PipelineData, lang: Language,
+                      *, lead: bool) -> None:
+    """Owners the roster does not know: listed for leads, only counted for executives."""
+    owners = unmatched_owners(data)
+    if not lead:
+        if len(owners):
+            st.caption(t("pipeline.unmatched.count", lang, owners=fmt_int(len(owners), lang),
+                         opportunities=fmt_int(int(owners["opportunities"].sum()), lang)))
+        return
+    st.subheader(t("pipeline.section.unmatched", lang),
+                 help=t("pipeline.section.unmatched_help", lang))
+    if owners.empty:
+        st.caption(t("pipeline.unmatched.none", lang))
+        return
+    shown = for_display(conn, owners, ("owner",)).rename(columns={
+        "owner": t("pipeline.col.owner_export", lang),
+        "opportunities": t("pipeline.col.opportunities", lang),
+        "open": t("pipeline.col.open", lang),
+    })
+    st.dataframe(shown, hide_index=True, width="content")
+    st.caption(t("pipeline.unmatched.caption", lang))

@@ -1,0 +1,505 @@
+"""The Training page's pieces: tiles, charts, the effect comparison and the invitation list.
+
+Executives see aggregates only: no names, and groups of fewer than 5 people read ``<5``
+(departments by licensed people, onboarding by joiners, no-shows by invitations, the effect by
+either group's size). The invitation list is for leads and admins only (the page decides), and
+its names are pseudonyms when the privacy setting says so. The chart builders are pure
+functions (tested as specs); the rest renders with Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+import altair as alt
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from crm_dash import config
+from crm_dash.charts import ChartText
+from crm_dash.csv_export import safe_csv_bytes
+from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
+from crm_dash.metrics import training
+from crm_dash.metrics.activity import data_version
+from crm_dash.months import add_months
+from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, suppress_small_groups
+from crm_dash.ui.format import month_label, month_long, segment_labels, share_text
+from crm_dash.ui.links import page_link
+
+_HEIGHT = 320
+_TRAINED_COLOR = "#1b7837"
+_COMPARISON_COLOR = "#9e9e9e"
+_SESSION_COLOR = "#4393c3"
+_NO_DEPARTMENT = "–"
+_LABEL_INSIDE = 0.4  # shares from which a bar is long enough to hold its label
+
+
+# --- data ------------------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _records(db: str, version: str, _conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return training.learner_records(_conn)
+
+
+def training_records(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every training record with the roster person it names (cached per data version)."""
+    return _records(str(config.db_path()), data_version(conn), conn)
+
+
+def no_training_data(lang: Language, *, lead: bool) -> None:
+    """What to upload when there are no training records yet (leads get a link)."""
+    st.info(t("training.no_data", lang) if lead else t("training.no_data_executive", lang),
+            icon=":material/school:")
+    if lead:
+        page_link("upload", t("training.no_data_link", lang), ":material/upload_file:")
+
+
+# --- pure chart builders ---------------------------------------------------------------------
+
+def _title(text: ChartText) -> alt.TitleParams:
+    if text.subtitle:
+        return alt.TitleParams(text.title, subtitle=text.subtitle, anchor="start")
+    return alt.TitleParams(text.title, anchor="start")
+
+
+def trained_share_chart(shares: pd.DataFrame, text: ChartText) -> alt.LayerChart:
+    """Horizontal bars: the trained share per department, labelled ``60 % (6 / 10)``.
+
+    ``shares``: group, share, label (the bar's text).
+    """
+    data = shares[["group", "share", "label"]].copy()
+    base = alt.Chart(data).encode(
+        y=alt.Y("group:N", title=text.y, sort=list(data["group"]),
+                axis=alt.Axis(labelLimit=240)),
+        x=alt.X("share:Q", title=text.x, scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%", values=[0, 0.2, 0.4, 0.6, 0.8, 1])),
+        tooltip=[alt.Tooltip("group:N", title=text.y), alt.Tooltip("label:N", title=text.x)],
+    )
+    bars = base.mark_bar(color=_TRAINED_COLOR)
+    # The label inside a long bar (white, at its end), after a short one: never cut off.
+    inside = base.transform_filter(alt.datum.share >= _LABEL_INSIDE).mark_text(
+        align="right", dx=-6, fontSize=12, color="white").encode(text="label:N")
+    outside = base.transform_filter(alt.datum.share < _LABEL_INSIDE).mark_text(
+        align="left", dx=4, fontSize=12).encode(text="label:N")
+    return alt.LayerChart(layer=[bars, inside, outside], title=_title(text),
+                          height=alt.Step(34))
+
+
+def sessions_chart(sessions: pd.DataFrame, text: ChartText) -> alt.LayerChart:
+    """Bars of sessions per month with the number above each bar, ``0`` included, so a month
+    without sessions is visibly a gap.
+
+    ``sessions``: month_label (in order), sessions, invitations, no_shows.
+    """
+    data = sessions[["month_label", "sessions", "invitations", "no_shows"]].copy()
+    order = list(data["month_label"])
+    base = alt.Chart(data).encode(
+        x=alt.X("month_label:O", title=text.x, sort=order,
+                axis=alt.Axis(labelAngle=-45, labelOverlap=False)),
+        y=alt.Y("sessions:Q", title=text.y, axis=alt.Axis(format="d", tickMinStep=1),
+                scale=alt.Scale(domainMin=0)),
+        tooltip=[alt.Tooltip("month_label:O", title=text.x),
+                 alt.Tooltip("sessions:Q", title=text.y),
+                 alt.Tooltip("invitations:Q", title=text.count),
+                 alt.Tooltip("no_shows:Q", title=text.share)],
+    )
+    bars = base.mark_bar(color=_SESSION_COLOR)
+    labels = base.mark_text(dy=-8, fontSize=12).encode(
+        text="sessions:Q",
+        color=alt.condition(alt.datum.sessions == 0, alt.value("#b2182b"), alt.value("black")),
+    )
+    return alt.LayerChart(layer=[bars, labels], title=_title(text)).properties(height=_HEIGHT)
+
+
+def effect_chart(rows: pd.DataFrame, text: ChartText) -> alt.LayerChart:
+    """Grouped bars: before and after, trained next to the comparison group, one metric.
+
+    ``rows``: period (label, in order), group (label), value, value_text; ``text.legend``
+    titles the groups. The trained group is drawn green, the comparison grey.
+    """
+    data = rows[["period", "group", "value", "value_text"]].copy()
+    periods = list(dict.fromkeys(data["period"]))
+    groups = list(dict.fromkeys(data["group"]))
+    base = alt.Chart(data).encode(
+        x=alt.X("period:N", title=text.x, sort=periods, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("group:N", sort=groups),
+        y=alt.Y("value:Q", title=text.y, scale=alt.Scale(domainMin=0)),
+        tooltip=[alt.Tooltip("group:N", title=text.legend),
+                 alt.Tooltip("period:N", title=text.x),
+                 alt.Tooltip("value_text:N", title=text.y)],
+    )
+    bars = base.mark_bar().encode(color=alt.Color(
+        "group:N", title=None, sort=groups,
+        scale=alt.Scale(domain=groups, range=[_TRAINED_COLOR, _COMPARISON_COLOR][:len(groups)]),
+        legend=alt.Legend(orient="top", direction="vertical", labelLimit=400)))
+    labels = base.mark_text(dy=-8, fontSize=12).encode(text="value_text:N")
+    return alt.LayerChart(layer=[bars, labels], title=_title(text)).properties(height=_HEIGHT)
+
+
+# --- sections --------------------------------------------------------------------------------
+
+def _small(n: int, *, suppress: bool) -> bool:
+    return suppress and n < MIN_GROUP_SIZE
+
+
+def caption(month: date, lang: Language) -> None:
+    """Which month the figures describe and how they are defined (every rule one hover away)."""
+    first = add_months(month, 1 - training.WINDOW_MONTHS)
+    st.caption(t("training.caption", lang, month=month_long(month, lang),
+                 first=month_label(first, lang), last=month_label(month, lang)),
+               help=t("training.definitions", lang))
+
+
+def tiles(summary: training.TrainingSummary, lang: Language, *, suppress: bool) -> None:
+    """Trained share, sessions in the last 12 months, onboarding share and no-shows."""
+    cols = st.columns(4)
+    cols[0].metric(
+        t("training.metric.trained", lang), share_text(summary.trained_share, lang),
+        delta=t("training.metric.trained_of", lang, n=fmt_int(summary.trained, lang),
+                total=fmt_int(summary.licensed, lang)),
+        delta_color="off", delta_arrow="off", help=t("training.help.trained", lang),
+        border=True)
+    cols[1].metric(
+        t("training.metric.sessions", lang), fmt_int(summary.sessions_last_12_months, lang),
+        delta=t("training.metric.sessions_months", lang,
+                n=fmt_int(summary.months_with_sessions_last_12, lang)),
+        delta_color="off", delta_arrow="off", help=t("training.help.sessions", lang),
+        border=True)
+    if _small(summary.joiners, suppress=suppress) and summary.joiners:
+        onboarded, detail = SUPPRESSED, t("training.metric.joiners_small", lang)
+    elif summary.joiners == 0:
+        onboarded, detail = "–", t("training.metric.no_joiners", lang)
+    else:
+        onboarded = share_text(summary.onboarded_within_30_days_share, lang)
+        detail = t("training.metric.onboarded_of", lang,
+                   n=fmt_int(summary.onboarded_within_30_days, lang),
+                   total=fmt_int(summary.joiners, lang))
+    cols[2].metric(t("training.metric.onboarded", lang), onboarded, delta=detail,
+                   delta_color="off", delta_arrow="off", help=t("training.help.onboarded", lang),
+                   border=True)
+    cols[3].metric(
+        t("training.metric.no_shows", lang), fmt_int(summary.no_shows_last_12_months, lang),
+        delta=t("training.metric.no_shows_of", lang,
+                share=fmt_percent(summary.no_show_share, lang),
+                n=fmt_int(summary.invitations_last_12_months, lang)),
+        delta_color="off", delta_arrow="off", help=t("training.help.no_shows", lang),
+        border=True)
+
+
+def _department(value: object) -> str:
+    return value if isinstance(value, str) and value else _NO_DEPARTMENT
+
+
+def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang: Language, *,
+                  suppress: bool) -> None:
+    """Trained share per department: a bar chart and a table (``<5`` for executives)."""
+    st.subheader(t("training.section.departments", lang),
+                 help=t("training.help.departments", lang))
+    shares = training.trained_by_department(frame, records, month)
+    if shares.empty:
+        st.info(t("adoption.no_departments", lang))
+        return
+    shares["group"] = shares["department"].map(_department)
+    shown = shares[shares["licensed"] >= MIN_GROUP_SIZE] if suppress else shares
+    if shown.empty:
+        st.info(t("training.departments_all_small", lang))
+    else:
+        chart_data = shown.assign(label=[
+            t("training.share_of", lang, share=share_text(s, lang), n=fmt_int(n, lang),
+              total=fmt_int(total, lang))
+            for s, n, total in zip(shown["share"], shown["trained"], shown["licensed"],
+                                   strict=True)])
+        text = ChartText(title=t("training.chart.departments", lang,
+                                 month=month_label(month, lang)),
+                         x=t("training.axis.trained_share", lang),
+                         y=t("adoption.axis.department", lang))
+        st.altair_chart(trained_share_chart(chart_data, text), width="stretch")
+    table = shares[["group", "licensed", "trained"]].copy()
+    table["share"] = shares["share"].map(lambda v: share_text(v, lang))
+    table["licensed"] = table["licensed"].map(lambda v: fmt_int(int(v), lang))
+    table["trained"] = table["trained"].map(lambda v: fmt_int(int(v), lang))
+    if suppress:
+        small = shares["licensed"] < MIN_GROUP_SIZE
+        table.loc[small, ["licensed", "trained", "share"]] = SUPPRESSED
+        st.caption(t("adoption.suppressed_note", lang))
+    with st.expander(t("training.as_table", lang), icon=":material/table:"):
+        st.dataframe(table.rename(columns={
+            "group": t("adoption.axis.department", lang),
+            "licensed": t("overview.adoption.licensed", lang),
+            "trained": t("training.col.trained", lang),
+            "share": t("training.metric.trained", lang),
+        }), hide_index=True, width="stretch")
+
+
+def sessions(records: pd.DataFrame, month: date, people: Collection[str] | None,
+             lang: Language, *, suppress: bool) -> None:
+    """Sessions per month over the last 12 months, and no-shows by course."""
+    st.subheader(t("training.section.sessions", lang), help=t("training.help.sessions", lang))
+    per_month = training.sessions_by_month(records, month, people)
+    per_month["month_label"] = per_month["month"].map(lambda m: month_label(m, lang))
+    text = ChartText(title=t("training.chart.sessions", lang), x=t("adoption.axis.month", lang),
+                     y=t("training.axis.sessions", lang),
+                     count=t("training.axis.invitations", lang),
+                     share=t("training.axis.no_shows", lang))
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(sessions_chart(per_month, text), width="stretch")
+        held = int((per_month["sessions"] > 0).sum())
+        st.caption(t("training.sessions_caption", lang, n=fmt_int(held, lang),
+                     gaps=fmt_int(training.WINDOW_MONTHS - held, lang)))
+    with right:
+        st.markdown(f"**{t('training.no_shows.title', lang)}**",
+                    help=t("training.help.no_shows", lang))
+        courses = training.no_shows_by_course(records, month, people)
+        if courses.empty:
+            st.info(t("training.no_shows.none", lang))
+            return
+        table = courses.copy()
+        table["share"] = table["share"].map(lambda v: share_text(v, lang))
+        if suppress:
+            table = suppress_small_groups(table, "invitations", ["no_shows", "share"])
+        headings = {"course": t("training.col.course", lang),
+                    "invitations": t("training.axis.invitations", lang),
+                    "no_shows": t("training.axis.no_shows", lang),
+                    "share": t("training.col.share", lang)}
+        st.dataframe(
+            table.rename(columns=headings).astype(str), hide_index=True, width="stretch",
+            height=min(35 * (len(table) + 1) + 3, 318),
+            column_config={headings["course"]: st.column_config.TextColumn(width="medium")})
+
+
+def onboarding(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang: Language, *,
+               suppress: bool) -> None:
+    """Joiners onboarded within 30 days, per department (``<5`` joiners suppressed)."""
+    st.subheader(t("training.section.onboarding", lang),
+                 help=t("training.help.onboarded", lang))
+    joined = training.joiners(frame, records, month)
+    if joined.empty:
+        st.info(t("training.onboarding.none", lang))
+        return
+    table = training.onboarding_by_department(joined)
+    table["department"] = table["department"].map(_department)
+    table["share"] = table["share"].map(lambda v: share_text(v, lang))
+    if suppress:
+        table = suppress_small_groups(table, "joiners", ["onboarded", "share"])
+    st.dataframe(table.rename(columns={
+        "department": t("adoption.axis.department", lang),
+        "joiners": t("training.col.joiners", lang),
+        "onboarded": t("training.col.onboarded", lang),
+        "share": t("training.col.share", lang),
+    }).astype(str), hide_index=True, width="stretch")
+    first = add_months(month, 1 - training.WINDOW_MONTHS)
+    st.caption(t("training.onboarding.caption", lang, first=month_label(first, lang),
+                 last=month_label(month, lang)))
+
+
+def _before_after(before: float, after: float, lang: Language) -> str:
+    return f"{fmt_decimal(before, lang, 1)} → {fmt_decimal(after, lang, 1)}"
+
+
+def _signed(value: float, lang: Language) -> str:
+    """``+4.8``, ``-0.2`` or ``0.0`` (a difference that rounds to zero gets no sign)."""
+    shown = round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return ("+" if shown > 0 else "") + fmt_decimal(shown, lang, 1)
+
+
+def _too_small(row: pd.Series) -> bool:
+    return bool(min(row["trained_people"], row["comparison_people"]) < MIN_GROUP_SIZE)
+
+
+def effect_table(effect: training.TrainingEffect, metric: str, lang: Language, *,
+                 suppress: bool) -> pd.DataFrame:
+    """One metric's comparison as a table: the pooled row first, then each cohort (newest
+    first). Columns: cohort, trained_people, comparison_people, trained, comparison (both
+    ``before → after``), difference.
+
+    For executives (``suppress``), a row whose trained or comparison group has fewer than 5
+    people shows ``<5`` instead of its figures.
+    """
+    pooled = effect.pooled[effect.pooled["metric"] == metric].assign(cohort=None)
+    cohorts = effect.cohorts[effect.cohorts["metric"] == metric].sort_values(
+        "cohort", ascending=False)
+    out = []
+    for _, row in pd.concat([pooled, cohorts], ignore_index=True).iterrows():
+        cohort = row["cohort"]
+        shown = {
+            "cohort": t("training.effect.pooled", lang) if not isinstance(cohort, date)
+            else month_label(cohort, lang),
+            "trained_people": fmt_int(int(row["trained_people"]), lang),
+            "comparison_people": fmt_int(int(row["comparison_people"]), lang),
+            "trained": _before_after(row["trained_before"], row["trained_after"], lang),
+            "comparison": _before_after(row["comparison_before"], row["comparison_after"],
+                                        lang),
+            "difference": _signed(row["difference"], lang),
+        }
+        if suppress and _too_small(row):
+            shown = {key: (value if key == "cohort" else SUPPRESSED)
+                     for key, value in shown.items()}
+        out.append(shown)
+    return pd.DataFrame(out)
+
+
+def _effect_headings(lang: Language) -> dict[str, str]:
+    return {column: t(f"training.effect.col.{column}", lang)
+            for column in ("cohort", "trained_people", "comparison_people", "trained",
+                           "comparison", "difference")}
+
+
+def effect_rows(pooled: pd.DataFrame, metric: str, lang: Language) -> pd.DataFrame:
+    """The pooled figures of one metric in the shape of :func:`effect_chart`."""
+    figures = pooled[pooled["metric"] == metric].iloc[0]
+    trained = t("training.effect.group.trained", lang)
+    compared = t("training.effect.group.comparison", lang)
+    rows = []
+    for period in ("before", "after"):
+        for group, prefix in ((trained, "trained"), (compared, "comparison")):
+            value = float(figures[f"{prefix}_{period}"])
+            rows.append({"period": t(f"training.effect.period.{period}", lang), "group": group,
+                         "value": value, "value_text": fmt_decimal(value, lang, 1)})
+    return pd.DataFrame(rows)
+
+
+def effect_example(cohort: date, lang: Language) -> str:
+    """The rule spelled out with the months of one cohort: trained in C, not in C-2 and C-1,
+    compared with colleagues without training from C-2 to C+2."""
+    first, last = training.effect_window(cohort)
+    return t("training.effect.example", lang, cohort=month_label(cohort, lang),
+             cohort_long=month_long(cohort, lang),
+             before_first=month_label(first, lang),
+             before_last=month_label(add_months(cohort, -1), lang),
+             after_first=month_label(add_months(cohort, 1), lang),
+             after_last=month_label(last, lang),
+             window_first=month_label(first, lang), window_last=month_label(last, lang))
+
+
+def _newest_shown_cohort(result: training.TrainingEffect, *, suppress: bool) -> date | None:
+    rows = result.cohorts
+    if suppress:
+        rows = rows[[not _too_small(row) for _, row in rows.iterrows()]]
+    return max(rows["cohort"]) if len(rows) else None
+
+
+def _unmatched_note(result: training.TrainingEffect, lang: Language) -> str:
+    """How many trained people were left out for want of colleagues to compare with, and in
+    which cohort most of them (e.g. a wave that trained a whole department), if 5 or more."""
+    per_cohort = result.cohorts.drop_duplicates("cohort")
+    counts: dict[date, int] = {c: int(n) for c, n in zip(per_cohort["cohort"],
+                                                          per_cohort["unmatched"], strict=True)}
+    total = sum(counts.values())
+    if not total:
+        return ""
+    note = t("training.effect.unmatched", lang, n=fmt_int(total, lang))
+    most = max(counts, key=lambda c: counts[c])
+    if counts[most] >= MIN_GROUP_SIZE:
+        note += " " + t("training.effect.unmatched_most", lang, month=month_label(most, lang),
+                        n=fmt_int(counts[most], lang))
+    return note
+
+
+def effect(frame: pd.DataFrame, records: pd.DataFrame, month: date, first_month: date,
+           lang: Language, *, suppress: bool) -> None:
+    """Before/after comparison of people trained in a month with colleagues of their department
+    without training in those months, labelled as observational: one tab per metric with the
+    table and a chart of the pooled figures; the caption spells the rule out for the newest
+    cohort shown."""
+    st.subheader(t("training.section.effect", lang), help=t("training.help.effect", lang))
+    st.warning(t("training.effect.disclaimer", lang), icon=":material/science:")
+    result = training.training_effect(frame, records, month, first_month)
+    if result.empty:
+        st.info(t("training.effect.none", lang))
+        return
+    pooled = result.pooled.iloc[0]
+    chart_shown = not (suppress and _too_small(pooled))
+    example = _newest_shown_cohort(result, suppress=suppress)
+    notes = [_unmatched_note(result, lang),
+             t("training.effect.small_note", lang) if suppress else ""]
+    how_to_read = "\n\n".join(part for part in (
+        t("training.effect.caption", lang), effect_example(example, lang) if example else "",
+        " ".join(note for note in notes if note)) if part)
+    metrics = training.EFFECT_METRICS
+    for tab, metric in zip(st.tabs([t(f"training.effect.metric.{m}", lang) for m in metrics]),
+                           metrics, strict=True):
+        name = t(f"training.effect.metric.{metric}", lang)
+        with tab:
+            table = effect_table(result, metric, lang, suppress=suppress)
+            if suppress:  # rows of small groups carry no figure: leave them out
+                table = table[table["trained_people"] != SUPPRESSED]
+            if table.empty:
+                st.info(t("training.effect.all_small", lang))
+            else:
+                st.dataframe(table.rename(columns=_effect_headings(lang)), hide_index=True,
+                             width="stretch")
+            if not chart_shown:
+                st.caption(how_to_read)
+                continue
+            text = ChartText(
+                title=t("training.chart.effect", lang, metric=name),
+                subtitle=t("training.chart.effect_subtitle", lang,
+                           trained=fmt_int(int(pooled["trained_people"]), lang),
+                           compared=fmt_int(int(pooled["comparison_people"]), lang)),
+                x="", y=t("training.effect.axis.per_month", lang, metric=name),
+                legend=t("training.effect.axis.group", lang))
+            left, right = st.columns([3, 2])
+            with left:
+                st.altair_chart(effect_chart(effect_rows(result.pooled, metric, lang), text),
+                                width="stretch")
+            with right:
+                st.caption(how_to_read)
+
+
+def _invitation_headings(lang: Language) -> dict[str, str]:
+    return {
+        "name": t("people.col.name", lang),
+        "email": t("training.col.email", lang),
+        "department": t("people.col.department", lang),
+        "team": t("people.col.team", lang),
+        "segment": t("training.col.segment", lang),
+        "last_active": t("people.col.last_active", lang),
+    }
+
+
+def _day(value: object) -> date | None:
+    """``value`` as a date, ``None`` when missing (``NaT`` passes as a date otherwise)."""
+    if isinstance(value, date) and not pd.isna(value):
+        return value.date() if isinstance(value, pd.Timestamp) else value
+    return None
+
+
+def _invitation_display(invite: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    labels = segment_labels(lang)
+    out = invite.copy()
+    out["segment"] = out["segment"].map(lambda s: labels.get(s, s))
+    out["last_active"] = pd.Series([_day(d) for d in out["last_active"]], index=out.index,
+                                   dtype=object)
+    return out
+
+
+def invitation_csv(invite: pd.DataFrame, lang: Language) -> bytes:
+    """The invitation list as a CSV safe for spreadsheets (``;`` and UTF-8 BOM in German)."""
+    shown = _invitation_display(invite, lang)
+    shown["last_active"] = [d.isoformat() if d else "" for d in shown["last_active"]]
+    return safe_csv_bytes(shown.rename(columns=_invitation_headings(lang)),
+                          delimiter=";" if lang == "de" else ",")
+
+
+def invitations(people: pd.DataFrame, month: date, lang: Language) -> None:
+    """Leads only: who barely or never uses the CRM and has had no training, with a CSV."""
+    st.subheader(t("training.section.invitations", lang, month=month_label(month, lang)),
+                 help=t("training.help.invitations", lang))
+    invite = training.invitation_list(people)
+    if invite.empty:
+        st.success(t("training.invitations.none", lang), icon=":material/check_circle:")
+        return
+    shown = _invitation_display(invite, lang)
+    shown["last_active"] = shown["last_active"].map(lambda d: fmt_date(d, lang))
+    st.dataframe(shown.rename(columns=_invitation_headings(lang)), hide_index=True,
+                 width="stretch", key="invitation_table")
+    st.caption(t("training.invitations.caption", lang, n=fmt_int(len(invite), lang),
+                 licensed=fmt_int(len(people), lang)))
+    st.download_button(
+        t("training.invitations.download", lang), invitation_csv(invite, lang),
+        file_name=f"crm-dash-training-invitations-{month:%Y-%m}.csv", mime="text/csv",
+        icon=":material/download:", help=t("training.invitations.download_help", lang),
+    )

@@ -1,0 +1,42 @@
+"""Training: who is trained, how regular the sessions are, onboarding, no-shows, and the
+(observational) effect; for leads, who to invite next."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from crm_dash.i18n import t
+from crm_dash.metrics.training import licensed_in, scope_keys, summarise
+from crm_dash.pages import LEADS
+from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
+from crm_dash.ui import training_sections as sections
+from crm_dash.ui.adoption_data import adoption_page_start, people
+from crm_dash.ui.filters import adoption_filters
+from crm_dash.ui.page import friendly_errors, page_setup
+
+ctx = page_setup("training")  # login + role guard, before anything else
+lang = ctx.lang
+lead = ctx.user.role in LEADS
+
+with friendly_errors(lang):
+    data = adoption_page_start(ctx.conn, lang, "training")
+    records = sections.training_records(ctx.conn)
+    if records.empty:
+        sections.no_training_data(lang, lead=lead)
+        st.stop()
+    filters = adoption_filters(data.frame, data.months(), lang, single_month=True)
+    month = filters.last
+    frame = filters.apply(data.frame)
+    scope = None if filters.groups == (None, None, None) else scope_keys(frame)
+    if not lead and len(licensed_in(frame, month)) < MIN_GROUP_SIZE:
+        st.info(t("adoption.suppressed", lang, n=SUPPRESSED))  # aggregates of <5 people
+        st.stop()
+    sections.caption(month, lang)
+    summary = summarise(frame, records, month, scope, filters.department)
+    sections.tiles(summary, lang, suppress=not lead)
+    sections.by_department(frame, records, month, lang, suppress=not lead)
+    sections.sessions(records, month, scope, lang, suppress=not lead)
+    sections.onboarding(frame, records, month, lang, suppress=not lead)
+    sections.effect(frame, records, month, data.first_month or month, lang, suppress=not lead)
+    if lead:
+        sections.invitations(people(ctx.conn, frame, month, filters.groups), month, lang)
