@@ -4,8 +4,8 @@
     .venv/bin/python bench/metrics_benchmark.py --events 1000000 --repeat 1
 
 For each size, generates 5,000 people (30 % productive, 20 % sporadic, 30 % barely, 20 % never,
-joiners, leavers, integration accounts) and their events over 18 months straight into a temporary
-DuckDB file, in SQL. Then:
+joiners, leavers, integration accounts), their events over 18 months, about 40,000 training
+records and 50,000 opportunities straight into a temporary DuckDB file, in SQL. Then:
 
 - ``refresh``: the one-off rebuild of the per-person-per-month activity table after an upload
   (a deleted batch or a new time zone costs the same), in a fresh process;
@@ -31,7 +31,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-PAGES = ("overview", "adoption", "people", "settings")
+PAGES = ("overview", "adoption", "people", "settings", "training", "pipeline", "retro")
+TRAINING_RECORDS = 40_000
+OPPORTUNITIES = 50_000
 TARGET_SECONDS = 1.0
 USERS = 5_000
 DAYS = 548  # 18 months from 2025-05-01
@@ -95,8 +97,44 @@ def generate(db_path: Path, events: int) -> None:
         FROM range(?) r(n) JOIN bench_days b ON b.idx = n % ?""",
         [events, int(row[0])],
     )
+    _generate_training_and_pipeline(conn)
     conn.execute("CHECKPOINT")
     conn.close()
+
+
+def _generate_training_and_pipeline(conn: Any) -> None:
+    """Training records (learners by e-mail, 60 courses on set days) and a pipeline snapshot."""
+    conn.execute(
+        "INSERT INTO import_batches (batch_id, kind, file_name, content_sha256, imported_by,"
+        " source) VALUES (3, 'training', 'lms.csv', 'bench', 'bench', 'cli'),"
+        " (4, 'pipeline', 'opportunities.csv', 'bench', 'bench', 'cli')"
+    )
+    conn.execute(
+        """INSERT INTO training_records (user_ref, user_key, course, date, kind, status, score,
+                                         batch_id)
+        SELECT 'person' || (n * 7 % ?) || '@example.com', 'person' || (n * 7 % ?) || '@example.com',
+               'Course ' || (n % 60), DATE '2025-05-05' + CAST((n % 60) * 9 AS INTEGER),
+               ['kickoff', 'monthly', 'webinar', 'onboarding', 'key_user'][n % 5 + 1],
+               ['attended', 'completed', 'completed', 'no_show'][n % 4 + 1], NULL, 3
+        FROM range(?) r(n)""",
+        [USERS, USERS, TRAINING_RECORDS],
+    )
+    conn.execute(
+        """INSERT INTO opportunity_snapshots (opportunity_id, owner, owner_key, account, stage,
+               amount, currency, created_at, close_date, last_modified_at, last_activity_at,
+               next_step, is_closed, is_won, batch_id)
+        SELECT '006BENCH' || n, '005BENCH' || lpad(CAST(n % ? AS VARCHAR), 7, '0') || 'AAA',
+               '005BENCH' || lpad(CAST(n % ? AS VARCHAR), 7, '0'), 'Account ' || (n % 900),
+               ['Prospecting', 'Qualification', 'Proposal', 'Closed Won', 'Closed Lost'][n % 5 + 1],
+               CASE WHEN n % 9 = 0 THEN NULL ELSE 1000 + (n * 37) % 90000 END, 'EUR',
+               TIMESTAMP '2025-05-01' + to_days(CAST(n % 500 AS INTEGER)),
+               DATE '2025-07-01' + CAST(n % 560 AS INTEGER),
+               TIMESTAMP '2025-06-01' + to_days(CAST(n % 517 AS INTEGER)), NULL,
+               CASE WHEN n % 3 = 0 THEN NULL ELSE 'Call back' END,
+               n % 5 >= 3, n % 5 = 3, 4
+        FROM range(?) r(n)""",
+        [USERS, USERS, OPPORTUNITIES],
+    )
 
 
 def child_refresh(db_path: Path) -> dict[str, Any]:
@@ -114,11 +152,20 @@ def child_refresh(db_path: Path) -> dict[str, Any]:
 
 def _page_work(page: str, conn: Any) -> dict[str, Any]:
     """What ``page`` computes before it renders (the same calls as pages/*.py)."""
-    from crm_dash.metrics import adoption
+    from crm_dash.metrics import adoption, training
     from crm_dash.metrics.definitions import definition_history
     from crm_dash.metrics.integration import integration_accounts
     from crm_dash.metrics.people import close_to_productive
+    from crm_dash.metrics.pipeline import summarise as summarise_pipeline
+    from crm_dash.metrics.pipeline_groups import (
+        by_department,
+        by_segment,
+        owner_table,
+        unmatched_owners,
+    )
+    from crm_dash.metrics.pipeline_owners import pipeline_data
     from crm_dash.metrics.segments import add_months
+    from crm_dash.retro.evidence import evidence_for
     from crm_dash.summary import data_summary
     from crm_dash.ui.adoption_data import adoption_data, people
 
@@ -149,6 +196,26 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
     elif page == "settings":
         definition_history(conn)
         integration_accounts(conn, data.definition.definition)
+    elif page == "training":
+        records = training.learner_records(conn)
+        out["trained_share"] = training.summarise(frame, records, month).trained_share
+        training.trained_by_department(frame, records, month)
+        training.sessions_by_month(records, month)
+        training.no_shows_by_course(records, month)
+        training.onboarding_by_department(training.joiners(frame, records, month))
+        training.training_effect(frame, records, month, data.first_month or month)
+        training.invitation_list(people(conn, frame, month, (None, None, None)))
+    elif page == "pipeline":
+        pipeline = pipeline_data(conn)
+        assert pipeline is not None
+        segments = frame[frame["month"] == month][["user_key", "segment"]]
+        out["open"] = summarise_pipeline(pipeline).open
+        owner_table(pipeline, segments)
+        by_segment(pipeline, segments)
+        by_department(pipeline)
+        unmatched_owners(pipeline)
+    elif page == "retro":
+        out["evidence_items"] = len(evidence_for(conn, month))
     return out
 
 
@@ -162,7 +229,8 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     import streamlit  # noqa: F401
 
     from crm_dash import db, summary  # noqa: F401
-    from crm_dash.metrics import adoption, definitions, integration, people  # noqa: F401
+    from crm_dash.metrics import adoption, definitions, integration, people, pipeline, training  # noqa: F401
+    from crm_dash.retro import evidence  # noqa: F401
     from crm_dash.ui import adoption_data  # noqa: F401
 
     start, cpu = time.perf_counter(), time.process_time()

@@ -65,6 +65,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo company into a fresh database file."""
     from crm_dash.demo import build_demo
     from crm_dash.goals.demo import add_demo_goals
+    from crm_dash.retro.demo import add_demo_retro
 
     target = config.db_path(args.db)
     if target.exists():
@@ -87,6 +88,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         summary = build_demo(conn, end_month=end_month, out_dir=out_dir)
         add_demo_goals(conn, summary)  # actor "demo", set at the training wave
+        add_demo_retro(conn, summary)  # a past retrospective with open actions to carry over
         with db.transaction(conn) as cur:
             db.set_meta(cur, "demo", "true")
             db.set_meta(cur, "demo_end_month", end_month.isoformat())

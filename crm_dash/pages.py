@@ -55,6 +55,8 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.section.analysis", ALL_ROLES),
     PageSpec("pipeline", "pages/pipeline.py", "pipeline", ":material/filter_alt:",
              "nav.section.analysis", ALL_ROLES),
+    PageSpec("retro", "pages/retro.py", "retro", ":material/checklist:",
+             "nav.section.project", ALL_ROLES),
     PageSpec("upload", "pages/upload.py", "upload", ":material/upload_file:",
              "nav.section.data", LEADS),
     PageSpec("imports", "pages/imports.py", "imports", ":material/history:",

@@ -19,8 +19,6 @@ from crm_dash.i18n import Language, t
 from crm_dash.metrics.adoption import filter_people
 from crm_dash.ui.format import month_label
 
-ALL = ""  # the "everyone" choice of a group filter (not in the URL)
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -49,17 +47,24 @@ def _from_iso(value: str) -> date:
     return date(int(value[:4]), int(value[5:7]), 1)
 
 
-def _choices(frame: pd.DataFrame, column: str) -> list[str]:
-    return [ALL, *sorted(str(v) for v in frame[column].dropna().unique())]
+def group_select(values: list[str], key: str, label: str, everyone: str,
+                 help_text: str | None = None) -> str | None:
+    """A select box of ``values`` headed by the "everyone" choice; the chosen value or ``None``.
+
+    The choice is kept in the URL under ``key``; "everyone", the default, leaves it out. The
+    "everyone" option is its label in the current language: after a language switch it is no
+    longer among the options, so Streamlit shows the new label instead of keeping the old one
+    (a placeholder value with a translated label stayed in the old language).
+    """
+    choice = st.selectbox(label, [everyone, *values], key=key, bind="query-params",
+                          help=help_text)
+    return None if choice in (None, everyone) else str(choice)
 
 
 def _group_select(frame: pd.DataFrame, column: str, label: str, everyone: str,
                   help_text: str) -> str | None:
-    choice = st.selectbox(
-        label, _choices(frame, column), key=column, bind="query-params",
-        format_func=lambda v: everyone if v == ALL else v, help=help_text,
-    )
-    return None if choice in (None, ALL) else str(choice)
+    values = sorted(str(v) for v in frame[column].dropna().unique())
+    return group_select(values, column, label, everyone, help_text)
 
 
 def _from_url(param: str, options: list[str], size: int) -> list[str] | None:

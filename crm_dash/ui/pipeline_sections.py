@@ -32,6 +32,7 @@ from crm_dash.metrics.pipeline_groups import (
 from crm_dash.metrics.pipeline_owners import PipelineData, pipeline_data
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, for_display, suppress_small_groups
 from crm_dash.ui.adoption_data import adoption_data
+from crm_dash.ui.filters import group_select
 from crm_dash.ui.format import month_label
 from crm_dash.ui.links import page_link
 from crm_dash.ui.pipeline_charts import segment_bar_chart
@@ -44,9 +45,6 @@ from crm_dash.ui.pipeline_format import (
     reasons_text,
     win_rate_text,
 )
-
-_ALL = ""
-
 
 # ---- data ----------------------------------------------------------------------------------
 
@@ -88,12 +86,8 @@ def department_filter(data: PipelineData, lang: Language) -> str | None:
     departments = sorted({str(d) for d in data.owners["department"].dropna()}, key=str.lower)
     if not departments:
         return None
-    choice = st.selectbox(
-        t("pipeline.department", lang), [_ALL, *departments], key="department",
-        bind="query-params",
-        format_func=lambda v: t("pipeline.department.all", lang) if v == _ALL else v,
-    )
-    return choice or None
+    return group_select(departments, "department", t("pipeline.department", lang),
+                        t("pipeline.department.all", lang))
 
 
 def as_of_caption(summary: PipelineSummary, lang: Language) -> None:

@@ -97,10 +97,11 @@ def test_logout_shows_the_login_again(make_app: MakeApp, fixture_db_path: Path) 
 @pytest.mark.parametrize(
     ("role", "visible"),
     [
-        (Role.EXECUTIVE, ["overview", "goals", "adoption"]),
-        (Role.LEAD, ["overview", "goals", "adoption", "people", "upload", "imports", "settings"]),
-        (Role.ADMIN, ["overview", "goals", "adoption", "people", "upload", "imports", "settings",
-                      "admin"]),
+        (Role.EXECUTIVE, ["overview", "goals", "adoption", "training", "pipeline", "retro"]),
+        (Role.LEAD, ["overview", "goals", "adoption", "people", "training", "pipeline", "retro",
+                     "upload", "imports", "settings"]),
+        (Role.ADMIN, ["overview", "goals", "adoption", "people", "training", "pipeline", "retro",
+                      "upload", "imports", "settings", "admin"]),
         (None, []),
     ],
 )

@@ -158,6 +158,32 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+def whole_page(page: Page, name: str, *, settle_ms: int = 1500) -> Path:
+    """Screenshot of the whole page: Streamlit scrolls inside its main area, so the window is
+    made as tall as the content first (and given ``settle_ms`` to draw the charts)."""
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain] *')]"
+        ".map(e => e.scrollHeight))"
+    )
+    size = page.viewport_size
+    assert size is not None
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 100)})
+    wait_idle(page)
+    page.wait_for_timeout(settle_ms)
+    path = screenshot(page, name)
+    page.set_viewport_size(size)
+    return path
+
+
+def metric_value(page: Page, label: str) -> str:
+    """The value of the metric tile labelled ``label``.
+
+    ``.first``: during a rerun, the previous run's element can briefly stand beside the new one.
+    """
+    card = page.get_by_test_id("stMetric").filter(has_text=label)
+    return str(card.get_by_test_id("stMetricValue").first.inner_text()).strip()
+
+
 PASSWORD = "correct horse battery"
 
 

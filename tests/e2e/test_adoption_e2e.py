@@ -13,7 +13,15 @@ from crm_dash import auth, db
 from crm_dash.fixtures import load_generic_folder
 from crm_dash.pages import Role
 from tests.conftest import FIXTURES
-from tests.e2e.conftest import PASSWORD, AppServer, login, screenshot, wait_idle
+from tests.e2e.conftest import (
+    PASSWORD,
+    AppServer,
+    login,
+    metric_value,
+    screenshot,
+    wait_idle,
+    whole_page,
+)
 
 StartApp = Callable[[Path], AppServer]
 NAMES = ("Anna Adler", "Bernd Berger", "Lena Lang", "anna.adler@", "005XA0000000001")
@@ -29,9 +37,6 @@ def _adoption_db(tmp_path: Path) -> Path:
     return path
 
 
-def _metric(page: Page, label: str) -> str:
-    card = page.get_by_test_id("stMetric").filter(has_text=label)
-    return str(card.get_by_test_id("stMetricValue").first.inner_text()).strip()
 
 
 def _heading(page: Page, name: str) -> None:
@@ -40,19 +45,6 @@ def _heading(page: Page, name: str) -> None:
     wait_idle(page)
 
 
-def _whole_page(page: Page, name: str) -> None:
-    """Screenshot of the whole page (Streamlit scrolls inside its main area)."""
-    height = page.evaluate(
-        "Math.max(...[...document.querySelectorAll('[data-testid=stMain] *')]"
-        ".map(e => e.scrollHeight))"
-    )
-    size = page.viewport_size
-    assert size is not None
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 100)})
-    wait_idle(page)
-    page.wait_for_timeout(1500)  # let the charts draw
-    screenshot(page, name)
-    page.set_viewport_size(size)
 
 
 def _choose(page: Page, label: str, option: str) -> None:
@@ -71,11 +63,11 @@ def test_lead_filters_adoption_and_shares_the_view(
     _heading(page, "Overview")
     page.get_by_test_id("stSidebarNav").get_by_text("Adoption", exact=True).click()
     _heading(page, "Adoption")
-    assert _metric(page, "Licensed people") == "12"
-    assert _metric(page, "Stickiness") == "16.9%"
+    assert metric_value(page, "Licensed people") == "12"
+    assert metric_value(page, "Stickiness") == "16.9%"
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(8)
     expect(page.get_by_text("Moved up: 4 · slipped: 2").first).to_be_visible()
-    _whole_page(page, "adoption-lead")
+    whole_page(page, "adoption-lead")
 
     _choose(page, "Department", "Vertrieb")
     expect(page).to_have_url(re.compile(r"department=Vertrieb"), timeout=15_000)
@@ -90,8 +82,9 @@ def test_lead_filters_adoption_and_shares_the_view(
     expect(page).to_have_url(re.compile(r"months=2026-08&months=2026-09"), timeout=15_000)
     expect(page.get_by_text("September 2026, the last month of the selected range").first
            ).to_be_visible()
-    assert _metric(page, "Licensed people") == "7"  # Vertrieb in September, Gustav included
-    _whole_page(page, "adoption-lead-filtered")
+    assert metric_value(page, "Licensed people") == "7"  # Vertrieb in September, Gustav included
+    whole_page(page, "adoption-lead-filtered")
+
 
     # The link restores the view in another browser session.
     shared = page.url
@@ -100,9 +93,16 @@ def test_lead_filters_adoption_and_shares_the_view(
     second.goto(shared)
     login(second, "lead")
     _heading(second, "Adoption")
-    assert _metric(second, "Licensed people") == "7"
+    assert metric_value(second, "Licensed people") == "7"
     expect(second.get_by_text("September 2026, the last month").first).to_be_visible()
     other.close()
+
+    # Switching the language keeps the chosen department and translates "all teams".
+    page.get_by_text("Deutsch", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_role("combobox", name="Team / Region")).to_have_value("Alle Teams")
+    expect(page.get_by_role("combobox", name="Abteilung")).to_have_value("Vertrieb")
+    expect(page).to_have_url(re.compile(r"department=Vertrieb"))
 
 
 def test_lead_pages_people_settings_overview(
@@ -113,8 +113,8 @@ def test_lead_pages_people_settings_overview(
     login(page, "lead")
     _heading(page, "Overview")
     expect(page.get_by_role("heading", name="Adoption in October 2026")).to_be_visible()
-    assert _metric(page, "Productive") == "3 · 25%"
-    _whole_page(page, "overview-adoption-lead")
+    assert metric_value(page, "Productive") == "3 · 25%"
+    whole_page(page, "overview-adoption-lead")
 
     page.goto(f"{server.url}/people")
     _heading(page, "People")
@@ -124,30 +124,30 @@ def test_lead_pages_people_settings_overview(
     wait_idle(page)
     expect(page.get_by_text("3 of 12 people shown.").first).to_be_visible()
     expect(page).to_have_url(re.compile(r"q=hotline"))
-    _whole_page(page, "people-lead")
+    whole_page(page, "people-lead")
 
     page.goto(f"{server.url}/settings")
     _heading(page, "Metric settings")
-    _whole_page(page, "settings-lead")
+    whole_page(page, "settings-lead")
     writes = page.get_by_role("spinbutton", name="Productive: min. writes")
     writes.fill("3")
     writes.press("Tab")
     page.get_by_role("button", name="Preview").click()
     wait_idle(page)
     expect(page.get_by_text("People per segment in October 2026").first).to_be_visible()
-    _whole_page(page, "settings-lead-preview")
+    whole_page(page, "settings-lead-preview")
     page.get_by_role("button", name="Save as new version").click()
     wait_idle(page)
     expect(page.get_by_text("Saved: 1 setting(s) changed.").first).to_be_visible(timeout=20_000)
     expect(page.get_by_text("Definition version").first).to_be_visible()
-    _whole_page(page, "settings-lead-saved")
+    whole_page(page, "settings-lead-saved")
 
     page.get_by_text("Deutsch", exact=True).click()
     wait_idle(page)
     page.get_by_test_id("stSidebarNav").get_by_text("Nutzung", exact=True).click()
     _heading(page, "Nutzung")
-    assert _metric(page, "Anteil produktiv") == "33\u00a0%"  # 4 of 12 with 3 writes
-    _whole_page(page, "adoption-lead-de")
+    assert metric_value(page, "Anteil produktiv") == "33\u00a0%"  # 4 of 12 with 3 writes
+    whole_page(page, "adoption-lead-de")
 
 
 def test_executive_sees_aggregates_only(
@@ -157,13 +157,13 @@ def test_executive_sees_aggregates_only(
     page.goto(f"{server.url}/adoption")
     login(page, "executive")
     _heading(page, "Adoption")
-    assert _metric(page, "Licensed people") == "12"
+    assert metric_value(page, "Licensed people") == "12"
     expect(page.get_by_text("fewer than 5 licensed people are shown as").first).to_be_visible()
     text = page.get_by_test_id("stMain").inner_text()
     assert not any(name in text for name in NAMES)
     nav = page.get_by_test_id("stSidebarNav")
     expect(nav.get_by_text("People", exact=True)).to_have_count(0)
-    _whole_page(page, "adoption-executive")
+    whole_page(page, "adoption-executive")
 
     page.goto(f"{server.url}/people")  # typed into the address bar
     wait_idle(page)

@@ -9,13 +9,7 @@ from crm_dash import auth, db
 from crm_dash.datasets import DatasetKind
 from crm_dash.pages import Role
 from crm_dash.summary import data_summary
-from tests.e2e.conftest import PASSWORD, AppServer, login, screenshot, wait_idle
-
-
-def _metric(page: Page, label: str) -> str:
-    card = page.locator("[data-testid=stMetric]").filter(has_text=label)
-    # .first: during a rerun, the previous run's element can briefly stand beside the new one
-    return str(card.locator("[data-testid=stMetricValue]").first.inner_text()).strip()
+from tests.e2e.conftest import PASSWORD, AppServer, login, metric_value, screenshot, wait_idle
 
 
 def test_overview_shows_the_numbers_in_the_database(
@@ -29,16 +23,16 @@ def test_overview_shows_the_numbers_in_the_database(
     page.goto(server.url)
     login(page, "executive")
     page.get_by_role("heading", name="Overview").wait_for()
-    assert _metric(page, "People in the roster") == str(expected.people)
-    assert _metric(page, "Usage events") == str(expected.dataset(DatasetKind.USAGE).rows)
-    assert _metric(page, "Opportunities") == str(expected.dataset(DatasetKind.PIPELINE).rows)
+    assert metric_value(page, "People in the roster") == str(expected.people)
+    assert metric_value(page, "Usage events") == str(expected.dataset(DatasetKind.USAGE).rows)
+    assert metric_value(page, "Opportunities") == str(expected.dataset(DatasetKind.PIPELINE).rows)
     screenshot(page, "overview-en")
 
     page.get_by_text("Deutsch", exact=True).click()
     page.get_by_role("heading", name="Übersicht").wait_for()
     wait_idle(page)
     assert "lang=de" in page.url
-    assert _metric(page, "Personen in der Benutzerliste") == str(expected.people)
+    assert metric_value(page, "Personen in der Benutzerliste") == str(expected.people)
     screenshot(page, "overview-de")
 
 

@@ -19,7 +19,15 @@ from crm_dash import auth, db
 from crm_dash.fixtures import load_generic_folder
 from crm_dash.pages import Role
 from tests.conftest import FIXTURES
-from tests.e2e.conftest import PASSWORD, AppServer, login, screenshot, wait_idle
+from tests.e2e.conftest import (
+    PASSWORD,
+    AppServer,
+    login,
+    metric_value,
+    screenshot,
+    wait_idle,
+    whole_page,
+)
 
 StartApp = Callable[[Path], AppServer]
 
@@ -34,24 +42,8 @@ def _training_db(tmp_path: Path) -> Path:
     return path
 
 
-def _metric(page: Page, label: str) -> str:
-    card = page.get_by_test_id("stMetric").filter(has_text=label)
-    return str(card.get_by_test_id("stMetricValue").first.inner_text()).strip()
 
 
-def _whole_page(page: Page, name: str) -> None:
-    """Screenshot of the whole page (Streamlit scrolls inside its main area)."""
-    height = page.evaluate(
-        "Math.max(...[...document.querySelectorAll('[data-testid=stMain] *')]"
-        ".map(e => e.scrollHeight))"
-    )
-    size = page.viewport_size
-    assert size is not None
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 100)})
-    wait_idle(page)
-    page.wait_for_timeout(1500)  # let the charts draw
-    screenshot(page, name)
-    page.set_viewport_size(size)
 
 
 def _effect_section(page: Page, heading: str, name: str) -> None:
@@ -71,8 +63,8 @@ def test_lead_downloads_the_invitation_list_and_the_executive_sees_no_names(
     expect(page.get_by_role("heading", name="Training", exact=True).first).to_be_visible(
         timeout=20_000)
     wait_idle(page)
-    assert _metric(page, "Trained share") == "62%"
-    assert _metric(page, "Sessions, last 12 months") == "7"
+    assert metric_value(page, "Trained share") == "62%"
+    assert metric_value(page, "Sessions, last 12 months") == "7"
     expect(page.get_by_text("Observational comparison, not proof").first).to_be_visible()
     effect_rows = page.get_by_test_id("stDataFrame").filter(has_text="Trained in").first
     expect(effect_rows).to_be_visible()
@@ -90,15 +82,15 @@ def test_lead_downloads_the_invitation_list_and_the_executive_sees_no_names(
     assert [(r[0], r[4], r[5]) for r in rows[1:]] == [
         ("Kai Kurz", "Never", ""), ("Dieter Dorn", "Never", ""),
         ("Ida Imhof", "Barely", "2026-01-02")]
-    _whole_page(page, "training-lead")
+    whole_page(page, "training-lead")
     _effect_section(page, "Before and after a training", "training-effect-lead")
 
     page.get_by_text("Deutsch", exact=True).click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="Schulungen", exact=True).first).to_be_visible(
         timeout=20_000)
-    assert _metric(page, "Anteil geschult") == "62\u00a0%"
-    _whole_page(page, "training-lead-de")
+    assert metric_value(page, "Anteil geschult") == "62\u00a0%"
+    whole_page(page, "training-lead-de")
     _effect_section(page, "Vor und nach einer Schulung", "training-effect-lead-de")
     page.get_by_text("English", exact=True).click()
     wait_idle(page)
@@ -110,10 +102,10 @@ def test_lead_downloads_the_invitation_list_and_the_executive_sees_no_names(
     expect(page.get_by_role("heading", name="Training", exact=True).first).to_be_visible(
         timeout=20_000)
     wait_idle(page)
-    assert _metric(page, "Trained share") == "62%"
-    assert _metric(page, "Onboarded within 30 days") == "<5"
+    assert metric_value(page, "Trained share") == "62%"
+    assert metric_value(page, "Onboarded within 30 days") == "<5"
     text = page.get_by_test_id("stMain").inner_text()
     for name in ("Kai Kurz", "Dieter Dorn", "Ida Imhof", "beispiel-gmbh.de"):
         assert name not in text
     expect(page.get_by_role("button", name="Download invitation list (CSV)")).to_have_count(0)
-    _whole_page(page, "training-executive")
+    whole_page(page, "training-executive")

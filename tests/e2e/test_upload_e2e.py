@@ -7,14 +7,11 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import AppServer, login, screenshot, wait_idle
+from tests.e2e.conftest import AppServer, login, metric_value, wait_idle, whole_page
 
 EXPORTS = Path(__file__).parent.parent / "fixtures" / "exports"
 
 
-def _metric(page: Page, label: str) -> str:
-    card = page.get_by_test_id("stMetric").filter(has_text=label)
-    return str(card.get_by_test_id("stMetricValue").first.inner_text()).strip()
 
 
 def _open(page: Page, title: str) -> None:
@@ -33,19 +30,6 @@ def _choose_file(page: Page, path: Path) -> None:
     wait_idle(page)
 
 
-def _whole_page(page: Page, name: str) -> None:
-    """A screenshot of the whole page: Streamlit scrolls inside its main area, so the window is
-    made as tall as the content first."""
-    height = page.evaluate(
-        "Math.max(...[...document.querySelectorAll('[data-testid=stMain] *')]"
-        ".map(e => e.scrollHeight))"
-    )
-    size = page.viewport_size
-    assert size is not None
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 100)})
-    wait_idle(page)
-    screenshot(page, name)
-    page.set_viewport_size(size)
 
 
 def test_upload_roster_and_usage_then_the_overview_changes(
@@ -56,39 +40,41 @@ def test_upload_roster_and_usage_then_the_overview_changes(
     login(page, "lead")
     expect(page.get_by_role("heading", name="Overview").first).to_be_visible(timeout=20_000)
     wait_idle(page)
-    assert (_metric(page, "People in the roster"), _metric(page, "Usage events")) == ("6", "12")
+    assert metric_value(page, "People in the roster") == "6"
+    assert metric_value(page, "Usage events") == "12"
 
     _open(page, "Upload data")
     _choose_file(page, EXPORTS / "roster_de_excel.csv")  # ';', cp1252, a title block above
     expect(page.get_by_text("Windows-1252 (ANSI) · semicolon-separated · header in line 4")
            ).to_be_visible(timeout=20_000)
-    assert _metric(page, "Will be loaded") == "5"
+    assert metric_value(page, "Will be loaded") == "5"
     expect(page.locator("td", has_text="Jürgen Müller").first).to_be_attached()  # umlauts
-    _whole_page(page, "upload-roster-check")
+    whole_page(page, "upload-roster-check")
     page.get_by_role("button", name="Load", exact=True).click()
     wait_idle(page)
     expect(page.get_by_text("Loaded 5 rows as upload #")).to_be_visible(timeout=20_000)
-    _whole_page(page, "upload-roster-loaded")
+    whole_page(page, "upload-roster-loaded")
 
     page.get_by_text("Usage / activity log", exact=True).click()
     expect(page.get_by_text("--kind usage")).to_be_visible(timeout=20_000)
     wait_idle(page)
     _choose_file(page, EXPORTS / "usage_e2e.csv")
-    assert _metric(page, "Will be loaded") == "5"
-    _whole_page(page, "upload-usage-check")
+    assert metric_value(page, "Will be loaded") == "5"
+    whole_page(page, "upload-usage-check")
     page.get_by_role("button", name="Load", exact=True).click()
     wait_idle(page)
     expect(page.get_by_text("Loaded 5 rows as upload #")).to_be_visible(timeout=20_000)
 
     _open(page, "Overview")
     # 6 + 4 people (the SAP integration account does not count), 12 + 5 events.
-    assert (_metric(page, "People in the roster"), _metric(page, "Usage events")) == ("10", "17")
-    _whole_page(page, "overview-after-upload")
+    assert metric_value(page, "People in the roster") == "10"
+    assert metric_value(page, "Usage events") == "17"
+    whole_page(page, "overview-after-upload")
 
     _open(page, "Import history")
     table = page.get_by_test_id("stDataFrame").first
     expect(table).to_be_visible()
-    _whole_page(page, "import-history")
+    whole_page(page, "import-history")
 
 
 def test_rejects_shown_in_the_browser(
@@ -108,9 +94,9 @@ def test_rejects_shown_in_the_browser(
     expect(page.get_by_text("--kind usage")).to_be_visible(timeout=20_000)
     wait_idle(page)
     _choose_file(page, EXPORTS / "bad" / "invalid_dates.csv")
-    assert _metric(page, "Abgelehnte Zeilen") == "3"
+    assert metric_value(page, "Abgelehnte Zeilen") == "3"
     expect(page.get_by_role("button", name="Ohne die abgelehnten Zeilen laden")).to_be_visible(
         timeout=20_000)
     expect(page.get_by_role("button", name="Abgelehnte Zeilen herunterladen (CSV)")
            ).to_be_visible()
-    _whole_page(page, "upload-rejects-de")
+    whole_page(page, "upload-rejects-de")

@@ -314,7 +314,8 @@ def test_training_wave_raises_productive_users_in_focus_department(
         "   CASE WHEN list_contains(?, u.team) THEN CAST(? AS DATE) + to_months(CAST(? AS INTEGER))"
         "   ELSE CAST(? AS DATE) END))"
         " FROM users u WHERE department = ? AND start_date <= ?"
-        " AND (end_date IS NULL OR end_date >= last_day(CAST(? AS DATE) + to_months(CAST(? AS INTEGER))))",
+        " AND (end_date IS NULL"
+        "      OR end_date >= last_day(CAST(? AS DATE) + to_months(CAST(? AS INTEGER))))",
         [second_round, summary.training_wave_month, WAVE_SECOND_ROUND_DELAY,
          summary.training_wave_month, DEMO_FOCUS_DEPARTMENT, summary.training_wave_month,
          summary.training_wave_month, WAVE_SECOND_ROUND_DELAY],

@@ -1,0 +1,562 @@
+"""What the data says about a checklist item, and the status it suggests.
+
+One function per item takes the connection and the retrospective's month (the latest complete
+month of the usage data at the retrospective's date, :func:`evidence_month`) and returns an
+:class:`~crm_dash.retro.model.Evidence`: the figures, a suggested status and the rule behind it.
+The thresholds are the named constants below (documented in the README). Where there is no data
+to go by, or fewer than 5 people behind a share (privacy), the evidence says so and suggests
+nothing: a missing suggestion is better than a wrong one.
+
+Figures come from the metrics the other pages show (adoption person-months, training summary,
+pipeline summary, goal reports), so the retrospective and the pages cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+
+from crm_dash.goals.present import state_of
+from crm_dash.goals.store import list_goals
+from crm_dash.goals.tracker import goal_reports
+from crm_dash.metrics.activity import data_version
+from crm_dash.metrics.adoption import licensed, month_summary
+from crm_dash.metrics.definitions import load_definition
+from crm_dash.metrics.integration import integration_accounts
+from crm_dash.metrics.pipeline import PipelineSummary, pipeline_summary
+from crm_dash.metrics.segments import available_months, user_months
+from crm_dash.metrics.training import TrainingSummary, training_summary
+from crm_dash.months import add_months, first_of_month, last_day_of_month
+from crm_dash.privacy import MIN_GROUP_SIZE
+from crm_dash.retro.model import Evidence, EvidenceValue, ItemStatus
+from crm_dash.store import user_key_sql
+
+DONE, IN_PROGRESS, OPEN = ItemStatus.DONE, ItemStatus.IN_PROGRESS, ItemStatus.OPEN
+Values = dict[str, EvidenceValue]
+
+#: training.regular: months with at least one session among the last 12 (done / in progress).
+TRAININGS_DONE_MONTHS = 10
+TRAININGS_IN_PROGRESS_MONTHS = 4
+#: training.onboarding: share of the last 12 months' joiners trained within 30 days of starting.
+ONBOARDING_DONE_SHARE = 0.9
+ONBOARDING_IN_PROGRESS_SHARE = 0.5
+#: training.everyone: share of licensed people with at least one training attended.
+TRAINED_DONE_SHARE = 0.9
+TRAINED_IN_PROGRESS_SHARE = 0.5
+#: data_quality.pipeline_hygiene: the pipeline's hygiene score (0..100).
+HYGIENE_DONE_SCORE = 80.0
+HYGIENE_IN_PROGRESS_SCORE = 60.0
+#: acceptance.productive_share: a productive share at which adoption counts as good, and the
+#: change over :data:`TREND_MONTHS` months (in share points) that counts as rising or falling.
+PRODUCTIVE_GOOD_SHARE = 0.5
+TREND_MONTHS = 3
+TREND_STEP = 0.01
+#: integration.management_uses: share of management accounts that are sporadic or productive.
+MANAGEMENT_DONE_SHARE = 0.8
+MANAGEMENT_IN_PROGRESS_SHARE = 0.5
+#: after_golive.idle_licences: share of licensed people who are barely or never using the CRM
+#: (at most this for done / in progress).
+IDLE_DONE_MAX_SHARE = 0.2
+IDLE_IN_PROGRESS_MAX_SHARE = 0.5
+#: data_quality.roster_complete: share of licensed people with a department and a start date.
+ROSTER_DONE_SHARE = 0.95
+ROSTER_IN_PROGRESS_SHARE = 0.8
+
+#: Roles that mark a management account (lower case, RE2 syntax): managing directors, heads,
+#: directors, board members, unit and team leads. Plain "manager" is left out on purpose: in
+#: DACH rosters "Key Account Manager" or "Marketing Manager" are job titles, not management.
+MANAGEMENT_ROLE_PATTERN = (
+    r"gesch[äa]ftsf[üu]hr|leiter|leitung|vorstand|prokurist|direktor|director|\bhead\b"
+    r"|\bvp\b|vice president|\bc[eftio]o\b|chief|general manager|managing"
+)
+
+#: Training kinds that count as a session of each kind of item.
+SESSION_KINDS: dict[str, tuple[str, ...]] = {
+    "training.kickoff": ("kickoff", "post_golive_kickoff"),
+    "training.key_users": ("key_user",),
+    "integration.roadshow": ("roadshow",),
+}
+
+
+def _no_data(item_id: str, month: date | None, reason: str, rule_key: str,
+             rule_values: Values | None = None, values: Values | None = None) -> Evidence:
+    return Evidence(item_id=item_id, month=month, has_data=False,
+                    text_key=f"retro.nodata.{reason}", values=values or {},
+                    suggested_status=None, rule_key=rule_key, rule_values=rule_values or {})
+
+
+def _at_least(value: float, done: float, in_progress: float) -> ItemStatus:
+    """Done at ``done`` or more, in progress at ``in_progress`` or more, else open."""
+    if value >= done:
+        return DONE
+    return IN_PROGRESS if value >= in_progress else OPEN
+
+
+def _at_most(value: float, done: float, in_progress: float) -> ItemStatus:
+    """Done at ``done`` or less, in progress at ``in_progress`` or less, else open."""
+    if value <= done:
+        return DONE
+    return IN_PROGRESS if value <= in_progress else OPEN
+
+
+# --- the month and the shared inputs ------------------------------------------------------------
+
+
+def evidence_month(conn: duckdb.DuckDBPyConnection, held_on: date) -> date:
+    """The month the evidence of a retrospective held on ``held_on`` describes.
+
+    The latest complete month of the usage data as of that day (as the adoption pages count it);
+    without usage data, the calendar month before ``held_on``'s month (training and pipeline
+    figures can still speak).
+    """
+    months = available_months(conn, load_definition(conn).definition, held_on)
+    if months is None:
+        return add_months(first_of_month(held_on), -1)
+    return months[1]
+
+
+def evidence_version(conn: duckdb.DuckDBPyConnection) -> str:
+    """A cheap fingerprint of everything the evidence reads: the metrics' data version and the
+    goals (created, changed, archived). Caches key on it."""
+    row = conn.cursor().execute(
+        "SELECT (SELECT count(*) FROM goals) || ':' || "
+        "(SELECT coalesce(max(change_id), 0) FROM goal_changes)"
+    ).fetchone()
+    assert row is not None
+    return f"{data_version(conn)}/{row[0]}"
+
+
+def _usage_months(conn: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
+    """First and last month of the usage data (``None`` without any)."""
+    load = load_definition(conn).definition
+    available = available_months(conn, load, date.max - timedelta(days=1))
+    if available is None:
+        return None
+    return available[0], available[2]
+
+
+def person_months(conn: duckdb.DuckDBPyConnection, month: date) -> pd.DataFrame:
+    """The person-months the usage-based evidence reads: ``month`` and the
+    :data:`TREND_MONTHS` months before it, as far as the usage data covers them (licensed
+    people only). Empty when the usage data does not cover ``month``."""
+    span = _usage_months(conn)
+    if span is None or not span[0] <= month <= span[1]:
+        return pd.DataFrame()
+    first = max(span[0], add_months(month, -TREND_MONTHS))
+    frame = user_months(conn, load_definition(conn).definition, first, month)
+    return licensed(frame)
+
+
+def _frame(conn: duckdb.DuckDBPyConnection, month: date, frame: pd.DataFrame | None
+           ) -> pd.DataFrame:
+    return person_months(conn, month) if frame is None else frame
+
+
+def _month_rows(frame: pd.DataFrame, month: date) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    return frame[frame["month"] == month]
+
+
+# --- usage-based evidence -----------------------------------------------------------------------
+
+
+def productive_trend(conn: duckdb.DuckDBPyConnection, month: date, *,
+                     frame: pd.DataFrame | None = None) -> Evidence:
+    """acceptance.productive_share: the productive share in ``month`` and its change over the
+    :data:`TREND_MONTHS` months before.
+
+    Done: at least :data:`PRODUCTIVE_GOOD_SHARE` and not falling; in progress: rising (by at
+    least :data:`TREND_STEP`) below that level, or at that level but falling; open: below it and
+    flat or falling. Without the earlier month in the data, only "done" at a good level is
+    suggested.
+    """
+    item = "acceptance.productive_share"
+    rule: Values = {"good_share": PRODUCTIVE_GOOD_SHARE, "months": TREND_MONTHS,
+            "step_pp": TREND_STEP}
+    rule_key = f"retro.rule.{item}"
+    frame = _frame(conn, month, frame)
+    now = _month_rows(frame, month)
+    if now.empty:
+        return _no_data(item, month, "usage", rule_key, rule)
+    summary = month_summary(frame, month)
+    if summary.licensed < MIN_GROUP_SIZE:
+        return _no_data(item, month, "small_group", rule_key, rule)
+    share = summary.segments["productive"] / summary.licensed
+    before_month = add_months(month, -TREND_MONTHS)
+    before = month_summary(frame, before_month) if not _month_rows(
+        frame, before_month).empty else None
+    values: Values = {
+        "productive": summary.segments["productive"], "licensed": summary.licensed,
+        "productive_share": share, "before_month": before_month.isoformat(),
+    }
+    if before is None or before.licensed < MIN_GROUP_SIZE:
+        return Evidence(item_id=item, month=month, has_data=True,
+                        text_key=f"retro.evidence.{item}.no_trend", values=values,
+                        suggested_status=productive_suggestion(share, None), rule_key=rule_key,
+                        rule_values=rule)
+    before_share = before.segments["productive"] / before.licensed
+    change = share - before_share
+    values |= {"before_share": before_share, "change_pp": change}
+    return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
+                    values=values, suggested_status=productive_suggestion(share, change),
+                    rule_key=rule_key, rule_values=rule)
+
+
+def productive_suggestion(share: float, change: float | None) -> ItemStatus | None:
+    """The status a productive share and its change (in share points, ``None``: unknown)
+    suggest (see :func:`productive_trend`)."""
+    good = share >= PRODUCTIVE_GOOD_SHARE
+    if change is None:
+        return DONE if good else None
+    rising, falling = change >= TREND_STEP - 1e-12, change <= -TREND_STEP + 1e-12
+    if good:
+        return IN_PROGRESS if falling else DONE
+    return IN_PROGRESS if rising else OPEN
+
+
+_MANAGEMENT_SQL = """
+WITH refs AS (
+    SELECT {manager_key} AS manager_key, lower(trim(m.manager_id)) AS manager_text
+    FROM users m WHERE nullif(trim(m.manager_id), '') IS NOT NULL
+)
+SELECT u.user_key
+FROM users u
+WHERE u.user_key IN (SELECT manager_key FROM refs)
+   OR lower(trim(u.email)) IN (SELECT manager_text FROM refs)
+   OR regexp_matches(lower(coalesce(u.role, '')), ?)
+"""
+
+
+def management_keys(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    """User keys of management accounts: people who are someone's manager (``manager_id`` in
+    the roster naming their id, in any of its forms, or their e-mail) or whose role matches
+    :data:`MANAGEMENT_ROLE_PATTERN`."""
+    sql = _MANAGEMENT_SQL.format(manager_key=user_key_sql("m.manager_id"))
+    rows = conn.cursor().execute(sql, [MANAGEMENT_ROLE_PATTERN]).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def management_usage(conn: duckdb.DuckDBPyConnection, month: date, *,
+                     frame: pd.DataFrame | None = None) -> Evidence:
+    """integration.management_uses: the share of licensed management accounts that are
+    sporadic or productive in ``month`` (done at :data:`MANAGEMENT_DONE_SHARE`, in progress at
+    :data:`MANAGEMENT_IN_PROGRESS_SHARE`)."""
+    item = "integration.management_uses"
+    rule: Values = {"done_share": MANAGEMENT_DONE_SHARE,
+                    "progress_share": MANAGEMENT_IN_PROGRESS_SHARE}
+    rule_key = f"retro.rule.{item}"
+    now = _month_rows(_frame(conn, month, frame), month)
+    if now.empty:
+        return _no_data(item, month, "usage", rule_key, rule)
+    managers = now[now["user_key"].isin(management_keys(conn))]
+    if managers.empty:
+        return _no_data(item, month, "no_managers", rule_key, rule)
+    if len(managers) < MIN_GROUP_SIZE:
+        return _no_data(item, month, "small_group", rule_key, rule)
+    using = int(managers["segment"].isin(["productive", "sporadic"]).sum())
+    share = using / len(managers)
+    return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
+                    values={"managers": len(managers), "using": using, "using_share": share},
+                    suggested_status=_at_least(share, MANAGEMENT_DONE_SHARE,
+                                               MANAGEMENT_IN_PROGRESS_SHARE),
+                    rule_key=rule_key, rule_values=rule)
+
+
+def idle_licences(conn: duckdb.DuckDBPyConnection, month: date, *,
+                  frame: pd.DataFrame | None = None) -> Evidence:
+    """after_golive.idle_licences: the share of licensed people barely or never using the CRM
+    in ``month``, and what their licences cost (done at most :data:`IDLE_DONE_MAX_SHARE`, in
+    progress at most :data:`IDLE_IN_PROGRESS_MAX_SHARE`)."""
+    item = "after_golive.idle_licences"
+    rule: Values = {"done_share": IDLE_DONE_MAX_SHARE, "progress_share": IDLE_IN_PROGRESS_MAX_SHARE}
+    rule_key = f"retro.rule.{item}"
+    frame = _frame(conn, month, frame)
+    if _month_rows(frame, month).empty:
+        return _no_data(item, month, "usage", rule_key, rule)
+    summary = month_summary(frame, month)
+    if summary.licensed < MIN_GROUP_SIZE:
+        return _no_data(item, month, "small_group", rule_key, rule)
+    idle = summary.segments["barely"] + summary.segments["never"]
+    share = idle / summary.licensed
+    values: Values = {
+        "idle": idle, "licensed": summary.licensed, "idle_share": share}
+    key = f"retro.evidence.{item}"
+    if summary.cost_barely_never is not None:
+        values["cost_money"] = summary.cost_barely_never
+        key += ".cost"
+    return Evidence(item_id=item, month=month, has_data=True, text_key=key, values=values,
+                    suggested_status=_at_most(share, IDLE_DONE_MAX_SHARE,
+                                              IDLE_IN_PROGRESS_MAX_SHARE),
+                    rule_key=rule_key, rule_values=rule)
+
+
+def roster_completeness(conn: duckdb.DuckDBPyConnection, month: date, *,
+                        frame: pd.DataFrame | None = None) -> Evidence:
+    """data_quality.roster_complete: the share of people licensed in ``month`` whose roster
+    entry has a department and a start date (done at :data:`ROSTER_DONE_SHARE`, in progress at
+    :data:`ROSTER_IN_PROGRESS_SHARE`)."""
+    item = "data_quality.roster_complete"
+    rule: Values = {"done_share": ROSTER_DONE_SHARE, "progress_share": ROSTER_IN_PROGRESS_SHARE}
+    rule_key = f"retro.rule.{item}"
+    now = _month_rows(_frame(conn, month, frame), month)
+    if now.empty:
+        return _no_data(item, month, "usage", rule_key, rule)
+    has_department = now["department"].fillna("").astype(str).str.strip() != ""
+    has_start = now["start_date"].notna()
+    complete = int((has_department & has_start).sum())
+    share = complete / len(now)
+    return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
+                    values={"licensed": len(now), "complete": complete, "complete_share": share,
+                            "no_department": int((~has_department).sum()),
+                            "no_start": int((~has_start).sum())},
+                    suggested_status=_at_least(share, ROSTER_DONE_SHARE,
+                                               ROSTER_IN_PROGRESS_SHARE),
+                    rule_key=rule_key, rule_values=rule)
+
+
+def integration_flagged(conn: duckdb.DuckDBPyConnection, month: date) -> Evidence:
+    """data_quality.integration_accounts: how many accounts are marked as integration accounts
+    (roster flag, by hand or by rule). Done when at least one is; with none, nothing is
+    suggested: a company may have none, and the data cannot tell."""
+    item = "data_quality.integration_accounts"
+    rule_key = f"retro.rule.{item}"
+    users = conn.cursor().execute("SELECT count(*) FROM users").fetchone()
+    if users is None or not users[0]:
+        return _no_data(item, month, "roster", rule_key)
+    accounts = len(integration_accounts(conn, load_definition(conn).definition))
+    if accounts == 0:
+        return Evidence(item_id=item, month=month, has_data=True,
+                        text_key=f"retro.evidence.{item}.none", values={},
+                        suggested_status=None, rule_key=rule_key)
+    return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
+                    values={"accounts": accounts}, suggested_status=DONE, rule_key=rule_key)
+
+
+# --- training -----------------------------------------------------------------------------------
+
+
+def _training(conn: duckdb.DuckDBPyConnection, month: date,
+              summary: TrainingSummary | None) -> TrainingSummary:
+    return training_summary(conn, month) if summary is None else summary
+
+
+def trainings_regular(conn: duckdb.DuckDBPyConnection, month: date, *,
+                      summary: TrainingSummary | None = None) -> Evidence:
+    """training.regular: in how many of the 12 months ending with ``month`` a training session
+    took place (done at :data:`TRAININGS_DONE_MONTHS`, in progress at
+    :data:`TRAININGS_IN_PROGRESS_MONTHS`)."""
+    item = "training.regular"
+    rule: Values = {"done_months": TRAININGS_DONE_MONTHS,
+                    "progress_months": TRAININGS_IN_PROGRESS_MONTHS}
+    rule_key = f"retro.rule.{item}"
+    summary = _training(conn, month, summary)
+    if summary.records == 0:
+        return _no_data(item, month, "training", rule_key, rule)
+    months = summary.months_with_sessions_last_12
+    return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
+                    values={"months": months, "sessions": summary.sessions_last_12_months},
+                    suggested_status=_at_least(months, TRAININGS_DONE_MONTHS,
+                                               TRAININGS_IN_PROGRESS_MONTHS),
+                    rule_key=rule_key, rule_values=rule)
+
+
+def joiners_onboarded(conn: duckdb.DuckDBPyConnection, month: date, *,
+                      summary: TrainingSummary | None = None) -> Evidence:
+    """training.onboarding: the share of the joiners of the 12 months ending with ``month``
+    (whose first 30 days have passed) who were trained within 30 days of their start (done at
+    :data:`ONBOARDING_DONE_SHARE`, in progress at :data:`ONBOARDING_IN_PROGRESS_SHARE`)."""
+    item = "training.onboarding"
+    rule: Values = {"done_share": ONBOARDING_DONE_SHARE,
+                    "progress_share": ONBOARDING_IN_PROGRESS_SHARE}
+    rule_key = f"retro.rule.{item}"
+    summary = _training(conn, month, summary)
+    if summary.records == 0:
+        return _no_data(item, month, "training", rule_key, rule)
+    if summary.joiners == 0:
+        return _no_data(item, month, "no_joiners", rule_key, rule)
+    if summary.joiners < MIN_GROUP_SIZE:
+        return _no_data(item, month, "small_group", rule_key, rule)
+    share = summary.onboarded_within_30_days / summary.joiners
+    return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
+                    values={"joiners": summary.joiners,
+                            "onboarded": summary.onboarded_within_30_days,
+                            "onboarded_share": share},
+                    suggested_status=_at_least(share, ONBOARDING_DONE_SHARE,
+                                               ONBOARDING_IN_PROGRESS_SHARE),
+                    rule_key=rule_key, rule_values=rule)
+
+
+def trained_everyone(conn: duckdb.DuckDBPyConnection, month: date, *,
+                     summary: TrainingSummary | None = None) -> Evidence:
+    """training.everyone: the share of people licensed in ``month`` who attended at least one
+    training by its end (done at :data:`TRAINED_DONE_SHARE`, in progress at
+    :data:`TRAINED_IN_PROGRESS_SHARE`)."""
+    item = "training.everyone"
+    rule: Values = {"done_share": TRAINED_DONE_SHARE, "progress_share": TRAINED_IN_PROGRESS_SHARE}
+    rule_key = f"retro.rule.{item}"
+    summary = _training(conn, month, summary)
+    if summary.records == 0:
+        return _no_data(item, month, "training", rule_key, rule)
+    if summary.licensed < MIN_GROUP_SIZE:
+        return _no_data(item, month, "small_group", rule_key, rule)
+    share = summary.trained / summary.licensed
+    return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
+                    values={"trained": summary.trained, "licensed": summary.licensed,
+                            "trained_share": share},
+                    suggested_status=_at_least(share, TRAINED_DONE_SHARE,
+                                               TRAINED_IN_PROGRESS_SHARE),
+                    rule_key=rule_key, rule_values=rule)
+
+
+_SESSIONS_SQL = """
+SELECT count(*) AS records,
+       count(*) FILTER (WHERE nullif(trim(kind), '') IS NOT NULL) AS with_kind,
+       count(DISTINCT (course, date)) FILTER (
+           WHERE list_contains(?, kind)
+             AND coalesce(status, 'attended') IN ('attended', 'completed')) AS sessions,
+       max(date) FILTER (
+           WHERE list_contains(?, kind)
+             AND coalesce(status, 'attended') IN ('attended', 'completed')) AS last_date
+FROM training_records
+WHERE date <= ?
+"""
+
+
+def session_held(conn: duckdb.DuckDBPyConnection, month: date, item_id: str) -> Evidence:
+    """training.kickoff, training.key_users, integration.roadshow: whether a session of the
+    item's kinds (:data:`SESSION_KINDS`) took place by the end of ``month`` (someone attended).
+
+    Done when one did; open when the records give kinds but none of these; nothing suggested
+    when no record gives a kind (the export may not carry it).
+    """
+    kinds = list(SESSION_KINDS[item_id])
+    rule_key = f"retro.rule.{item_id}"
+    row = conn.cursor().execute(_SESSIONS_SQL, [kinds, kinds, last_day_of_month(month)]
+                                ).fetchone()
+    assert row is not None
+    records, with_kind, sessions, last_date = row
+    if not records:
+        return _no_data(item_id, month, "training", rule_key)
+    if not with_kind:
+        return _no_data(item_id, month, "no_kinds", rule_key)
+    if not sessions:
+        return Evidence(item_id=item_id, month=month, has_data=True,
+                        text_key=f"retro.evidence.{item_id}.none", values={},
+                        suggested_status=OPEN, rule_key=rule_key)
+    return Evidence(item_id=item_id, month=month, has_data=True,
+                    text_key=f"retro.evidence.{item_id}",
+                    values={"sessions": int(sessions), "last_date": last_date.isoformat()},
+                    suggested_status=DONE, rule_key=rule_key)
+
+
+# --- goals and pipeline -------------------------------------------------------------------------
+
+#: Goal states from best to worst, and the status each suggests.
+GOAL_STATE_RANK: tuple[str, ...] = (
+    "achieved", "on_track", "behind", "no_data", "suppressed", "at_risk", "missed",
+)
+GOAL_STATE_SUGGESTS: dict[str, ItemStatus] = {
+    "achieved": DONE, "on_track": DONE, "behind": IN_PROGRESS, "no_data": IN_PROGRESS,
+    "suppressed": IN_PROGRESS, "at_risk": OPEN, "missed": OPEN,
+}
+
+
+def goal_status(conn: duckdb.DuckDBPyConnection, month: date) -> Evidence:
+    """goal.time_bound: whether a goal runs in ``month`` (set, started by the month after, its
+    deadline not before the month) and where the best of them stands.
+
+    Done when one is achieved or on track; in progress when the best is behind (or has no
+    complete month yet, or a scope under 5 people); open when every one is at risk or missed,
+    or no goal runs.
+    """
+    item = "goal.time_bound"
+    rule_key = f"retro.rule.{item}"
+    goals = [g for g in list_goals(conn) if g.start <= add_months(month, 1)
+             and g.deadline >= month]
+    if not goals:
+        return Evidence(item_id=item, month=month, has_data=True,
+                        text_key=f"retro.evidence.{item}.none", values={},
+                        suggested_status=OPEN, rule_key=rule_key)
+    today = last_day_of_month(month) + timedelta(days=1)
+    reports = goal_reports(conn, goals, as_of=month, today=today)
+    states = [(state_of(r.progress), r.goal.name) for r in reports]
+    best_state, best_name = min(states, key=lambda s: GOAL_STATE_RANK.index(s[0]))
+    return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
+                    values={"goals": len(goals), "name": best_name, "goal_state": best_state},
+                    suggested_status=GOAL_STATE_SUGGESTS[best_state], rule_key=rule_key)
+
+
+def pipeline_hygiene(conn: duckdb.DuckDBPyConnection, month: date, *,
+                     summary: PipelineSummary | None = None) -> Evidence:
+    """data_quality.pipeline_hygiene: the hygiene score (0..100) of the open opportunities of
+    the latest pipeline snapshot, as of its own date (done at :data:`HYGIENE_DONE_SCORE`, in
+    progress at :data:`HYGIENE_IN_PROGRESS_SCORE`)."""
+    item = "data_quality.pipeline_hygiene"
+    rule: Values = {"done_score": HYGIENE_DONE_SCORE, "progress_score": HYGIENE_IN_PROGRESS_SCORE}
+    rule_key = f"retro.rule.{item}"
+    if summary is None:
+        summary = pipeline_summary(conn)
+    if summary is None:
+        return _no_data(item, month, "pipeline", rule_key, rule)
+    if summary.open == 0 or summary.hygiene_score is None:
+        return _no_data(item, month, "no_open", rule_key, rule)
+    score = summary.hygiene_score
+    return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
+                    values={"score": round(score, 1), "open": summary.open,
+                            "as_of_date": summary.as_of.isoformat(),
+                            "next_step_share": summary.open_with_next_step_share,
+                            "overdue_share": summary.open_overdue_share,
+                            "stale_share": summary.open_stale_30d_share},
+                    suggested_status=_at_least(score, HYGIENE_DONE_SCORE,
+                                               HYGIENE_IN_PROGRESS_SCORE),
+                    rule_key=rule_key, rule_values=rule)
+
+
+# --- all of it ----------------------------------------------------------------------------------
+
+EvidenceFunction = Callable[[duckdb.DuckDBPyConnection, date], Evidence]
+
+#: The evidence function of every item the data can speak to (one shared input each at most).
+EVIDENCE: dict[str, EvidenceFunction] = {
+    "integration.management_uses": management_usage,
+    "integration.roadshow": lambda conn, month: session_held(conn, month, "integration.roadshow"),
+    "goal.time_bound": goal_status,
+    "training.kickoff": lambda conn, month: session_held(conn, month, "training.kickoff"),
+    "training.regular": trainings_regular,
+    "training.everyone": trained_everyone,
+    "training.key_users": lambda conn, month: session_held(conn, month, "training.key_users"),
+    "training.onboarding": joiners_onboarded,
+    "acceptance.productive_share": productive_trend,
+    "after_golive.idle_licences": idle_licences,
+    "data_quality.pipeline_hygiene": pipeline_hygiene,
+    "data_quality.roster_complete": roster_completeness,
+    "data_quality.integration_accounts": integration_flagged,
+}
+
+
+def evidence_for(conn: duckdb.DuckDBPyConnection, month: date) -> dict[str, Evidence]:
+    """The evidence of every item the data can speak to, for ``month``.
+
+    Reads each shared input once (the person-months, the training summary, the pipeline
+    summary) and hands it to the item functions.
+    """
+    frame = person_months(conn, month)
+    training = training_summary(conn, month)
+    pipeline = pipeline_summary(conn)
+    shared: dict[str, Callable[[], Evidence]] = {
+        "acceptance.productive_share": lambda: productive_trend(conn, month, frame=frame),
+        "integration.management_uses": lambda: management_usage(conn, month, frame=frame),
+        "after_golive.idle_licences": lambda: idle_licences(conn, month, frame=frame),
+        "data_quality.roster_complete": lambda: roster_completeness(conn, month, frame=frame),
+        "training.regular": lambda: trainings_regular(conn, month, summary=training),
+        "training.onboarding": lambda: joiners_onboarded(conn, month, summary=training),
+        "training.everyone": lambda: trained_everyone(conn, month, summary=training),
+        "data_quality.pipeline_hygiene": lambda: pipeline_hygiene(conn, month, summary=pipeline),
+    }
+    return {item: shared[item]() if item in shared else function(conn, month)
+            for item, function in EVIDENCE.items()}
+
