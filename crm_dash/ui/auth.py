@@ -8,7 +8,7 @@ rerun could swallow a submitted form.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import duckdb
 import jwt
@@ -22,7 +22,7 @@ from crm_dash.i18n import Language, fmt_datetime, t
 
 COOKIE_NAME = "crm_dash_login"
 _LOGGED_OUT_KEY = "crm_dash_logged_out"
-_NAVIGATION_PENDING = "crm_dash_navigation_pending"
+_LOGOUT_REQUESTED = "crm_dash_logout_requested"
 _COOKIE_PENDING = "crm_dash_cookie_pending"
 _COOKIE_WRITTEN = "set"  # the key of extra-streamlit-components' "set cookie" component
 
@@ -94,7 +94,7 @@ def _demo_accounts(lang: Language) -> None:
 def _login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> str | None:
     """Render the login form; the username when this run's submission is valid."""
     st.title(t("auth.login.title", lang))
-    if st.session_state.pop(_LOGGED_OUT_KEY, False):
+    if st.session_state.get(_LOGGED_OUT_KEY):  # until the next login: reruns must not hide it
         st.success(t("auth.logged_out", lang))
     if is_demo(conn):
         _demo_accounts(lang)
@@ -156,48 +156,48 @@ def logged_in_user(conn: duckdb.DuckDBPyConnection, lang: Language) -> auth.AppU
     username = _logged_in_username(conn)
     if username is None:
         return None
+    if st.session_state.pop(_LOGOUT_REQUESTED, False):
+        _log_out(conn, username)
+        return None
     user = auth.get_user(conn, username)
     if user is None:  # the account was removed meanwhile
         _authenticator(conn).logout(location="unrendered")
         return None
-    if _logout_button(conn, user, lang):
-        return None
+    _logout_button(user, lang)
     if st.session_state.get(_COOKIE_PENDING):
         _remember_login(conn)
     return user
 
 
-def login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> auth.AppUser | None:
-    """The login form (or how to create the first admin); the user once a login succeeds.
+def login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> None:
+    """The login form (or how to create the first admin); a successful login reruns the app
+    as the logged-in user.
 
     Render it after ``st.navigation``: a form drawn before the current page is known loses
     what was typed into it when the page becomes known.
     """
     if auth.count_users(conn) == 0:
         _first_admin_help(lang)
-        return None
+        return
     form = st.empty()
     with form.container():
         valid = _login_form(conn, lang)
     if valid is None:
-        return None
-    form.empty()  # the page follows in this same run, without the form above it
+        return
+    form.empty()
     user = auth.get_user(conn, valid)
     if user is None:
-        return None
-    # The session's login state, in streamlit-authenticator's keys, before its cookie component
-    # exists: that component reruns the script once it loads, and the state must already be
-    # there when it does.
+        return
+    # The session's login state, in streamlit-authenticator's keys. This run's navigation was
+    # drawn for nobody, so the app runs again as the logged-in user; that run and the next ones
+    # write the login cookie until the browser confirms it (see _remember_login).
     st.session_state.update(
         authentication_status=True, username=user.username, name=user.display_name,
         roles=[user.role.value], email=None, logout=None,
     )
     st.session_state[_COOKIE_PENDING] = True
-    _remember_login(conn)
-    _logout_button(conn, user, lang)  # not clicked in this run: shows who is logged in
-    st.session_state[_NAVIGATION_PENDING] = True
-    _show_navigation_soon()
-    return user
+    st.session_state.pop(_LOGGED_OUT_KEY, None)
+    st.rerun()
 
 
 def _remember_login(conn: duckdb.DuckDBPyConnection) -> None:
@@ -213,33 +213,24 @@ def _remember_login(conn: duckdb.DuckDBPyConnection) -> None:
         st.session_state.pop(_COOKIE_PENDING, None)
 
 
-@st.fragment(run_every=timedelta(seconds=1))
-def _show_navigation_soon() -> None:
-    """Rerun the whole app once, a moment after a login.
+def _logout_button(user: auth.AppUser, lang: Language) -> None:
+    """Who is logged in, and a logout button, in the sidebar.
 
-    The navigation of this run was drawn before anyone was logged in; rerunning at once would
-    remove the cookie component before the browser stored the login. The first call (inside the
-    login run) only arms it; the next tick reruns the app, which no longer draws this fragment.
+    The click only asks for the logout; the next run does it before drawing anything, so no
+    trace of the logged-in page (this caption, the button) is left on screen.
     """
-    if st.session_state.get(_NAVIGATION_PENDING):
-        st.session_state[_NAVIGATION_PENDING] = False
-        return
-    st.rerun(scope="app")
-
-
-def _logout_button(conn: duckdb.DuckDBPyConnection, user: auth.AppUser, lang: Language) -> bool:
-    """Who is logged in, and a logout button, in the sidebar; True when logging out now."""
     st.sidebar.caption(
         t("auth.logged_in_as", lang, name=user.display_name, role=t(f"role.{user.role}", lang))
     )
-    clicked = st.sidebar.button(
-        t("auth.logout", lang), key="crm_dash_logout", icon=":material/logout:"
+    st.sidebar.button(
+        t("auth.logout", lang), key="crm_dash_logout", icon=":material/logout:",
+        on_click=st.session_state.__setitem__, args=(_LOGOUT_REQUESTED, True),
     )
-    if not clicked:
-        return False
-    auth.end_sessions(conn, user.username)  # a cookie that survives the deletion is void too
+
+
+def _log_out(conn: duckdb.DuckDBPyConnection, username: str) -> None:
+    """End the login: this session, its cookie, and every earlier cookie of the account."""
+    auth.end_sessions(conn, username)  # a cookie that survives the deletion is void too
     st.session_state.pop(_COOKIE_PENDING, None)
     _authenticator(conn).logout(location="unrendered")
     st.session_state[_LOGGED_OUT_KEY] = True
-    return True
-

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import duckdb
 import streamlit as st
@@ -61,13 +61,14 @@ def start_session() -> Session:
 
 
 def require_login(session: Session) -> Session:
-    """The session with its user, after the login form if needed; stops the script until then."""
-    if session.user is not None:
-        return session
-    user = login_form(session.conn, session.lang)
-    if user is None:
+    """The session with its user; without one, the login form and nothing else.
+
+    A successful login reruns the app, so the user arrives in the next run's session.
+    """
+    if session.user is None:
+        login_form(session.conn, session.lang)
         st.stop()
-    return replace(session, user=user)
+    return session
 
 
 @contextmanager

@@ -47,6 +47,10 @@ def test_login_and_logout(start_app: StartApp, accounts_db: Path, page: Page) ->
     page.get_by_role("button", name="Log out").click()
     wait_idle(page)
     _heading(page, LOGIN_HEADING)
+    expect(page.get_by_text("You have been logged out.")).to_be_visible()
+    # Nothing of the logged-in page is left: one login form, no "logged in as", no figures.
+    expect(page.get_by_role("heading", name=LOGIN_HEADING)).to_have_count(1)
+    expect(page.get_by_text("Logged in as")).to_have_count(0)
     expect(page.get_by_test_id("stMetric")).to_have_count(0)
     page.reload()  # the remembered login is gone too
     wait_idle(page)
