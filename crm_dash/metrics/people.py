@@ -13,19 +13,25 @@ import pandas as pd
 
 from crm_dash.metrics.adoption import licensed
 from crm_dash.metrics.definitions import AdoptionDefinition
-from crm_dash.metrics.training import LEARNER_IS_PERSON, TOOK_PART
+from crm_dash.metrics.training import LEARNER_PERSONS_CTE, TOOK_PART
 from crm_dash.months import last_day_of_month as month_end
 
 # Names, last active day up to the month's end and whether a training was attended by then.
 # Training records name a person by id (key) or e-mail (lower-case key), resolved as the
 # Training page resolves them (crm_dash.metrics.training).
 _PEOPLE_SQL = f"""
+WITH {LEARNER_PERSONS_CTE},
+trained AS (
+    SELECT DISTINCT p.user_key
+    FROM training_records r JOIN learner_persons p ON p.ref_key = r.user_key
+    WHERE r.date <= $month_end AND {TOOK_PART}
+)
 SELECT u.user_key, coalesce(u.name, u.user_id) AS name, u.email,
        (SELECT max(a.last_day) FROM activity_months a
-        WHERE a.user_key = u.user_key AND a.month <= ?) AS last_active,
-       EXISTS (SELECT 1 FROM training_records r
-               WHERE {LEARNER_IS_PERSON} AND r.date <= ? AND {TOOK_PART}) AS trained
+        WHERE a.user_key = u.user_key AND a.month <= $month) AS last_active,
+       t.user_key IS NOT NULL AS trained
 FROM users u
+LEFT JOIN trained t ON t.user_key = u.user_key
 """  # noqa: S608 (constants only; values are parameters)
 
 PEOPLE_COLUMNS: tuple[str, ...] = (
@@ -43,7 +49,8 @@ def people_table(
     Columns: user_key and :data:`PEOPLE_COLUMNS`, sorted by name.
     """
     rows = licensed(frame[frame["month"] == month])
-    details = conn.cursor().execute(_PEOPLE_SQL, [month, month_end(month)]).df()
+    details = conn.cursor().execute(
+        _PEOPLE_SQL, {"month": month, "month_end": month_end(month)}).df()
     out = rows.merge(details, on="user_key", how="left")
     out["last_active"] = pd.to_datetime(out["last_active"]).dt.date
     out = out[["user_key", *PEOPLE_COLUMNS]]
