@@ -405,31 +405,32 @@ def _cohort(panel: pd.DataFrame, trained_in: dict[str, frozenset[date]], cohort:
     )
 
 
-def _group_mean(members: pd.DataFrame, means: pd.Series, weights: pd.Series) -> float:
-    """Mean per department of ``members``, weighted by the cohort's trained people."""
-    by_department = members.assign(value=members["user_key"].map(means)).groupby(
-        "department")["value"].mean()
-    return float((by_department[weights.index] * weights).sum() / weights.sum())
+def _group_means(members: pd.DataFrame, means: pd.DataFrame, weights: pd.Series) -> pd.Series:
+    """Per column of ``means`` (indexed by person): the mean per department of ``members``,
+    weighted by the cohort's trained people per department."""
+    values = members.join(means, on="user_key")
+    by_department = values.groupby("department")[list(means.columns)].mean()
+    return by_department.loc[weights.index].mul(weights, axis=0).sum() / weights.sum()
 
 
 def _cohort_rows(panel: pd.DataFrame, group: _Cohort) -> list[dict[str, Any]]:
     """The comparison of one cohort month, one row per metric (none when nobody matches)."""
     if group.trained.empty:
         return []
-    before = _person_means(panel, group.month, _BEFORE)
-    after = _person_means(panel, group.month, _AFTER)
-    rows = []
-    for metric in EFFECT_METRICS:
-        figures = {
-            f"{name}_{period}": _group_mean(members, means[metric], group.weights)
-            for name, members in (("trained", group.trained), ("comparison", group.compared))
-            for period, means in (("before", before), ("after", after))
-        }
-        rows.append({"cohort": group.month, "metric": metric,
-                     "trained_people": len(group.trained),
-                     "comparison_people": len(group.compared), "unmatched": group.unmatched,
-                     **figures})
-    return rows
+    means = _person_means(panel, group.month, _BEFORE).add_suffix("_before").join(
+        _person_means(panel, group.month, _AFTER).add_suffix("_after"))
+    trained = _group_means(group.trained, means, group.weights)
+    compared = _group_means(group.compared, means, group.weights)
+    return [
+        {"cohort": group.month, "metric": metric,
+         "trained_people": len(group.trained), "comparison_people": len(group.compared),
+         "unmatched": group.unmatched,
+         "trained_before": float(trained[f"{metric}_before"]),
+         "trained_after": float(trained[f"{metric}_after"]),
+         "comparison_before": float(compared[f"{metric}_before"]),
+         "comparison_after": float(compared[f"{metric}_after"])}
+        for metric in EFFECT_METRICS
+    ]
 
 
 def _with_changes(frame: pd.DataFrame) -> pd.DataFrame:
