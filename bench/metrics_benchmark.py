@@ -15,7 +15,7 @@ records and 50,000 opportunities straight into a temporary DuckDB file, in SQL. 
 - per page, ``warm``: the same again in that process, as a repeated view does: the cached data
   (``st.cache_data`` keyed by the data version) and the page's figures.
 
-Figures are medians over the rounds. The target of issue 5: every page under 1 s cold.
+Figures are medians over the rounds. The target: every page under 1 s cold.
 """
 
 from __future__ import annotations
