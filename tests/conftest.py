@@ -32,11 +32,16 @@ def fixture_conn(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection.close()
 
 
+def fixture_db(folder: Path, path: Path) -> Path:
+    """``path``, a closed database file holding the generic-template CSVs of ``folder`` (for
+    the app, the CLI and the browser)."""
+    connection = db.connect(path)
+    load_generic_folder(connection, folder)
+    connection.close()
+    return path
+
+
 @pytest.fixture
 def fixture_db_path(tmp_path: Path) -> Path:
     """Path of a closed database file holding the generic fixtures (for the app and the CLI)."""
-    path = tmp_path / "fixture.duckdb"
-    connection = db.connect(path)
-    load_generic_folder(connection, FIXTURES / "generic")
-    connection.close()
-    return path
+    return fixture_db(FIXTURES / "generic", tmp_path / "fixture.duckdb")

@@ -29,6 +29,14 @@ _COUNTS = ("opportunities", "open", "with_next_step", "without_next_step", "over
            "missing_amount", "score_sum", "won", "lost", "won_12m", "lost_12m")
 
 
+def segments_in(frame: pd.DataFrame, month: date | None) -> pd.DataFrame:
+    """Each person's segment in ``month`` (user_key, segment) from person-months; none
+    without a month."""
+    if month is None:
+        return pd.DataFrame({"user_key": [], "segment": []})
+    return frame[frame["month"] == month][["user_key", "segment"]]
+
+
 def latest_segments(
     conn: duckdb.DuckDBPyConnection, today: date | None = None
 ) -> tuple[date | None, pd.DataFrame]:
@@ -37,10 +45,9 @@ def latest_segments(
     definition = load_definition(conn).definition
     months = available_months(conn, definition, today or date.today())
     if months is None:
-        return None, pd.DataFrame({"user_key": [], "segment": []})
+        return None, segments_in(pd.DataFrame(), None)
     latest = months[1]
-    frame = user_months(conn, definition, latest, latest)
-    return latest, frame[frame["month"] == latest][["user_key", "segment"]]
+    return latest, segments_in(user_months(conn, definition, latest, latest), latest)
 
 
 def main_currency(data: PipelineData) -> str:

@@ -27,6 +27,7 @@ from crm_dash.metrics.pipeline_groups import (
     by_segment,
     main_currency,
     owner_table,
+    segments_in,
     unmatched_owners,
 )
 from crm_dash.metrics.pipeline_owners import PipelineData, pipeline_data
@@ -63,11 +64,8 @@ def load(conn: duckdb.DuckDBPyConnection) -> PipelineData | None:
 def owner_segments(conn: duckdb.DuckDBPyConnection) -> tuple[date | None, pd.DataFrame]:
     """Each person's segment in the latest complete month, from the Adoption page's data."""
     data = adoption_data(conn)
-    if not data.has_data or data.latest_complete is None:
-        return None, pd.DataFrame({"user_key": [], "segment": []})
-    frame = data.frame
-    return data.latest_complete, frame[frame["month"] == data.latest_complete][
-        ["user_key", "segment"]]
+    month = data.latest_complete if data.has_data else None
+    return month, segments_in(data.frame, month)
 
 
 # ---- page parts ----------------------------------------------------------------------------

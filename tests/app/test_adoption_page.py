@@ -10,8 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from crm_dash import db
-from crm_dash.fixtures import load_generic_folder
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, fixture_db
 
 MakeApp = Callable[..., AppTest]
 NAMES = ("Anna Adler", "Bernd Berger", "Kai Kurz", "anna.adler@", "005XA0000000001")
@@ -19,11 +18,7 @@ NAMES = ("Anna Adler", "Bernd Berger", "Kai Kurz", "anna.adler@", "005XA00000000
 
 @pytest.fixture
 def adoption_db(tmp_path: Path) -> Path:
-    path = tmp_path / "adoption.duckdb"
-    conn = db.connect(path)
-    load_generic_folder(conn, FIXTURES / "adoption")
-    conn.close()
-    return path
+    return fixture_db(FIXTURES / "adoption", tmp_path / "adoption.duckdb")
 
 
 def _metrics(at: AppTest) -> dict[str, str]:

@@ -14,11 +14,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from crm_dash import audit, db
-from crm_dash.fixtures import load_generic_folder
 from crm_dash.goals.model import GoalDraft, GoalScope
 from crm_dash.goals.store import get_goal, goal_changes, list_goals
 from crm_dash.goals.tracker import add_goal
 from crm_dash.settings import set_setting
+from tests.conftest import fixture_db
 
 ROOT = Path(__file__).parent.parent.parent
 GOAL_FIXTURES = ROOT / "tests" / "fixtures" / "goals"
@@ -28,11 +28,7 @@ PEOPLE = ["Anna Adler", "Bernd Bauer", "Clara Conrad", "Dieter Dorn", "Eva Engel
 
 @pytest.fixture
 def goals_db(tmp_path: Path) -> Path:
-    path = tmp_path / "goals.duckdb"
-    conn = db.connect(path)
-    load_generic_folder(conn, GOAL_FIXTURES)
-    conn.close()
-    return path
+    return fixture_db(GOAL_FIXTURES, tmp_path / "goals.duckdb")
 
 
 def _with_goal(path: Path, department: str = "Vertrieb Süd", **extra: object) -> None:

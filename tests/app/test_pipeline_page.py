@@ -17,14 +17,13 @@ from streamlit.testing.v1 import AppTest
 
 from crm_dash import db
 from crm_dash.charts import ChartText
-from crm_dash.fixtures import load_generic_folder
 from crm_dash.metrics.pipeline_outcomes import stage_outcomes
 from crm_dash.settings import set_setting
 from crm_dash.ui.pipeline_charts import segment_bar_chart
 from crm_dash.ui.pipeline_format import money_text
 from crm_dash.ui.pipeline_sections import owners_csv
 from crm_dash.ui.pipeline_stages import stage_table
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, fixture_db
 
 MakeApp = Callable[..., AppTest]
 PAGE = "pages/pipeline.py"
@@ -34,11 +33,7 @@ NAMES = ("Anna Amsel", "Bruno Berg", "Carla Cramer", "Dora Dahl", "Emil Eck", "F
 
 @pytest.fixture
 def pipeline_db(tmp_path: Path) -> Path:
-    path = tmp_path / "pipeline.duckdb"
-    conn = db.connect(path)
-    load_generic_folder(conn, FIXTURES / "pipeline")
-    conn.close()
-    return path
+    return fixture_db(FIXTURES / "pipeline", tmp_path / "pipeline.duckdb")
 
 
 def _metrics(at: AppTest) -> dict[str, str]:

@@ -9,20 +9,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from crm_dash import db
-from crm_dash.fixtures import load_generic_folder
 from crm_dash.metrics.definitions import definition_history, load_definition
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, fixture_db
 
 MakeApp = Callable[..., AppTest]
 
 
 @pytest.fixture
 def adoption_db(tmp_path: Path) -> Path:
-    path = tmp_path / "adoption.duckdb"
-    conn = db.connect(path)
-    load_generic_folder(conn, FIXTURES / "adoption")
-    conn.close()
-    return path
+    return fixture_db(FIXTURES / "adoption", tmp_path / "adoption.duckdb")
 
 
 def _button(at: AppTest, label: str):  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from crm_dash import charts, db
 from crm_dash.datasets import DatasetKind
-from crm_dash.fixtures import load_generic_csv, load_generic_folder
+from crm_dash.fixtures import load_generic_csv
 from crm_dash.metrics.definitions import load_definition
 from crm_dash.metrics.people import people_table
 from crm_dash.metrics.segments import user_months
@@ -34,7 +34,7 @@ from crm_dash.ui.training_sections import (
     sessions_chart,
     trained_share_chart,
 )
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, fixture_db
 
 MakeApp = Callable[..., AppTest]
 TRAINING = FIXTURES / "training"
@@ -44,11 +44,7 @@ NAMES = ["Anna", "Bernd", "Clara", "Dieter", "Emil", "Frieda", "Gustav", "Hanna"
 
 @pytest.fixture
 def training_db(tmp_path: Path) -> Path:
-    path = tmp_path / "training.duckdb"
-    conn = db.connect(path)
-    load_generic_folder(conn, TRAINING)
-    conn.close()
-    return path
+    return fixture_db(TRAINING, tmp_path / "training.duckdb")
 
 
 def _texts(at: AppTest) -> str:

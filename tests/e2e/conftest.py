@@ -187,17 +187,23 @@ def metric_value(page: Page, label: str) -> str:
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def accounts_db(fixture_db_path: Path) -> Path:
-    """The fixture database with one account per role, named like the role."""
+def with_accounts(path: Path) -> Path:
+    """The database file ``path`` with one account per role, named like the role (password
+    :data:`PASSWORD`)."""
     from crm_dash import auth, db
     from crm_dash.pages import Role
 
-    conn = db.connect(fixture_db_path)
+    conn = db.connect(path)
     for role in Role:
         auth.add_user(conn, role.value, PASSWORD, role, actor="test")
     conn.close()
-    return fixture_db_path
+    return path
+
+
+@pytest.fixture
+def accounts_db(fixture_db_path: Path) -> Path:
+    """The fixture database with one account per role, named like the role."""
+    return with_accounts(fixture_db_path)
 
 
 def login(page: Page, username: str, password: str = PASSWORD) -> None:

@@ -9,18 +9,15 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from crm_dash import auth, db
-from crm_dash.fixtures import load_generic_folder
-from crm_dash.pages import Role
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, fixture_db
 from tests.e2e.conftest import (
-    PASSWORD,
     AppServer,
     login,
     metric_value,
     screenshot,
     wait_idle,
     whole_page,
+    with_accounts,
 )
 
 StartApp = Callable[[Path], AppServer]
@@ -28,13 +25,7 @@ NAMES = ("Anna Adler", "Bernd Berger", "Lena Lang", "anna.adler@", "005XA0000000
 
 
 def _adoption_db(tmp_path: Path) -> Path:
-    path = tmp_path / "adoption.duckdb"
-    conn = db.connect(path)
-    load_generic_folder(conn, FIXTURES / "adoption")
-    for role in Role:
-        auth.add_user(conn, role.value, PASSWORD, role, actor="test")
-    conn.close()
-    return path
+    return with_accounts(fixture_db(FIXTURES / "adoption", tmp_path / "adoption.duckdb"))
 
 
 

@@ -12,11 +12,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from crm_dash import auth, db
-from crm_dash.fixtures import load_generic_folder
+from crm_dash import db
 from crm_dash.goals.store import list_goals
-from crm_dash.pages import Role
-from tests.e2e.conftest import PASSWORD, AppServer, login, screenshot, wait_idle
+from tests.conftest import fixture_db
+from tests.e2e.conftest import AppServer, login, screenshot, wait_idle, with_accounts
 
 GOAL_FIXTURES = Path(__file__).parent.parent / "fixtures" / "goals"
 GOAL_NAME = "+50 % productive users in Vertrieb Süd within 9 months"
@@ -24,13 +23,7 @@ GOAL_NAME = "+50 % productive users in Vertrieb Süd within 9 months"
 
 @pytest.fixture
 def goals_db(tmp_path: Path) -> Path:
-    path = tmp_path / "goals.duckdb"
-    conn = db.connect(path)
-    load_generic_folder(conn, GOAL_FIXTURES)
-    for role in (Role.LEAD, Role.EXECUTIVE):
-        auth.add_user(conn, role.value, PASSWORD, role, actor="test")
-    conn.close()
-    return path
+    return with_accounts(fixture_db(GOAL_FIXTURES, tmp_path / "goals.duckdb"))
 
 
 def _choose(page: Page, label: str, option: str) -> None:

@@ -11,22 +11,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from crm_dash import auth, db
-from crm_dash.fixtures import load_generic_folder
-from crm_dash.pages import Role
-from tests.conftest import FIXTURES
-from tests.e2e.conftest import PASSWORD, AppServer, login, screenshot, wait_idle
+from tests.conftest import FIXTURES, fixture_db
+from tests.e2e.conftest import AppServer, login, screenshot, wait_idle, with_accounts
 
 
 @pytest.fixture
 def pipeline_db(tmp_path: Path) -> Path:
-    path = tmp_path / "pipeline.duckdb"
-    conn = db.connect(path)
-    load_generic_folder(conn, FIXTURES / "pipeline")
-    for role in (Role.LEAD, Role.EXECUTIVE):
-        auth.add_user(conn, role.value, PASSWORD, role, actor="test")
-    conn.close()
-    return path
+    return with_accounts(fixture_db(FIXTURES / "pipeline", tmp_path / "pipeline.duckdb"))
 
 
 def _settled(page: Page) -> None:

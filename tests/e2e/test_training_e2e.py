@@ -15,31 +15,22 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from crm_dash import auth, db
-from crm_dash.fixtures import load_generic_folder
-from crm_dash.pages import Role
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, fixture_db
 from tests.e2e.conftest import (
-    PASSWORD,
     AppServer,
     login,
     metric_value,
     screenshot,
     wait_idle,
     whole_page,
+    with_accounts,
 )
 
 StartApp = Callable[[Path], AppServer]
 
 
 def _training_db(tmp_path: Path) -> Path:
-    path = tmp_path / "training.duckdb"
-    conn = db.connect(path)
-    load_generic_folder(conn, FIXTURES / "training")
-    for role in (Role.LEAD, Role.EXECUTIVE):
-        auth.add_user(conn, role.value, PASSWORD, role, actor="test")
-    conn.close()
-    return path
+    return with_accounts(fixture_db(FIXTURES / "training", tmp_path / "training.duckdb"))
 
 
 

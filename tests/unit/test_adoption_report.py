@@ -10,20 +10,15 @@ import pytest
 
 from crm_dash import db
 from crm_dash.cli import main
-from crm_dash.fixtures import load_generic_folder
 from crm_dash.metrics.adoption import filter_people, month_summary
 from crm_dash.metrics.definitions import load_definition
 from crm_dash.metrics.segments import available_months, user_months
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, fixture_db
 
 
 @pytest.fixture
 def adoption_db(tmp_path: Path) -> Path:
-    path = tmp_path / "adoption.duckdb"
-    conn = db.connect(path)
-    load_generic_folder(conn, FIXTURES / "adoption")
-    conn.close()
-    return path
+    return fixture_db(FIXTURES / "adoption", tmp_path / "adoption.duckdb")
 
 
 def _report(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:

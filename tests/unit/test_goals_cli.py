@@ -14,20 +14,16 @@ import pytest
 
 from crm_dash import db
 from crm_dash.cli import main
-from crm_dash.fixtures import load_generic_folder
 from crm_dash.goals.cli import STATUS_KEYS
 from crm_dash.goals.store import archive_goal
+from tests.conftest import fixture_db
 
 GOAL_FIXTURES = Path(__file__).parent.parent / "fixtures" / "goals"
 
 
 @pytest.fixture
 def goals_db(tmp_path: Path) -> Path:
-    path = tmp_path / "goals.duckdb"
-    conn = db.connect(path)
-    load_generic_folder(conn, GOAL_FIXTURES)
-    conn.close()
-    return path
+    return fixture_db(GOAL_FIXTURES, tmp_path / "goals.duckdb")
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
