@@ -23,6 +23,7 @@ from crm_dash.i18n import Language, fmt_datetime, t
 COOKIE_NAME = "crm_dash_login"
 _LOGGED_OUT_KEY = "crm_dash_logged_out"
 _LOGOUT_REQUESTED = "crm_dash_logout_requested"
+_FORGET_LOGIN = "crm_dash_forget_login"
 _COOKIE_PENDING = "crm_dash_cookie_pending"
 _COOKIE_WRITTEN = "set"  # the key of extra-streamlit-components' "set cookie" component
 
@@ -161,7 +162,7 @@ def logged_in_user(conn: duckdb.DuckDBPyConnection, lang: Language) -> auth.AppU
         return None
     user = auth.get_user(conn, username)
     if user is None:  # the account was removed meanwhile
-        _authenticator(conn).logout(location="unrendered")
+        st.session_state[_FORGET_LOGIN] = True
         return None
     _logout_button(user, lang)
     if st.session_state.get(_COOKIE_PENDING):
@@ -176,6 +177,17 @@ def login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> None:
     Render it after ``st.navigation``: a form drawn before the current page is known loses
     what was typed into it when the page becomes known.
     """
+    try:
+        _login_or_first_admin(conn, lang)
+    finally:
+        # Forgetting a login draws streamlit-authenticator's cookie components, which rerun
+        # the script once loaded. Drawn below the form, they do not move it: the rerun draws
+        # the same form in the same place instead of a second one above the first.
+        if st.session_state.pop(_FORGET_LOGIN, False):
+            _authenticator(conn).logout(location="unrendered")
+
+
+def _login_or_first_admin(conn: duckdb.DuckDBPyConnection, lang: Language) -> None:
     if auth.count_users(conn) == 0:
         _first_admin_help(lang)
         return
@@ -229,8 +241,9 @@ def _logout_button(user: auth.AppUser, lang: Language) -> None:
 
 
 def _log_out(conn: duckdb.DuckDBPyConnection, username: str) -> None:
-    """End the login: this session, its cookie, and every earlier cookie of the account."""
+    """End the login: every cookie of the account now; this session and its cookie once the
+    login form is drawn (see :func:`login_form`)."""
     auth.end_sessions(conn, username)  # a cookie that survives the deletion is void too
     st.session_state.pop(_COOKIE_PENDING, None)
-    _authenticator(conn).logout(location="unrendered")
+    st.session_state[_FORGET_LOGIN] = True
     st.session_state[_LOGGED_OUT_KEY] = True
