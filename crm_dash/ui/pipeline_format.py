@@ -25,7 +25,7 @@ _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 def money_text(value: float | None, currency: str | None, lang: Language,
                *, compact: bool = False) -> str:
     """An amount in whole units of its currency (``""``/``None``: a plain number), such as
-    ``€70,000`` / ``70.000 €``; with ``compact``, ``€50.6M`` / ``50,6 Mio. €`` from a million on.
+    ``€70,000`` / ``70.000 €``; with ``compact``, ``€50.6m`` / ``50,6 Mio. €`` from a million on.
     """
     if value is None:
         return "–"
