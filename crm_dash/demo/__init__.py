@@ -70,7 +70,7 @@ class DemoFile:
 
     file_name: str
     kind: DatasetKind
-    preset: str
+    preset: str | None  # the preset the importer detects in this file (None: mapped by synonyms)
     frame: pd.DataFrame
     content: bytes
 
@@ -102,7 +102,7 @@ def demo_files(*, end_month: date, users: int = 600, seed: int = 2026) -> list[D
     )
     records = build_training(streams["training"], cal, people, users)
     files = [
-        DemoFile("roster_excel_de.csv", DatasetKind.USERS, "excel_de_roster",
+        DemoFile("roster_excel_de.csv", DatasetKind.USERS, None,
                  roster_frame(people), roster_csv(people)),
     ]
     for channel, name in ((LOGIN, "login"), (VIEW, "lightningpageview"), (API, "api")):
@@ -111,9 +111,9 @@ def demo_files(*, end_month: date, users: int = 600, seed: int = 2026) -> list[D
                               f"salesforce_eventlog_{name}", usage_frame(channel_events, people),
                               logs[channel]))
     files.append(DemoFile("opportunities_dataloader.csv", DatasetKind.PIPELINE,
-                          "salesforce_dataloader_opportunity", pipeline_frame(opportunities),
+                          "salesforce_opportunity_dataloader", pipeline_frame(opportunities),
                           pipeline_csv(opportunities)))
-    files.append(DemoFile("training_lms.csv", DatasetKind.TRAINING, "cornerstone_transcript",
+    files.append(DemoFile("training_lms.csv", DatasetKind.TRAINING, "lms_transcript",
                           training_frame(records), training_csv(records)))
     return files
 

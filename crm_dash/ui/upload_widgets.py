@@ -20,7 +20,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.datasets import DATASETS, DatasetKind, FieldSpec
-from crm_dash.i18n import Language, fmt_datetime, fmt_int, t
+from crm_dash.i18n import Language, catalog, fmt_datetime, fmt_int, t
 from crm_dash.importing.problems import ImportProblem
 from crm_dash.importing.run import (
     ImportReport,
@@ -194,8 +194,10 @@ def _detected(inspection: Inspection, lang: Language) -> None:
 
 
 def preset_label(name: str, lang: Language) -> str:
-    """The name of a known export layout, in words."""
-    return t(f"import.preset.{name}", lang)
+    """The name of a known export layout, in words; a name no longer known stays as it is
+    (a batch recorded by an older version)."""
+    key = f"import.preset.{name}"
+    return t(key, lang) if key in catalog(lang) else name
 
 
 def _field_label(field: FieldSpec, lang: Language) -> str:

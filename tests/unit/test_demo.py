@@ -13,13 +13,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from crm_dash.datasets import DatasetKind
 from crm_dash.db import connect
 from crm_dash.demo import DEMO_FOCUS_DEPARTMENT, DEPARTMENTS, DemoSummary, build_demo
 from crm_dash.demo.roster import WAVE_SECOND_ROUND_DELAY, WAVE_SECOND_ROUND_TEAMS
 from crm_dash.errors import ConfigError
+from crm_dash.importing.run import inspect_file
 from crm_dash.metrics.definitions import load_definition
 from crm_dash.metrics.segments import user_months
 from crm_dash.metrics.training import learner_records, training_effect
+from crm_dash.ui.upload_widgets import preset_label
 
 END_MONTH = date(2026, 3, 1)
 SMALL = 120
@@ -169,20 +172,26 @@ def test_another_seed_gives_other_data(
 
 
 def test_batches_record_the_hash_of_each_written_file(
-    small: tuple[duckdb.DuckDBPyConnection, DemoSummary],
+    small: tuple[duckdb.DuckDBPyConnection, DemoSummary], tmp_path: Path
 ) -> None:
     conn, summary = small
     rows = conn.execute(
-        "SELECT file_name, content_sha256, source, imported_by, preset, rows_read, rows_loaded"
-        " FROM import_batches ORDER BY batch_id"
+        "SELECT file_name, content_sha256, source, imported_by, preset, rows_read, rows_loaded,"
+        " kind FROM import_batches ORDER BY batch_id"
     ).fetchall()
     assert [r[0] for r in rows] == list(FILE_NAMES)
-    for path, (_, sha, source, imported_by, preset, rows_read, rows_loaded) in zip(
+    for path, (_, sha, source, imported_by, preset, rows_read, rows_loaded, kind) in zip(
         summary.files, rows, strict=True
     ):
         assert sha == hashlib.sha256(path.read_bytes()).hexdigest()
         assert (source, imported_by) == ("demo", "demo")
-        assert preset
+        # The batch names the export layout an upload of the same file would detect, so the
+        # import history can label it.
+        workdir = tmp_path / path.stem
+        workdir.mkdir()
+        detected = inspect_file(conn, path, DatasetKind(kind), workdir).preset
+        assert preset == (detected.name if detected else None), path.name
+        assert preset is None or preset_label(preset, "en") != preset
         # Every CSV row is one loaded row: the file is a faithful input for the same data.
         data_rows = len(path.read_bytes().splitlines()) - 1
         assert rows_read == rows_loaded == data_rows, path.name
