@@ -251,6 +251,19 @@ def record_login_attempt(
         return until
 
 
+def record_refused_login(
+    conn: duckdb.DuckDBPyConnection, username: str, until: datetime
+) -> None:
+    """Audit a login refused because ``username`` is locked until ``until`` (no password).
+
+    Refused attempts are not login attempts: they neither count towards a new lockout nor
+    extend or lift the current one, so the lock ends when it said it would.
+    """
+    with transaction(conn) as cur:
+        log_event(cur, username, "login_refused_locked", username,
+                  {"locked_until": until.isoformat()})
+
+
 def end_sessions(conn: duckdb.DuckDBPyConnection, username: str) -> None:
     """Logout: remembered logins of ``username`` issued until now stop working."""
     with transaction(conn) as cur:

@@ -23,6 +23,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -161,10 +162,25 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def _read_password(args: argparse.Namespace) -> str:
+    """The new password: the first line of stdin with ``--password-stdin``, else two prompts.
+
+    Without a terminal to prompt on (a script, a service, ``</dev/null``) the prompt meets the
+    end of input; that is a clear error, not a traceback.
+    """
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password (at least 10 characters): ")
-    if getpass.getpass("Repeat the password: ") != first:
+    try:
+        with warnings.catch_warnings():  # getpass itself says the input may be echoed
+            warnings.simplefilter("ignore", getpass.GetPassWarning)
+            first = getpass.getpass("Password (at least 10 characters): ")
+            repeated = getpass.getpass("Repeat the password: ")
+    except EOFError:
+        print(file=sys.stderr)  # end the prompt's line
+        raise ConfigError(
+            "No password could be read: there is no terminal to ask for it. Use "
+            "--password-stdin and pass the password as the first line of standard input."
+        ) from None
+    if repeated != first:
         raise ConfigError("The two passwords differ; nothing was changed.")
     return first
 
@@ -236,8 +252,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     app = config.PROJECT_ROOT / "app.py"
     if not app.exists():
         raise ConfigError(f"app.py not found at {app}: run crm-dash from a project checkout.")
+    database = config.db_path(args.db).resolve()
+    config.session_hours()  # a bad setting stops here, in the terminal, not at the first login
+    config.cookie_key(database)
     env = dict(os.environ)
-    env["CRM_DASH_DB"] = str(config.db_path(args.db).resolve())
+    env["CRM_DASH_DB"] = str(database)
     command = [
         sys.executable, "-m", "crm_dash.ui.serve", "run", str(app),
         "--server.port", str(args.port), "--server.address", args.host,

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
+import stat
+import time
 from pathlib import Path
 
 from crm_dash.errors import ConfigError
@@ -58,26 +61,66 @@ def session_hours() -> float:
     return hours
 
 
+MIN_COOKIE_KEY_CHARS = 32
+_KEY_FILE_WAIT_SECONDS = 2.0
+
+
 def cookie_key(database: Path) -> str:
     """The secret signing login cookies: ``CRM_DASH_COOKIE_KEY``, else a per-installation key.
 
     The generated key lives in ``.cookie_key`` beside the database (git-ignored), readable only
-    by its owner, so that no two installations share a key and none ships in git.
+    by its owner, so that no two installations share a key and none ships in git. An existing
+    key file is checked, never silently replaced: a key shorter than 32 characters, or (on
+    POSIX) a file other users may access, is a :class:`ConfigError` saying what to do.
     """
     env = os.environ.get("CRM_DASH_COOKIE_KEY")
     if env:
-        if len(env) < 32:
-            raise ConfigError("CRM_DASH_COOKIE_KEY must be at least 32 characters long.")
+        if len(env) < MIN_COOKIE_KEY_CHARS:
+            raise ConfigError(
+                f"CRM_DASH_COOKIE_KEY must be at least {MIN_COOKIE_KEY_CHARS} characters long."
+            )
         return env
     path = database.parent / ".cookie_key"
     if path.exists():
-        return path.read_text(encoding="ascii").strip()
+        return _read_key_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process created it a moment ago
-        return path.read_text(encoding="ascii").strip()
+        return _read_key_file(path, wait=True)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key)
+    return key
+
+
+def _read_key_file(path: Path, *, wait: bool = False) -> str:
+    """The key in an existing ``.cookie_key``, after checking its length and permissions.
+
+    With ``wait``, give a process that has just created the file a moment to write the key.
+    """
+    deadline = time.monotonic() + (_KEY_FILE_WAIT_SECONDS if wait else 0.0)
+    while True:
+        try:
+            key = path.read_text(encoding="ascii").strip()
+        except UnicodeDecodeError:
+            key = ""
+        if len(key) >= MIN_COOKIE_KEY_CHARS or time.monotonic() >= deadline:
+            break
+        time.sleep(0.05)
+    if len(key) < MIN_COOKIE_KEY_CHARS:
+        raise ConfigError(
+            f"The cookie key file {path} holds no valid key ({len(key)} characters of text "
+            f"found, at least {MIN_COOKIE_KEY_CHARS} needed). Delete it "
+            f"(rm {shlex.quote(str(path))}) and start crm-dash again: a new key is generated, "
+            "and everyone has to log in again."
+        )
+    if os.name == "posix":  # Windows has no such mode bits; its ACLs are not checked here
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            raise ConfigError(
+                f"The cookie key file {path} can be accessed by other users (mode "
+                f"{mode:04o}); whoever reads it can forge logins. Make it private with: "
+                f"chmod 600 {shlex.quote(str(path))}"
+            )
     return key

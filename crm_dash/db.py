@@ -88,8 +88,14 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     try:
         conn = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
+        hint = (
+            "Another process holds it open, most likely the running crm-dash app: stop the app "
+            "first (Ctrl+C in its terminal), run this command, then start the app again."
+            if "lock" in str(exc).lower()
+            else "Check that the path is right and that you may read and write it."
+        )
         raise DatabaseError(
-            f"Cannot open the database {path}: {exc}. Is another crm-dash process using it?",
+            f"Cannot open the database {path}: {exc}. {hint}",
             title="Database is not available",
         ) from exc
     conn.execute("SET TimeZone = 'UTC'")

@@ -8,6 +8,7 @@ rerun could swallow a submitted form.
 
 from __future__ import annotations
 
+import shlex
 from datetime import UTC, datetime
 
 import duckdb
@@ -118,6 +119,7 @@ def _login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> str | None:
         return None
     until = auth.locked_until(conn, username)
     if until is not None:
+        auth.record_refused_login(conn, username, until)  # audited; the lock stays as it is
         st.error(t("auth.login.locked", lang, until=fmt_datetime(_local(until), lang)))
         return None
     hashes = auth.password_hashes(conn)
@@ -133,9 +135,19 @@ def _login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> str | None:
 
 
 def _first_admin_help(lang: Language) -> None:
+    """How to create the first admin, with this app's database in the commands.
+
+    The running app holds the database open for writing, so the CLI can only change it while
+    the app is stopped; and it must change the file this app uses, hence ``--db``.
+    """
+    database = shlex.quote(str(config.db_path().resolve()))
     st.title(t("auth.setup.title", lang))
     st.markdown(t("auth.setup.body", lang))
-    st.code("crm-dash user add admin --role admin", language="bash")
+    st.markdown(t("auth.setup.stop", lang))
+    st.markdown(t("auth.setup.add", lang))
+    st.code(f"crm-dash user add admin --role admin --db {database}", language="bash")
+    st.markdown(t("auth.setup.restart", lang))
+    st.code(f"crm-dash run --db {database}", language="bash")
 
 
 def _logged_in_username(conn: duckdb.DuckDBPyConnection) -> str | None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from crm_dash import auth, db
 from crm_dash.pages import PAGES, Role, page, pages_for
 from tests.app.conftest import PASSWORD, ensure_user
+from tests.conftest import FIXTURES, fixture_db
 
 MakeApp = Callable[..., AppTest]
 
@@ -22,12 +26,29 @@ def _login(at: AppTest, username: str, password: str) -> AppTest:
 
 
 def test_without_any_account_the_app_only_explains_the_first_admin(
-    make_app: MakeApp, fixture_db_path: Path
+    make_app: MakeApp, tmp_path: Path
 ) -> None:
-    at = make_app(fixture_db_path, role=None).run()
+    database = fixture_db(FIXTURES / "generic", tmp_path / "my data" / "crm.duckdb")
+    at = make_app(database, role=None).run()
     assert not at.exception
-    assert "crm-dash user add admin --role admin" in at.code[0].value
+    quoted = shlex.quote(str(database.resolve()))
+    assert quoted.startswith("'")  # the space in the path is quoted for the shell
+    assert [c.value for c in at.code] == [
+        f"crm-dash user add admin --role admin --db {quoted}",
+        f"crm-dash run --db {quoted}",
+    ]
+    steps = " ".join(m.value for m in at.markdown)
+    assert "Stop the app" in steps and "Ctrl+C" in steps and "Start the app again" in steps
     assert not at.metric and not at.text_input
+
+
+def test_the_first_admin_steps_in_german(make_app: MakeApp, fixture_db_path: Path) -> None:
+    at = make_app(fixture_db_path, role=None)
+    at.query_params["lang"] = "de"
+    at.run()
+    steps = " ".join(m.value for m in at.markdown)
+    assert "Beenden Sie die App" in steps and "Strg+C" in steps
+    assert f"--db {shlex.quote(str(fixture_db_path.resolve()))}" in at.code[0].value
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.key)
@@ -70,16 +91,28 @@ def test_wrong_password_then_lockout_survives_a_new_session(
         assert "not correct" in at.error[0].value
     _login(at, "lead", "wrong password!")
     assert "locked until" in at.error[0].value
+    conn = db.connect(fixture_db_path)
+    lock = auth.locked_until(conn, "lead")
+    conn.close()
     fresh = make_app(fixture_db_path, script=LOGIN_SCRIPT, role=None).run()  # another browser
     _login(fresh, "lead", PASSWORD)
     assert "locked until" in fresh.error[0].value
     assert not fresh.metric
+    _login(fresh, "lead", "another guess!")
+    assert "locked until" in fresh.error[0].value
     conn = db.connect(fixture_db_path)
     events = [r[0] for r in conn.execute(
         "SELECT action FROM audit_log WHERE actor = 'lead' ORDER BY id").fetchall()]
+    refused = conn.execute(
+        "SELECT target, details FROM audit_log WHERE action = 'login_refused_locked'"
+    ).fetchall()
+    assert auth.locked_until(conn, "lead") == lock  # refusals neither extend nor lift it
     conn.close()
     assert events.count("login_failed") == 5 and "login_locked" in events
+    assert events.count("login_refused_locked") == 2  # each refused attempt leaves a trace
     assert "login" not in events
+    assert all(target == "lead" and PASSWORD not in details and "guess" not in details
+               for target, details in refused)
 
 
 def test_logout_shows_the_login_again(make_app: MakeApp, fixture_db_path: Path) -> None:
@@ -109,6 +142,56 @@ def test_navigation_lists_only_the_pages_a_role_may_open(
     role: Role | None, visible: list[str]
 ) -> None:
     assert [spec.key for spec in pages_for(role)] == visible
+
+
+NAV_ALL = ["", "goals", "adoption", "people", "training", "pipeline", "retro", "upload",
+           "imports", "settings", "admin"]
+NAV_TITLES = {
+    "": "Overview", "goals": "Goals", "adoption": "Adoption", "people": "People",
+    "training": "Training", "pipeline": "Pipeline", "retro": "Retrospective",
+    "upload": "Upload data", "imports": "Import history", "settings": "Metric settings",
+    "admin": "Administration",
+}
+NAV_VISIBLE = {
+    "executive": ["", "goals", "adoption", "training", "pipeline", "retro"],
+    "lead": ["", "goals", "adoption", "people", "training", "pipeline", "retro", "upload",
+             "imports", "settings"],
+    "admin": NAV_ALL,
+    None: [],
+}
+
+
+def _visible(sections: dict[str, list[Any]]) -> list[tuple[str, str]]:
+    return [(p.url_path, p.title) for pages in sections.values() for p in pages
+            if p.visibility == "visible"]
+
+
+@pytest.mark.parametrize("role", ["executive", "lead", "admin", None])
+def test_app_navigation_lists_exactly_the_pages_of_the_role(
+    make_app: MakeApp, fixture_db_path: Path, monkeypatch: pytest.MonkeyPatch,
+    role: str | None,
+) -> None:
+    """What app.py hands to st.navigation in a real run (AppTest exposes no sidebar nav)."""
+    ensure_user(fixture_db_path, "someone", Role.ADMIN)  # so that the login form is shown
+    drawn: list[dict[str, list[Any]]] = []
+    real_navigation = st.navigation
+
+    def spy(pages: dict[str, list[Any]], **kwargs: Any) -> Any:
+        drawn.append(pages)
+        return real_navigation(pages, **kwargs)
+
+    monkeypatch.setattr(st, "navigation", spy)
+    at = make_app(fixture_db_path, role=role).run()
+    assert not at.exception
+    assert at.title[0].value == ("Overview" if role else "Log in to crm-dash")
+    visible = _visible(drawn[-1])
+    assert visible == [(path, NAV_TITLES[path]) for path in NAV_VISIBLE[role]]
+    # every page stays routable (hidden), so a typed URL reaches the page's own refusal
+    assert sorted(p.url_path for pages in drawn[-1].values() for p in pages) == sorted(NAV_ALL)
+    if role == "executive":
+        assert not {"upload", "imports", "people", "settings", "admin"} & {p for p, _ in visible}
+    if role == "lead":
+        assert "admin" not in {p for p, _ in visible}
 
 
 @pytest.mark.parametrize(

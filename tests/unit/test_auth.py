@@ -175,3 +175,64 @@ def test_session_hours(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CRM_DASH_SESSION_HOURS", "acht")
     with pytest.raises(config.ConfigError, match="number"):
         config.session_hours()
+
+
+def test_a_refused_login_during_a_lockout_is_audited_and_keeps_the_lock(
+    conn: duckdb.DuckDBPyConnection,
+) -> None:
+    for minute in range(5):
+        until = _fail(conn, minute)
+    assert until == T0 + timedelta(minutes=19)
+    for _ in range(3):
+        auth.record_refused_login(conn, "anna", until)
+    assert auth.locked_until(conn, "anna", T0 + timedelta(minutes=10)) == until
+    assert auth.locked_until(conn, "anna", T0 + timedelta(minutes=19, seconds=1)) is None
+    refused = conn.execute(
+        "SELECT actor, target, details FROM audit_log WHERE action = 'login_refused_locked'"
+    ).fetchall()
+    assert len(refused) == 3
+    assert refused[0][:2] == ("anna", "anna")
+    assert json.loads(refused[0][2]) == {"locked_until": until.isoformat()}
+    # not counted as login attempts, so they cannot lead to a new lockout either
+    assert conn.execute("SELECT count(*) FROM login_attempts").fetchone() == (5,)
+
+
+def _key_file(tmp_path: Path, content: str, mode: int) -> Path:
+    path = tmp_path / ".cookie_key"
+    path.write_text(content, encoding="ascii")
+    path.chmod(mode)
+    return path
+
+
+@pytest.mark.parametrize("content", ["", "short-key", "k" * 31])
+def test_a_too_short_cookie_key_file_is_an_error_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str
+) -> None:
+    monkeypatch.delenv("CRM_DASH_COOKIE_KEY", raising=False)
+    path = _key_file(tmp_path, content, 0o600)
+    with pytest.raises(config.ConfigError, match=r"at least 32 needed\). Delete it \(rm "):
+        config.cookie_key(tmp_path / "crm.duckdb")
+    assert path.read_text(encoding="ascii") == content  # left for the owner to delete
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
+def test_a_cookie_key_file_other_users_can_access_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: int
+) -> None:
+    monkeypatch.delenv("CRM_DASH_COOKIE_KEY", raising=False)
+    path = _key_file(tmp_path, "k" * 40, mode)
+    with pytest.raises(config.ConfigError) as exc:
+        config.cookie_key(tmp_path / "crm.duckdb")
+    assert f"chmod 600 {path}" in exc.value.message
+    path.chmod(0o600)
+    assert config.cookie_key(tmp_path / "crm.duckdb") == "k" * 40
+
+
+def test_an_empty_world_readable_cookie_key_file_is_never_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CRM_DASH_COOKIE_KEY", raising=False)
+    _key_file(tmp_path, "", 0o644)
+    with pytest.raises(config.ConfigError, match="Delete it"):
+        config.cookie_key(tmp_path / "crm.duckdb")

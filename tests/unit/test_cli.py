@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from crm_dash.cli import last_complete_month, main
+from tests.conftest import PROJECT_ROOT
 
 
 def test_status_json_reports_the_fixture_inventory(
@@ -65,3 +68,56 @@ def test_migrate_creates_the_schema(tmp_path: Path, capsys: pytest.CaptureFixtur
 )
 def test_last_complete_month(today: date, expected: date) -> None:
     assert last_complete_month(today) == expected
+
+
+def test_user_add_without_a_terminal_asks_for_password_stdin(tmp_path: Path) -> None:
+    # A new session has no controlling terminal, so getpass falls back to the empty stdin.
+    done = subprocess.run(
+        [sys.executable, "-m", "crm_dash.cli", "user", "add", "eve", "--role", "executive",
+         "--db", str(tmp_path / "u.duckdb")],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+        start_new_session=True, cwd=PROJECT_ROOT,
+    )
+    assert done.returncode == 1
+    assert "No password could be read" in done.stderr and "--password-stdin" in done.stderr
+    assert "Traceback" not in done.stderr and "GetPassWarning" not in done.stderr
+
+
+def test_a_database_held_by_the_running_app_says_to_stop_the_app_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "held.duckdb"
+    main(["migrate", "--db", str(database)])
+    holder = subprocess.Popen(  # like the running app: the file open for writing
+        [sys.executable, "-c",
+         "import sys, duckdb; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
+         " sys.stdin.read()", str(database)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        capsys.readouterr()
+        assert main(["user", "list", "--db", str(database)]) == 1
+        err = capsys.readouterr().err
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert "stop the app first" in err and "Ctrl+C" in err
+
+
+def test_run_refuses_a_bad_cookie_key_file_before_starting_the_app(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken login secret is reported in the terminal, not at the first login in a browser."""
+    monkeypatch.delenv("CRM_DASH_COOKIE_KEY", raising=False)
+    key_file = tmp_path / ".cookie_key"
+    key_file.write_text("")
+    started: list[object] = []
+    monkeypatch.setattr(subprocess, "call", lambda *a, **k: started.append(a) or 0)
+    assert main(["run", "--db", str(tmp_path / "crm.duckdb")]) == 1
+    assert started == []
+    assert "holds no valid key" in capsys.readouterr().err
+    key_file.unlink()
+    assert main(["run", "--db", str(tmp_path / "crm.duckdb")]) == 0
+    assert len(started) == 1 and len(key_file.read_text()) >= 32
