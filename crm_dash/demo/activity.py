@@ -11,12 +11,18 @@ default definitions, per calendar month in Europe/Berlin:
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import date
 
-from crm_dash.demo.common import DemoCalendar, last_day_of_month
-from crm_dash.demo.roster import FOCUS_DEPARTMENT, Person, wave_index_of
+from crm_dash.demo.common import (
+    CONTRAST_GOAL_MONTHS_BEFORE_END,
+    GOAL_MONTHS,
+    DemoCalendar,
+    last_day_of_month,
+)
+from crm_dash.demo.roster import CONTRAST_DEPARTMENT, FOCUS_DEPARTMENT, Person, wave_index_of
 
 PRODUCTIVE_MIN_DAYS = 8
 PRODUCTIVE_MIN_WRITES = 5
@@ -28,6 +34,9 @@ WAVE_UPLIFT = 0.20
 WAVE_AFTERGLOW = 0.06
 #: Share of the people the wave makes productive who get there within two months of training.
 WAVE_QUICK_SHARE = 0.5
+#: Productive users the contrast department has lost against its goal's baseline, month by month
+#: from the goal's start: flat, then slipping, so its goal is at risk however the dice fall.
+CONTRAST_SLIP = (0, 1, 1, 2)
 
 # Monthly level thresholds on the propensity scale (0..1); with evenly spread propensities they
 # give about 30 % productive, 20 % sporadic and 50 % barely using people.
@@ -147,6 +156,7 @@ def plan_activity(rng: random.Random, cal: DemoCalendar, people: list[Person]) -
             if cell is not None:
                 plan[(person.index, month)] = cell
     _play_training_wave(rng, cal, humans, plan, levels)
+    _play_contrast_slip(rng, cal, humans, plan)
     return plan
 
 
@@ -157,9 +167,10 @@ def _play_training_wave(
     """The wave's effect on the focus department, round by round.
 
     In the two months after their round everyone trained works a little more (the afterglow).
-    Enough people then become productive for good that the last month ends about
-    ``WAVE_UPLIFT`` above the month before the wave: about half of them within two months of
-    their training, the others one by one until the end, so the rise is gradual and uneven.
+    Enough people then become productive for good that the ninth month of the wave (the end of
+    the goal set at its start) is ``WAVE_UPLIFT`` above the month before the wave, rounded up as
+    the goal's target is: about half of them within two months of their training, the others one
+    by one until then, so the rise is gradual and uneven.
     """
     last = len(cal.months) - 1
     focus = [p for p in humans if p.department == FOCUS_DEPARTMENT]
@@ -173,16 +184,19 @@ def _play_training_wave(
                     plan.pop((person.index, month), None)
                 else:
                     plan[(person.index, month)] = cell
+    # The goal set at the wave's start ends with its ninth month: the rise must be there by then.
+    deadline = min(cal.wave_index + GOAL_MONTHS - 1, last)
     before = productive_count(plan, focus, cal.wave_index - 1)
-    at_end = productive_count(plan, focus, last)
-    wanted = round(before * (1 + WAVE_UPLIFT)) - at_end
+    at_deadline = productive_count(plan, focus, deadline)
+    wanted = math.ceil(before * (1 + WAVE_UPLIFT)) - at_deadline
     if wanted <= 0:
         return
     candidates = [
         p for p in focus
         if p.start_date <= cal.months[cal.wave_index] and p.end_date is None
         and not p.never_active
-        and (plan.get((p.index, last)) is None or plan[(p.index, last)].segment != "productive")
+        and (plan.get((p.index, deadline)) is None
+             or plan[(p.index, deadline)].segment != "productive")
     ]
     candidates.sort(key=lambda p: (-p.propensity, p.index))
     movers = candidates[:wanted]
@@ -193,13 +207,41 @@ def _play_training_wave(
         if j < quick:
             first = trained + 1 + j % 2
         else:
-            spread = (j - quick) * (last - trained - 2) // max(len(movers) - quick, 1)
+            spread = (j - quick) * (deadline - trained - 2) // max(len(movers) - quick, 1)
             first = trained + 3 + spread
         for month in range(min(first, last), last + 1):
             level = _PRODUCTIVE_LEVEL + rng.uniform(0.05, 0.15)
             days = available_days(cal, person, month)
             cell = _draw_month(rng, person, level, days, vacation=False)
             assert cell is not None and cell.segment == "productive"
+            plan[(person.index, month)] = cell
+
+
+def _play_contrast_slip(
+    rng: random.Random, cal: DemoCalendar, humans: list[Person], plan: ActivityPlan
+) -> None:
+    """Without a wave, the contrast department's productive users slip a little at the end.
+
+    From the month its goal starts, the department has at most its baseline month's productive
+    users minus ``CONTRAST_SLIP``; people above that count work sporadically in that month.
+    """
+    last = len(cal.months) - 1
+    start = last - CONTRAST_GOAL_MONTHS_BEFORE_END
+    people = [p for p in humans if p.department == CONTRAST_DEPARTMENT]
+    allowed_base = productive_count(plan, people, start - 1)
+    for offset, slip in enumerate(CONTRAST_SLIP):
+        month = start + offset
+        if month > last:
+            break
+        productive = [p for p in people
+                      if (cell := plan.get((p.index, month))) is not None
+                      and cell.segment == "productive"]
+        excess = len(productive) - (allowed_base - slip)
+        for person in rng.sample(productive, max(excess, 0)):
+            days = available_days(cal, person, month)
+            cell = _draw_month(rng, person, _SPORADIC_LEVEL + 0.05, days, vacation=False)
+            while cell is None or cell.segment != "sporadic":
+                cell = _draw_month(rng, person, _SPORADIC_LEVEL + 0.05, days, vacation=False)
             plan[(person.index, month)] = cell
 
 

@@ -18,6 +18,10 @@ BERLIN = ZoneInfo("Europe/Berlin")
 MONTHS_OF_DATA = 18
 #: The focus department's training wave lies this many months before the last month of data.
 WAVE_MONTHS_BEFORE_END = 9
+#: Horizon of the demo's goals in months: the wave's goal ends the month before the last of data.
+GOAL_MONTHS = 9
+#: The department without a wave: its goal starts this many months before the last month of data.
+CONTRAST_GOAL_MONTHS_BEFORE_END = 3
 #: Go-live of the CRM, in months before the first month of data.
 GO_LIVE_MONTHS_BEFORE_FIRST = 2
 

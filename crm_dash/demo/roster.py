@@ -16,6 +16,8 @@ from crm_dash.demo.common import DemoCalendar, add_months, email_for, new_sf_ids
 
 DOMAIN = "beispiel-gmbh.de"
 FOCUS_DEPARTMENT = "Vertrieb Süd"
+#: The department that gets no training wave: a few of its productive users slip towards the end.
+CONTRAST_DEPARTMENT = "Vertrieb Nord"
 #: The focus department's wave reaches these teams in a second round, this many months later
 #: (a trainer cannot take 120 people at once); until then they are the natural comparison group.
 WAVE_SECOND_ROUND_TEAMS = frozenset({"Team Hessen", "Team Österreich"})

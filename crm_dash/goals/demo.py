@@ -7,14 +7,14 @@ from datetime import date
 import duckdb
 
 from crm_dash.demo import DEMO_FOCUS_DEPARTMENT, DemoSummary
+from crm_dash.demo.common import CONTRAST_GOAL_MONTHS_BEFORE_END, GOAL_MONTHS
+from crm_dash.demo.roster import CONTRAST_DEPARTMENT
 from crm_dash.goals.model import Goal, GoalDraft, GoalScope
 from crm_dash.goals.store import update_goal
 from crm_dash.goals.tracker import add_goal
 from crm_dash.months import add_months
 
 DEMO_ACTOR = "demo"
-#: The department that does not get the training wave: its goal shows what "at risk" looks like.
-CONTRAST_DEPARTMENT = "Vertrieb Nord"
 
 
 def add_demo_goals(conn: duckdb.DuckDBPyConnection, summary: DemoSummary) -> list[Goal]:
@@ -35,8 +35,8 @@ def add_goals_for(
 
     1. "+20 % productive users in <focus> within 9 months", set at the start of the training wave
        (its baseline is the month before the wave), with a note added later;
-    2. a younger goal for a department without the wave, started three months before the end of
-       the data, which the data shows at risk.
+    2. a younger goal for a department without the wave (the contrast department, whose
+       productive users slip), started three months before the end of the data: at risk.
 
     The wall clock is not read: the demo's "today" is the month after its last month of data.
     """
@@ -46,7 +46,7 @@ def add_goals_for(
         GoalDraft(
             name=f"+20 % productive users in {focus_department} within 9 months",
             scope=GoalScope(department=focus_department), start=training_wave_month,
-            horizon_months=9, target_pct=20, owner=f"Sales management {focus_department}",
+            horizon_months=GOAL_MONTHS, target_pct=20, owner=f"Sales management {focus_department}",
             note="Kick-off by the managing director and key-user training for every team.",
         ),
         actor=DEMO_ACTOR, today=today,
@@ -57,14 +57,15 @@ def add_goals_for(
         "monthly CRM office hours since the third month.",
     )
     goals = [focus]
-    contrast_start = add_months(end_month, -3)
+    contrast_start = add_months(end_month, -CONTRAST_GOAL_MONTHS_BEFORE_END)
     if focus_department != CONTRAST_DEPARTMENT and contrast_start > training_wave_month:
         goals.append(add_goal(
             conn,
             GoalDraft(
                 name=f"+15 % productive users in {CONTRAST_DEPARTMENT}",
                 scope=GoalScope(department=CONTRAST_DEPARTMENT), start=contrast_start,
-                horizon_months=9, target_pct=15, owner=f"Sales management {CONTRAST_DEPARTMENT}",
+                horizon_months=GOAL_MONTHS, target_pct=15,
+                owner=f"Sales management {CONTRAST_DEPARTMENT}",
                 note="No training wave yet: roadshow planned.",
             ),
             actor=DEMO_ACTOR, today=today,

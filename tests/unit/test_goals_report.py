@@ -159,7 +159,34 @@ def test_demo_contains_the_training_wave_goal(
         assert [c.field for c in goal_changes(conn, focus.id)] == ["note", "created"]
         report = goal_report(conn, focus, today=date(2026, 11, 5))
         assert report.progress.months_elapsed == 9  # a full history to the deadline
-        assert report.progress.status is not None
+        assert report.progress.status == "achieved"
         assert len(goals) == 2 and goals[1].scope.department == "Vertrieb Nord"
     finally:
         conn.close()
+    # The README's worked example.
+    assert main(["goal", "status", "1", "--as-of", "2026-04", "--db", str(target), "--json"]) == 0
+    april = json.loads(capsys.readouterr().out)
+    assert (april["baseline"], april["target"], april["deadline"]) == (34, 41, "2026-09-30")
+    assert (april["actual"], april["expected"], april["forecast"]) == (35, 37.1111, 34.4)
+    assert (april["status"], april["needed_per_month"]) == ("at_risk", 1.2)
+    assert main(["goal", "status", "1", "--as-of", "2026-05", "--db", str(target), "--json"]) == 0
+    may = json.loads(capsys.readouterr().out)
+    assert (may["actual"], may["expected"], may["status"]) == (39, 37.8889, "on_track")
+
+
+@pytest.mark.parametrize("end_month", ["2026-04", "2026-11"])
+def test_demo_goals_tell_the_same_story_whatever_the_end_month(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], end_month: str
+) -> None:
+    """The wave's goal is achieved at its deadline and the contrast goal is at risk, for any
+    build date (``make run`` builds up to the last complete month)."""
+    target = tmp_path / "demo.duckdb"
+    assert main(["demo", "--db", str(target), "--end-month", end_month, "--json"]) == 0
+    capsys.readouterr()
+    statuses = []
+    for goal_id in ("1", "2"):
+        assert main(["goal", "status", goal_id, "--db", str(target), "--json"]) == 0
+        status = json.loads(capsys.readouterr().out)
+        assert status["as_of"] == end_month
+        statuses.append(status["status"])
+    assert statuses == ["achieved", "at_risk"]
