@@ -38,6 +38,7 @@ from crm_dash.goals.model import (
     GoalMetric,
     GoalScope,
 )
+from crm_dash.goals.source import current_definition, data_months
 from crm_dash.goals.store import get_goal, list_goals
 from crm_dash.goals.tracker import add_goal, goal_report
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
@@ -236,6 +237,19 @@ def cmd_goal_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_as_of(conn: duckdb.DuckDBPyConnection, goal: Goal, as_of: date) -> None:
+    """Refuse a month the usage data does not reach yet (unless the goal ended before it and
+    its deadline's month is known): its figures would read as "no data yet" although the goal
+    has history."""
+    covered = data_months(conn, current_definition(conn).definition, date.today())
+    if covered is not None and min(as_of, goal.last_month) > covered.latest_complete:
+        latest = covered.latest_complete.strftime("%Y-%m")
+        raise ConfigError(
+            f"--as-of {as_of:%Y-%m} is after the latest complete month of usage data ({latest}). "
+            f"Use --as-of {latest} or earlier, or leave it out for the latest month."
+        )
+
+
 def cmd_goal_status(args: argparse.Namespace) -> int:
     """Print where a goal stands after a month."""
     from crm_dash.cli import _emit
@@ -243,6 +257,8 @@ def cmd_goal_status(args: argparse.Namespace) -> int:
     conn = _open_existing(args)
     try:
         goal = get_goal(conn, args.id)
+        if args.as_of is not None:
+            _check_as_of(conn, goal, args.as_of)
         report = goal_report(conn, goal, as_of=args.as_of)
     finally:
         conn.close()

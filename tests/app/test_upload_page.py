@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -159,6 +160,14 @@ def test_a_file_over_the_upload_limit_points_to_the_cli(
 def test_the_configured_upload_limit_is_deliberate() -> None:
     config = (Path(__file__).parent.parent.parent / ".streamlit" / "config.toml").read_text()
     assert "maxUploadSize = 200" in config
+
+
+def test_tables_have_no_unescaped_csv_export() -> None:
+    """Streamlit's own table download does not neutralise formula cells; ours does."""
+    config = tomllib.loads(
+        (Path(__file__).parent.parent.parent / ".streamlit" / "config.toml").read_text()
+    )
+    assert config["client"]["disableDataExport"] is True
 
 
 def test_in_german(make_app: Callable[..., AppTest], tmp_path: Path) -> None:

@@ -108,6 +108,22 @@ def test_short_goal_at_risk_then_missed(goals_db: Path, capsys: pytest.CaptureFi
     assert later["status"] == "at_risk" and later["needed_per_month"] is None
 
 
+def test_status_after_the_data_is_refused_while_the_goal_runs(
+    goals_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The fixture's usage data ends with April 2025; this goal runs until October.
+    _add(capsys, goals_db, "--name", "Long", "--department", "Vertrieb Süd", "--start",
+         "2025-02-01", "--months", "9")
+    code, payload, err = _run(capsys, "goal", "status", "1", "--db", str(goals_db), "--json",
+                              "--as-of", "2025-06")
+    assert (code, payload) == (1, "")
+    assert "after the latest complete month of usage data (2025-04)" in err
+    assert "--as-of 2025-04 or earlier" in err
+    code, payload, _ = _run(capsys, "goal", "status", "1", "--db", str(goals_db), "--json",
+                            "--as-of", "2025-04")
+    assert code == 0 and payload["actual"] is not None
+
+
 def test_share_goal_achieved(goals_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     goal = _add(capsys, goals_db, "--name", "Share", "--department", "Vertrieb Süd", "--start",
                 "2025-02-01", "--months", "6", "--target-pct", "100", "--metric",
