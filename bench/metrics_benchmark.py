@@ -5,7 +5,8 @@
 
 For each size, generates 5,000 people (30 % productive, 20 % sporadic, 30 % barely, 20 % never,
 joiners, leavers, integration accounts), their events over 18 months, about 40,000 training
-records and 50,000 opportunities straight into a temporary DuckDB file, in SQL. Then:
+records and 50,000 opportunities straight into a temporary DuckDB file, in SQL, and six goals
+(one per department). Then:
 
 - ``refresh``: the one-off rebuild of the per-person-per-month activity table after an upload
   (a deleted batch or a new time zone costs the same), in a fresh process;
@@ -31,7 +32,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-PAGES = ("overview", "adoption", "people", "settings", "training", "pipeline", "retro")
+PAGES = ("overview", "adoption", "goals", "people", "settings", "training", "pipeline", "retro")
+GOALS = 6  # one per department, set on 1 January 2026 for 9 months
 TRAINING_RECORDS = 40_000
 OPPORTUNITIES = 50_000
 TARGET_SECONDS = 1.0
@@ -98,8 +100,24 @@ def generate(db_path: Path, events: int) -> None:
         [events, int(row[0])],
     )
     _generate_training_and_pipeline(conn)
+    _generate_goals(conn)
     conn.execute("CHECKPOINT")
     conn.close()
+
+
+def _generate_goals(conn: Any) -> None:
+    """One goal per department, as leads set them (baselines measured from the data)."""
+    from datetime import date
+
+    from crm_dash.goals.model import GoalDraft, GoalScope
+    from crm_dash.goals.tracker import add_goal
+
+    departments = [r[0] for r in conn.execute(
+        "SELECT DISTINCT department FROM users ORDER BY 1 LIMIT ?", [GOALS]).fetchall()]
+    for department in departments:
+        add_goal(conn, GoalDraft(name=f"+20 % {department}", scope=GoalScope(
+            department=department), start=date(2026, 1, 1)), actor="bench",
+            today=date(2026, 11, 15))
 
 
 def _generate_training_and_pipeline(conn: Any) -> None:
@@ -152,6 +170,11 @@ def child_refresh(db_path: Path) -> dict[str, Any]:
 
 def _page_work(page: str, conn: Any) -> dict[str, Any]:
     """What ``page`` computes before it renders (the same calls as pages/*.py)."""
+    from crm_dash.goals.present import goal_view
+    from crm_dash.goals.report import report_html
+    from crm_dash.goals.source import figures_of
+    from crm_dash.goals.store import list_goals
+    from crm_dash.goals.tracker import goal_reports
     from crm_dash.metrics import adoption, training
     from crm_dash.metrics.definitions import definition_history
     from crm_dash.metrics.integration import integration_accounts
@@ -189,6 +212,13 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
         adoption.breadth_by_month(in_range)
         adoption.breadth_distribution(frame, month)
         adoption.stickiness_by_month(in_range)
+    elif page == "goals":
+        figures = figures_of(data.definition, data.first_month, month, frame)
+        reports = goal_reports(conn, list_goals(conn), figures=figures)
+        for report in reports:
+            goal_view(report, "en")
+            report_html(report, "en")  # the download is built on every view
+        out["goals"] = len(reports)
     elif page == "people":
         table = people(conn, frame, month, (None, None, None))
         close_to_productive(table, data.definition.definition)
@@ -229,6 +259,7 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     import streamlit  # noqa: F401
 
     from crm_dash import db, summary  # noqa: F401
+    from crm_dash.goals import report, tracker  # noqa: F401
     from crm_dash.metrics import adoption, definitions, integration, people, pipeline, training  # noqa: F401
     from crm_dash.retro import evidence  # noqa: F401
     from crm_dash.ui import adoption_data  # noqa: F401
