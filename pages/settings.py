@@ -9,7 +9,12 @@ from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.format import definition_caption
 from crm_dash.ui.import_history import integration_section
 from crm_dash.ui.page import friendly_errors, page_setup
-from crm_dash.ui.settings_sections import definition_form, excluded_accounts, history
+from crm_dash.ui.settings_sections import (
+    definition_form,
+    excluded_accounts,
+    flag_changes,
+    history,
+)
 
 ctx = page_setup("settings")  # login + role guard, before anything else
 lang = ctx.lang
@@ -24,3 +29,4 @@ with friendly_errors(lang):
     st.divider()
     excluded_accounts(ctx, data.definition.definition)
     integration_section(ctx)
+    flag_changes(ctx)

@@ -51,3 +51,29 @@ def integration_accounts(
     return conn.cursor().execute(
         _ACCOUNTS_SQL, {"patterns": list(definition.integration_patterns)}
     ).df()
+
+
+_FLAG_HISTORY_SQL = """
+WITH flagged AS (
+    SELECT id, logged_at, actor, unnest(json_extract_string(details, '$.integration[*]'))
+               AS user_key, TRUE AS is_integration
+    FROM audit_log WHERE action = 'flag_integration'
+    UNION ALL
+    SELECT id, logged_at, actor, unnest(json_extract_string(details, '$.person[*]')),
+           FALSE
+    FROM audit_log WHERE action = 'flag_integration'
+)
+SELECT f.logged_at AS changed_at, f.actor AS changed_by, f.user_key,
+       coalesce(u.name, u.user_id, f.user_key) AS name, u.email, f.is_integration
+FROM flagged f LEFT JOIN users u USING (user_key)
+ORDER BY f.id DESC, lower(coalesce(u.name, u.user_id, f.user_key))
+"""
+
+
+def flag_history(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every decision by hand about integration accounts, newest first (from the audit log).
+
+    Columns: changed_at, changed_by, user_key, name, email, is_integration (the new state:
+    True = left out as an integration account, False = counted as a person again).
+    """
+    return conn.cursor().execute(_FLAG_HISTORY_SQL).df()

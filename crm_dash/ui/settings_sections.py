@@ -21,7 +21,7 @@ from crm_dash.metrics.definitions import (
     save_definition,
     time_zones,
 )
-from crm_dash.metrics.integration import integration_accounts
+from crm_dash.metrics.integration import flag_history, integration_accounts
 from crm_dash.metrics.report import month_figures
 from crm_dash.privacy import for_display
 from crm_dash.ui.format import month_long, segment_labels
@@ -163,4 +163,24 @@ def excluded_accounts(ctx: PageContext, definition: AdoptionDefinition) -> None:
         t("people.col.department", lang): accounts["department"],
         t("settings.integration.reason", lang):
             accounts["reason"].map(lambda r: t(f"settings.integration.reason.{r}", lang)),
+    }), hide_index=True, width="stretch")
+
+
+def flag_changes(ctx: PageContext) -> None:
+    """Every decision by hand about integration accounts: who, when, which way."""
+    lang = ctx.lang
+    st.subheader(t("settings.flags.title", lang), help=t("settings.flags.help", lang))
+    changes = for_display(ctx.conn, flag_history(ctx.conn))
+    if changes.empty:
+        st.caption(t("settings.flags.none", lang))
+        return
+    st.dataframe(pd.DataFrame({
+        t("settings.history.when", lang):
+            changes["changed_at"].map(lambda at: fmt_datetime(at, lang)),
+        t("settings.history.who", lang): changes["changed_by"],
+        t("people.col.name", lang): changes["name"],
+        t("settings.integration.email", lang): changes["email"],
+        t("settings.flags.now", lang): changes["is_integration"].map(
+            lambda flag: t("settings.flags.integration" if flag else "settings.flags.person",
+                           lang)),
     }), hide_index=True, width="stretch")

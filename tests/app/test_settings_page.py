@@ -104,3 +104,18 @@ def test_a_text_rule_adds_integration_accounts(make_app: MakeApp, adoption_db: P
     excluded = at.dataframe[1].value  # after the history table
     assert excluded.set_index("Name")["Why"].to_dict() == {
         "Robotic Process Bot": "Text rule", "SAP Sync": "Roster"}
+
+
+def test_marking_an_account_by_hand_is_listed_with_who_and_when(
+    make_app: MakeApp, adoption_db: Path
+) -> None:
+    at = make_app(adoption_db, "pages/settings.py").run()
+    assert "No account has been marked by hand yet." in [c.value for c in at.caption]
+    at.multiselect(key="imports_integration_pick").select("005XA0000000013")  # the RPA bot
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception and not at.error
+    changes = at.dataframe[-1].value
+    assert changes[["Who", "Name", "Since then"]].to_dict("records") == [
+        {"Who": "lead", "Name": "Robotic Process Bot",
+         "Since then": "integration account (left out)"}]
+    assert changes["When"].iloc[0]  # a date and time, in the chosen language
