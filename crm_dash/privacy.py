@@ -69,6 +69,17 @@ def suppress_small_groups(
 
 #: Columns that name a person, in the canonical datasets and the people views.
 PERSON_COLUMNS: tuple[str, ...] = ("name", "email", "user", "owner")
+#: Canonical fields that identify a person in any dataset's rows: the names above plus the ids,
+#: which exports often fill with an e-mail (Salesforce's Username) or a full name (Dynamics'
+#: "Changed By"). The upload page shows rows of every dataset before they are stored.
+IDENTIFYING_COLUMNS: tuple[str, ...] = (*PERSON_COLUMNS, "user_id", "manager_id")
+
+
+def pseudonyms_on(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the privacy setting replaces people with pseudonyms in views and exports."""
+    from crm_dash.settings import get_setting  # settings depends on the audit log, not on us
+
+    return bool(get_setting(conn, "privacy.pseudonymise"))
 
 
 def for_display(
@@ -77,8 +88,26 @@ def for_display(
     columns: tuple[str, ...] | list[str] = PERSON_COLUMNS,
 ) -> pd.DataFrame:
     """``frame`` as a view or export may show it: pseudonymised when the privacy setting is on."""
-    from crm_dash.settings import get_setting  # settings depends on the audit log, not on us
-
-    if not get_setting(conn, "privacy.pseudonymise"):
+    if not pseudonyms_on(conn):
         return frame
     return pseudonymise(frame, list(columns), pseudonym_key(conn))
+
+
+def values_for_display(
+    conn: duckdb.DuckDBPyConnection,
+    frame: pd.DataFrame,
+    value_column: str,
+    field_column: str,
+    fields: tuple[str, ...] | list[str] = IDENTIFYING_COLUMNS,
+) -> pd.DataFrame:
+    """``frame`` as a view or export may show it when one column holds values of many fields
+    (the rejected values of an import): with the privacy setting on, ``value_column`` is
+    pseudonymised on the rows whose ``field_column`` names one of ``fields``."""
+    if not pseudonyms_on(conn):
+        return frame
+    out = frame.copy()
+    rows = out[field_column].isin(list(fields))
+    if rows.any():
+        hidden = pseudonymise(out.loc[rows, [value_column]], [value_column], pseudonym_key(conn))
+        out.loc[rows, value_column] = hidden[value_column]
+    return out

@@ -26,7 +26,7 @@ import pandas as pd
 from crm_dash.datasets import DatasetKind
 from crm_dash.demo.activity import plan_activity
 from crm_dash.demo.common import build_calendar
-from crm_dash.demo.eventlog import eventlog_csvs
+from crm_dash.demo.eventlog import eventlog_csvs, source_action
 from crm_dash.demo.pipeline import build_opportunities, pipeline_csv, pipeline_frame
 from crm_dash.demo.roster import (
     DEPARTMENTS,
@@ -108,7 +108,8 @@ def demo_files(*, end_month: date, users: int = 600, seed: int = 2026) -> list[D
     for channel, name in ((LOGIN, "login"), (VIEW, "lightningpageview"), (API, "api")):
         channel_events = [e for e in events if e.channel == channel]
         files.append(DemoFile(f"sf_eventlog_{name}.csv", DatasetKind.USAGE,
-                              f"salesforce_eventlog_{name}", usage_frame(channel_events, people),
+                              f"salesforce_eventlog_{name}",
+                              usage_frame(channel_events, people, source_action),
                               logs[channel]))
     files.append(DemoFile("opportunities_dataloader.csv", DatasetKind.PIPELINE,
                           "salesforce_opportunity_dataloader", pipeline_frame(opportunities),

@@ -47,6 +47,8 @@ API_HEADER = (
 
 #: Canonical action → API ``METHOD_NAME`` (an export is a query that pulls rows out).
 METHOD_NAMES = {"create": "create", "update": "update", "delete": "delete", "export": "query"}
+#: ``EVENT_TYPE`` of each file, by channel.
+EVENT_TYPES = {LOGIN: "Login", VIEW: "LightningPageView", API: "API"}
 _KEY_PREFIX = {
     "Account": "001", "Contact": "003", "Opportunity": "006", "Lead": "00Q", "Activity": "00T",
     "Report": "00O", "Case": "500",
@@ -147,8 +149,8 @@ def _login_row(ctx: _Context, event: Event) -> tuple[str, ...]:
          "LOGIN_ERROR_PASSWORD_LOCKOUT")
     )
     return (
-        "Login", stamp, ctx.token(22), ORGANIZATION_ID, who.uid15, str(rng.randint(40, 320)),
-        str(rng.randint(8, 90)), uri, session[0], session[1], "Standard",
+        EVENT_TYPES[LOGIN], stamp, ctx.token(22), ORGANIZATION_ID, who.uid15,
+        str(rng.randint(40, 320)), str(rng.randint(8, 90)), uri, session[0], session[1], "Standard",
         "S" if event.success else "F", str(rng.randint(1_000_000, 60_000_000)), login_type,
         agent, api_type, api_version, who.username, tls, cipher, "", "", derived, who.uid18,
         who.client_ip, "", status, who.client_ip,
@@ -172,7 +174,7 @@ def _pageview_row(ctx: _Context, event: Event) -> tuple[str, ...]:
     duration = rng.randint(400, 9000)
     browser, version, os_name, os_version, _ = who.browser
     return (
-        "LightningPageView", stamp, ctx.token(22), ORGANIZATION_ID, who.uid15, "", session[0],
+        EVENT_TYPES[VIEW], stamp, ctx.token(22), ORGANIZATION_ID, who.uid15, "", session[0],
         session[1], "Standard", "one:one", "SFX:BROWSER:DESKTOP", browser, version, os_name,
         os_version, str(duration), str(duration + rng.randint(0, 60_000)), str(event.ts_ms),
         entity_id, obj, context, url, who.app, previous[0], previous[1], derived, who.uid18,
@@ -202,12 +204,20 @@ def _api_row(ctx: _Context, event: Event) -> tuple[str, ...]:
         api_type, client, app_id = "R", ("DataLoaderPartnerUI/59.0.0" if method == "query"
                                          else ""), ""
     return (
-        "API", stamp, ctx.token(22), ORGANIZATION_ID, who.uid15, str(rng.randint(30, 900)),
-        str(rng.randint(5, 250)), uri, session[0], session[1], "Standard", "S",
+        EVENT_TYPES[API], stamp, ctx.token(22), ORGANIZATION_ID, who.uid15,
+        str(rng.randint(30, 900)), str(rng.randint(5, 250)), uri, session[0], session[1],
+        "Standard", "S",
         str(rng.randint(500_000, 90_000_000)), api_type, API_VERSION, client, method, obj,
         str(rows), str(rng.randint(200, 4000)), str(rows * rng.randint(300, 1400)), app_id,
         derived, who.uid18, who.client_ip, record,
     )
+
+
+def source_action(event: Event) -> str:
+    """The action as the event log file writes it, which the importer keeps as
+    ``source_action``: the ``METHOD_NAME`` of an API call, the ``EVENT_TYPE`` of anything else
+    (the presets map those columns onto ``action``)."""
+    return METHOD_NAMES[event.action] if event.channel == API else EVENT_TYPES[event.channel]
 
 
 _ROW_BUILDERS = {LOGIN: _login_row, VIEW: _pageview_row, API: _api_row}

@@ -70,11 +70,16 @@ _DESCRIPTIONS = (
     "Kunde vergleicht mit zwei Wettbewerbern.", "Ersatz der Altanlage geplant.",
 )
 
+#: The currency of every amount. Extracts of multi-currency orgs carry ``CURRENCYISOCODE`` on
+#: every opportunity; the demo's does too, so an import of the file knows the amounts are euros.
+CURRENCY = "EUR"
+#: The columns of the Data Loader sample extract, plus ``CURRENCYISOCODE`` where the
+#: Opportunity describe lists it (after the forecast category).
 DATALOADER_HEADER = (
     "ID", "ISDELETED", "ACCOUNTID", "NAME", "DESCRIPTION", "STAGENAME", "AMOUNT", "PROBABILITY",
     "EXPECTEDREVENUE", "TOTALOPPORTUNITYQUANTITY", "CLOSEDATE", "TYPE", "NEXTSTEP", "LEADSOURCE",
-    "ISCLOSED", "ISWON", "FORECASTCATEGORY", "HASOPPORTUNITYLINEITEM", "PRICEBOOKID",
-    "PRICEBOOK2ID", "OWNERID", "CREATEDDATE", "CREATEDBYID", "LASTMODIFIEDDATE",
+    "ISCLOSED", "ISWON", "FORECASTCATEGORY", "CURRENCYISOCODE", "HASOPPORTUNITYLINEITEM",
+    "PRICEBOOKID", "PRICEBOOK2ID", "OWNERID", "CREATEDDATE", "CREATEDBYID", "LASTMODIFIEDDATE",
     "LASTMODIFIEDBYID", "SYSTEMMODSTAMP", "LASTACTIVITYDATE", "FISCALQUARTER", "FISCALYEAR",
     "FISCAL", "ORACLE_ID__C",
 )
@@ -237,7 +242,7 @@ def pipeline_frame(opportunities: list[Opportunity]) -> pd.DataFrame:
             "account": [o.account_id for o in opportunities],
             "stage": [o.stage for o in opportunities],
             "amount": pd.Series([o.amount for o in opportunities], dtype="float64"),
-            "currency": ["EUR"] * len(opportunities),
+            "currency": [CURRENCY] * len(opportunities),
             "created_at": pd.to_datetime([utc_naive(o.created_ms) for o in opportunities]),
             "close_date": [o.close_date for o in opportunities],
             "last_modified_at": pd.to_datetime(
@@ -270,7 +275,7 @@ def pipeline_csv(opportunities: list[Opportunity]) -> bytes:
             o.opportunity_id, "false", o.account_id, o.name, o.description, o.stage, amount,
             f"{probability:.1f}", expected, "", o.close_date.isoformat(), o.type, o.next_step,
             o.lead_source, str(o.is_closed).lower(), str(o.is_won).lower(),
-            _forecast_category(o.stage), "false", "", "", o.owner.user_id,
+            _forecast_category(o.stage), CURRENCY, "false", "", "", o.owner.user_id,
             iso_z(o.created_ms), o.created_by, modified, o.owner.user_id, modified,
             o.last_activity.isoformat() if o.last_activity else "", str(quarter),
             str(o.close_date.year), f"{o.close_date.year} {quarter}", "",

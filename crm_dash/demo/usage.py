@@ -8,6 +8,7 @@ Integration accounts call the API around the clock and must never count as peopl
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -154,14 +155,21 @@ def generate_events(
     return events
 
 
-def usage_frame(events: list[Event], people: list[Person]) -> pd.DataFrame:
-    """Events with the canonical column names of the ``usage`` dataset (18-character user ids)."""
+def usage_frame(
+    events: list[Event], people: list[Person], source_action: Callable[[Event], str]
+) -> pd.DataFrame:
+    """Events with the canonical column names of the ``usage`` dataset (18-character user ids).
+
+    ``source_action`` gives the action as the export file writes it, which the store keeps
+    beside the canonical one, as it does for an imported file.
+    """
     return pd.DataFrame(
         {
             "user_id": [people[e.person].user_id for e in events],
             "timestamp": pd.to_datetime(pd.Series([e.ts_ms for e in events], dtype="int64"),
                                         unit="ms"),
             "action": [e.action for e in events],
+            "source_action": [source_action(e) for e in events],
             "object": [e.object for e in events],
             "success": [e.success for e in events],
         }

@@ -3,9 +3,12 @@
 Contract (keep it stable): with ``--json`` stdout gets exactly
 ``{"batch_id", "kind", "status", "rows_read", "rows_loaded", "rows_rejected",
 "duplicates_skipped", "rejects": [{"line", "column", "value", "reason"}, ... first 100]}`` with
-status ``loaded``, ``already_imported`` or ``failed``. Exit code 0 when the file is loaded or was
-loaded before, 1 when nothing was loaded (a bad file, a missing mapping, more rejected rows than
-``--max-reject-rate``), 2 for bad usage. Messages go to stderr.
+status ``loaded``, ``already_imported`` or ``failed``; every failure prints that payload, status
+``failed``. Exit code 0 when the file is loaded or was loaded before, 1 when nothing was loaded (a
+bad file, a missing or unknown field in the mapping, more rejected rows than
+``--max-reject-rate``), 2 for bad usage (argparse's errors, which print no payload, and an unknown
+``--preset``). ``--map FIELD=COLUMN`` finds COLUMN ignoring case and surrounding spaces when the
+file has exactly one such header (an exact match wins). Messages go to stderr.
 """
 
 from __future__ import annotations
@@ -19,11 +22,11 @@ from typing import Any
 
 from crm_dash import config, db
 from crm_dash.datasets import DATASETS, DatasetKind
-from crm_dash.errors import ConfigError
+from crm_dash.errors import ConfigError, CrmDashError
 from crm_dash.i18n import t
 from crm_dash.importing.presets import presets_for
 from crm_dash.importing.problems import ImportProblem
-from crm_dash.importing.run import ImportReport, inspect_file, run_import
+from crm_dash.importing.run import ImportReport, inspect_file, named_preset, run_import
 
 
 def _field_map(value: str) -> tuple[str, str]:
@@ -67,40 +70,65 @@ def add_import_command(
     cmd.set_defaults(handler=cmd_import)
 
 
+#: Problems that are bad usage of the command (exit code 2), not a file that cannot be loaded.
+USAGE_PROBLEMS = frozenset({"unknown_preset"})
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import FILE; print the report; exit 1 when nothing was loaded."""
+    """Import FILE; print the report; exit 1 when nothing was loaded, 2 for an unknown preset.
+
+    Every failure prints the same report (with ``--json`` the same keys, status ``failed``) and
+    its reason on stderr.
+    """
+    kind = DatasetKind(args.kind)
+    error: CrmDashError | None
+    try:
+        report = _import(args, kind)
+        error = report.problem
+    except CrmDashError as exc:  # a bad argument, no such file, a database that cannot be opened
+        report = ImportReport(kind=kind, file_name=args.file.name, status="failed",
+                              problem=exc if isinstance(exc, ImportProblem) else None)
+        error = exc
+    _print(args, report, error)
+    if isinstance(error, ImportProblem) and error.code in USAGE_PROBLEMS:
+        return 2
+    return 0 if report.status in ("loaded", "already_imported") else 1
+
+
+def _import(args: argparse.Namespace, kind: DatasetKind) -> ImportReport:
+    """Check the arguments, then inspect and import the file; a file that cannot be loaded
+    gives a failed report."""
     from crm_dash.cli import _cli_actor
 
-    kind = DatasetKind(args.kind)
+    fields = DATASETS[kind].field_names
+    unknown = sorted({f for f, _ in args.map} - set(fields))
+    if unknown:
+        raise ImportProblem("unknown_fields", fields=", ".join(unknown), known=", ".join(fields))
+    if args.preset is not None:
+        named_preset(kind, args.preset)  # bad usage: found out before anything is read
     if not args.file.is_file():
         raise ConfigError(f"No file at {args.file}.")
-    fields = set(DATASETS[kind].field_names)
-    unknown = sorted({f for f, _ in args.map} - fields)
-    if unknown:
-        raise ConfigError(f"Unknown field(s) for {kind.value}: {', '.join(unknown)}. "
-                          f"Fields: {', '.join(DATASETS[kind].field_names)}.")
     conn = db.connect(config.db_path(args.db))
     try:
         with tempfile.TemporaryDirectory(prefix="crm-dash-import-") as workdir:
             try:
                 inspection = inspect_file(conn, args.file, kind, Path(workdir),
                                           preset_name=args.preset)
-                mapping = {**inspection.mapping, **dict(args.map)}
-                report = run_import(conn, inspection, mapping=mapping, imported_by=_cli_actor(),
-                                    source="cli", max_reject_rate=args.max_reject_rate)
+                mapping = {**inspection.mapping,
+                           **{f: inspection.header_named(c) for f, c in args.map}}
+                return run_import(conn, inspection, mapping=mapping, imported_by=_cli_actor(),
+                                  source="cli", max_reject_rate=args.max_reject_rate)
             except ImportProblem as problem:
-                report = ImportReport(kind=kind, file_name=args.file.name, status="failed",
-                                      problem=problem)
+                return ImportReport(kind=kind, file_name=args.file.name, status="failed",
+                                    problem=problem)
     finally:
         conn.close()
-    _print(args, report)
-    return 0 if report.status in ("loaded", "already_imported") else 1
 
 
-def _print(args: argparse.Namespace, report: ImportReport) -> None:
+def _print(args: argparse.Namespace, report: ImportReport, error: CrmDashError | None) -> None:
     payload: dict[str, Any] = report.to_json()
-    if report.problem is not None:
-        print(f"Error: {report.problem.title}: {report.problem.message}", file=sys.stderr)
+    if error is not None:
+        print(f"Error: {error.title}: {error.message}", file=sys.stderr)
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from crm_dash.audit import log_event
-from crm_dash.datasets import DATASETS, DatasetKind, propose_mapping
+from crm_dash.datasets import DATASETS, DatasetKind, normalise_header, propose_mapping
 from crm_dash.i18n import Language, t
 from crm_dash.importing import validate
 from crm_dash.importing.mappings import RememberedMapping, recall_mapping, remember_mapping
@@ -29,6 +29,7 @@ from crm_dash.importing.presets import (
     detect_preset,
     other_kind_preset,
     preset_named,
+    presets_for,
 )
 from crm_dash.importing.problems import ImportProblem
 from crm_dash.importing.sniff import FileScan, Layout, detect_layout, scan_file, transcode_to_utf8
@@ -57,6 +58,20 @@ class Inspection:
     @property
     def headers(self) -> tuple[str, ...]:
         return self.layout.headers
+
+    def header_named(self, column: str) -> str:
+        """The file's header that ``column`` (typed by someone, as in ``--map``) means.
+
+        A header spelled exactly so wins; otherwise the one header that equals ``column`` when
+        case and surrounding spaces are ignored (compared like preset signatures). With none or
+        several such headers ``column`` comes back unchanged, and the mapping check names the
+        headers found.
+        """
+        if column in self.headers:
+            return column
+        wanted = normalise_header(column)
+        found = [h for h in self.headers if normalise_header(h) == wanted]
+        return found[0] if len(found) == 1 else column
 
     def missing_fields(self, mapping: dict[str, str] | None = None) -> list[str]:
         """Required fields that ``mapping`` (default: the proposed one) leaves open."""
@@ -120,8 +135,8 @@ class ImportReport:
 
 
 def _empty_rejects() -> pd.DataFrame:
-    return pd.DataFrame({"line": pd.Series(dtype="int64"), "column": [], "value": [],
-                         "reason": [], "format": []})
+    return pd.DataFrame({"line": pd.Series(dtype="int64"), "column": [], "field": [],
+                         "value": [], "reason": [], "format": []})
 
 
 def reason_text(code: str, fmt: str, lang: Language) -> str:
@@ -168,17 +183,27 @@ def inspect_file(
     )
 
 
+def named_preset(kind: DatasetKind, name: str) -> Preset:
+    """The preset ``name`` of ``kind``; an :class:`ImportProblem` listing the known ones when
+    there is no such preset."""
+    try:
+        return preset_named(kind, name)
+    except KeyError:
+        raise ImportProblem("unknown_preset", name=name, kind=kind.value,
+                            known=", ".join(p.name for p in presets_for(kind))) from None
+
+
 def _preset(
     kind: DatasetKind, headers: tuple[str, ...], name: str | None, *, strict: bool = True
 ) -> Preset | None:
     if name is None:
         return detect_preset(kind, headers)
     try:
-        return preset_named(kind, name)
-    except KeyError as exc:
+        return named_preset(kind, name)
+    except ImportProblem:
         if not strict:
             return None
-        raise ImportProblem("unknown_preset", name=name, known=str(exc)) from None
+        raise
 
 
 def _csv_source(readable: Path, layout: Layout, workdir: Path, sha: str) -> validate.CsvSource:

@@ -409,19 +409,20 @@ def reject_counts(cur: duckdb.DuckDBPyConnection, staging: Staging) -> tuple[int
 def reject_rows(
     cur: duckdb.DuckDBPyConnection, plans: list[FieldPlan], staging: Staging, limit: int
 ) -> pd.DataFrame:
-    """Rejects, one per row and column, in file order: ordinal, column, value, reason, format."""
+    """Rejects, one per row and column, in file order: ordinal, column (the file's header),
+    field (the canonical one it fills), value, reason, format."""
     by_name = {p.spec.name: p for p in plans}
     if not staging.checks:
-        return pd.DataFrame(columns=["ordinal", "column", "value", "reason", "format"])
+        return pd.DataFrame(columns=["ordinal", "column", "field", "value", "reason", "format"])
     parts = []
     params: list[object] = []
     for name, check in staging.checks.items():
         plan = by_name[name]
         parts.append(
-            f"SELECT rowid AS ordinal, ? AS \"column\", coalesce({check.raw_sql}, '') AS value,"
-            f" {check.reason_sql} AS reason, ? AS format FROM {TYPED}"
-            f" WHERE ({check.reason_sql}) IS NOT NULL"
+            f"SELECT rowid AS ordinal, ? AS \"column\", ? AS field,"
+            f" coalesce({check.raw_sql}, '') AS value, {check.reason_sql} AS reason, ? AS format"
+            f" FROM {TYPED} WHERE ({check.reason_sql}) IS NOT NULL"
         )
-        params += [plan.header, plan.format_label or ""]
+        params += [plan.header, name, plan.format_label or ""]
     query = " UNION ALL ".join(parts) + f" ORDER BY ordinal, \"column\" LIMIT {int(limit)}"
     return cur.execute(query, params).df()

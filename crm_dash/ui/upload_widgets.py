@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
@@ -29,7 +31,7 @@ from crm_dash.importing.run import (
     inspect_file,
     run_import,
 )
-from crm_dash.privacy import for_display
+from crm_dash.privacy import IDENTIFYING_COLUMNS, for_display, values_for_display
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
 
@@ -244,12 +246,12 @@ def _check_summary(ctx: PageContext, report: ImportReport, mapping: dict[str, st
     if report.formats:
         listed = "; ".join(f"{mapping.get(f, f)}: {fmt}" for f, fmt in report.formats.items())
         st.caption(t("upload.formats", lang, formats=listed))
+    preview, table = check_tables(ctx.conn, report, lang)
     st.markdown(f"**{t('upload.preview', lang)}**")
-    st.dataframe(for_display(ctx.conn, report.preview), hide_index=True, width="stretch")
+    st.dataframe(preview, hide_index=True, width="stretch")
     if report.rows_rejected:
         st.warning(t("upload.rejects_note", lang, n=fmt_int(report.rows_rejected, lang)),
                    icon=":material/rule:")
-        table = report.rejects_table(lang)
         st.dataframe(table.head(1000), hide_index=True, width="stretch")
         st.download_button(
             t("upload.download_rejects", lang),
@@ -257,6 +259,18 @@ def _check_summary(ctx: PageContext, report: ImportReport, mapping: dict[str, st
             file_name=f"{Path(report.file_name).stem}-rejects.csv", mime="text/csv",
             icon=":material/download:", key=f"rejects:{report.file_name}:{id(report)}",
         )
+
+
+def check_tables(
+    conn: duckdb.DuckDBPyConnection, report: ImportReport, lang: Language
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The preview and the rejects table (also the CSV download) of a check, as the page shows
+    them: with pseudonyms on, every column that identifies a person is pseudonymised, in
+    whichever dataset it is (ids of usage exports are often e-mails or full names), and so is a
+    rejected value of such a column."""
+    preview = for_display(conn, report.preview, IDENTIFYING_COLUMNS)
+    rejects = values_for_display(conn, report.rejects, "value", "field", IDENTIFYING_COLUMNS)
+    return preview, replace(report, rejects=rejects).rejects_table(lang)
 
 
 def _decision(ctx: PageContext, fs: _FileState, key: str, mapping: dict[str, str]) -> None:

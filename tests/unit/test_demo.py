@@ -35,11 +35,13 @@ FILE_NAMES = (
     "opportunities_dataloader.csv",
     "training_lms.csv",
 )
-# Header of the Salesforce Data Loader sample (forcedotcom/dataloader opportunityData.csv).
+# Header of the Salesforce Data Loader sample (forcedotcom/dataloader opportunityData.csv), plus
+# the CURRENCYISOCODE that extracts of multi-currency orgs carry.
 DATALOADER_HEADER = (
     '"ID","ISDELETED","ACCOUNTID","NAME","DESCRIPTION","STAGENAME","AMOUNT","PROBABILITY",'
     '"EXPECTEDREVENUE","TOTALOPPORTUNITYQUANTITY","CLOSEDATE","TYPE","NEXTSTEP","LEADSOURCE",'
-    '"ISCLOSED","ISWON","FORECASTCATEGORY","HASOPPORTUNITYLINEITEM","PRICEBOOKID","PRICEBOOK2ID",'
+    '"ISCLOSED","ISWON","FORECASTCATEGORY","CURRENCYISOCODE","HASOPPORTUNITYLINEITEM",'
+    '"PRICEBOOKID","PRICEBOOK2ID",'
     '"OWNERID","CREATEDDATE","CREATEDBYID","LASTMODIFIEDDATE","LASTMODIFIEDBYID","SYSTEMMODSTAMP",'
     '"LASTACTIVITYDATE","FISCALQUARTER","FISCALYEAR","FISCAL","ORACLE_ID__C"'
 )
@@ -434,6 +436,7 @@ def test_dataloader_extract_has_the_sample_layout(
         assert re.fullmatch(r"006[0-9A-Za-z]{15}", row[col["ID"]])
         assert re.fullmatch(r"(\d+\.\d)?", row[col["AMOUNT"]])
         assert row[col["ISCLOSED"]] in ("true", "false")
+        assert row[col["CURRENCYISOCODE"]] == "EUR"
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", row[col["CREATEDDATE"]])
         assert re.fullmatch(r"005[0-9A-Za-z]{15}", row[col["OWNERID"]])
 

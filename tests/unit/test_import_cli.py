@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 from pathlib import Path
@@ -10,6 +11,9 @@ import pytest
 
 from crm_dash import db
 from crm_dash.cli import main
+from crm_dash.datasets import DatasetKind
+from crm_dash.importing.problems import ImportProblem
+from crm_dash.importing.run import inspect_file, named_preset
 
 EXPORTS = Path(__file__).parent.parent / "fixtures" / "exports"
 BAD = EXPORTS / "bad"
@@ -115,7 +119,110 @@ def test_preset_option_and_unknown_preset(tmp_path: Path,
     assert code == 0 and payload["rows_loaded"] == 5
     code, payload, err = _run(capsys, str(EXPORTS / "dynamics_audit.csv"), "--kind", "usage",
                               "--preset", "nope", "--db", database)
-    assert code == 1 and "Unknown preset nope" in err
+    assert code == 2 and payload["status"] == "failed"  # bad usage, reported like any failure
+    assert err.strip() == (
+        "Error: Import rejected: Unknown preset 'nope' for usage. Known presets: "
+        "salesforce_loginhistory, salesforce_loginhistory_setup, salesforce_eventlog_login, "
+        "salesforce_eventlog_lightningpageview, salesforce_eventlog_uri, "
+        "salesforce_eventlog_api, dynamics_audit, dynamics_audit_view, dynamics_audit_view_de, "
+        "generic.")
+
+
+def test_unknown_preset_is_bad_usage_without_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "crm.duckdb"
+    code = main(["import", str(EXPORTS / "lms_transcript.csv"), "--kind", "training",
+                 "--preset", "nosuch", "--db", str(database)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Unknown preset 'nosuch' for training. Known presets: lms_transcript, generic." in err
+    assert "KeyError" not in err and '"' not in err
+    assert not database.exists()  # found out before anything was opened
+
+
+def test_unknown_preset_in_german() -> None:
+    with pytest.raises(ImportProblem) as exc:
+        named_preset(DatasetKind.TRAINING, "nosuch")
+    assert exc.value.text("de") == (
+        "Unbekannte Vorlage 'nosuch' für training. Bekannte Vorlagen: lms_transcript, generic.")
+
+
+@pytest.mark.parametrize("bad", [
+    ["--map", "nofield=x"],  # a field the dataset does not have
+    ["--map", "user_id=nosuchcolumn"],  # a column the file does not have
+])
+def test_every_failure_prints_the_failed_payload(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: list[str]
+) -> None:
+    code, payload, err = _run(capsys, str(EXPORTS / "usage_e2e.csv"), "--kind", "usage", *bad,
+                              "--db", str(tmp_path / "crm.duckdb"))
+    assert code == 1
+    assert list(payload) == KEYS
+    assert payload == {"batch_id": None, "kind": "usage", "status": "failed", "rows_read": 0,
+                       "rows_loaded": 0, "rows_rejected": 0, "duplicates_skipped": 0,
+                       "rejects": []}
+    assert err.startswith("Error: Import rejected: ")
+
+
+def test_unknown_field_names_the_fields(capsys: pytest.CaptureFixture[str],
+                                        tmp_path: Path) -> None:
+    code, _, err = _run(capsys, str(EXPORTS / "usage_e2e.csv"), "--kind", "usage",
+                        "--map", "nofield=x", "--db", str(tmp_path / "crm.duckdb"))
+    assert code == 1
+    assert ("Unknown fields in the mapping: nofield. Fields of this dataset: user_id, timestamp,"
+            " action, object, success.") in err
+
+
+def test_a_missing_file_prints_the_failed_payload(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, payload, err = _run(capsys, str(tmp_path / "nothing.csv"), "--kind", "users",
+                              "--db", str(tmp_path / "crm.duckdb"))
+    assert code == 1 and payload["status"] == "failed" and list(payload) == KEYS
+    assert "No file at" in err
+
+
+def test_map_column_ignores_case_and_spaces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = tmp_path / "benutzer.csv"
+    roster.write_text("Personalnummer;Bereich\nP-17;Vertrieb\n", encoding="utf-8")
+    code, payload, err = _run(capsys, str(roster), "--kind", "users",
+                              "--map", "user_id= personalnummer ", "--map", "department=BEREICH",
+                              "--db", str(tmp_path / "crm.duckdb"))
+    assert (code, payload["status"], payload["rows_loaded"], err) == (0, "loaded", 1, "")
+    conn = db.connect(tmp_path / "crm.duckdb")
+    assert conn.execute("SELECT user_id, department FROM users").fetchall() == [
+        ("P-17", "Vertrieb")]
+    conn.close()
+
+
+def test_map_column_exact_match_wins(tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "benutzer.csv"  # the second "id" is read as "id (2)"
+    roster.write_text("ID,id,Abteilung\nA-1,b-1,Vertrieb\n", encoding="utf-8")
+    for column, expected in (("ID", "A-1"), ("id", "A-1"), ("id (2)", "b-1"), ("ID (2)", "b-1")):
+        database = tmp_path / f"{column}.duckdb"
+        code, _, _ = _run(capsys, str(roster), "--kind", "users", "--map", f"user_id={column}",
+                          "--db", str(database))
+        assert code == 0, column
+        conn = db.connect(database)
+        assert conn.execute("SELECT user_id FROM users").fetchall() == [(expected,)], column
+        conn.close()
+
+
+def test_header_named_prefers_exact_and_refuses_to_guess(tmp_path: Path) -> None:
+    conn = db.connect(tmp_path / "crm.duckdb")
+    inspection = inspect_file(conn, EXPORTS / "usage_e2e.csv", DatasetKind.USAGE, tmp_path)
+    conn.close()
+    layout = dataclasses.replace(inspection.layout, headers=("Name", " name", "E-Mail", "Team"))
+    inspection = dataclasses.replace(inspection, layout=layout)
+    assert inspection.header_named(" name") == " name"  # exact
+    assert inspection.header_named("NAME") == "NAME"  # two candidates: no guess
+    assert inspection.header_named("e-mail") == "E-Mail"
+    assert inspection.header_named("team ") == "Team"
+    assert inspection.header_named("Abteilung") == "Abteilung"  # none: the check names it
 
 
 def test_bad_file_exits_1_with_message(tmp_path: Path,
