@@ -17,6 +17,7 @@ from datetime import date
 import duckdb
 
 from crm_dash.db import transaction
+from crm_dash.metrics.definitions import load_definition
 
 # Rebuilds within one process (the app's sessions share a connection) must not interleave.
 _REBUILD_LOCK = threading.Lock()
@@ -117,6 +118,12 @@ def refresh_activity(
                 [fingerprint, int(count_row[0]), time.perf_counter() - started],
             )
     return True
+
+
+def prepare_activity(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Bring the activity table up to date right after the usage data changed (an import, a
+    deleted batch), so the first page view afterwards does not pay for the rebuild."""
+    return refresh_activity(conn, load_definition(conn).definition.time_zone)
 
 
 def activity_span(conn: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:

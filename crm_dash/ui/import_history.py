@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import Language, fmt_datetime, fmt_int, t
 from crm_dash.importing.history import (
     batch_rows,
@@ -13,6 +14,7 @@ from crm_dash.importing.history import (
     roster_people,
     set_integration_accounts,
 )
+from crm_dash.metrics.activity import prepare_activity
 from crm_dash.privacy import for_display
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
@@ -72,6 +74,8 @@ def delete_section(ctx: PageContext, batches: pd.DataFrame) -> None:
     if st.button(t("imports.delete.submit", lang), type="primary", disabled=not confirmed,
                  key="imports_delete", icon=":material/delete:"):
         done = delete_batch(ctx.conn, int(picked), ctx.user.username)
+        if done.kind == DatasetKind.USAGE:
+            prepare_activity(ctx.conn)
         st.session_state["imports_deleted"] = t("imports.delete.done", lang, batch=done.batch_id,
                                                 n=fmt_int(done.rows, lang),
                                                 file=md_text(done.file_name))

@@ -31,6 +31,7 @@ from crm_dash.importing.run import (
     inspect_file,
     run_import,
 )
+from crm_dash.metrics.activity import prepare_activity
 from crm_dash.privacy import IDENTIFYING_COLUMNS, for_display, values_for_display
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
@@ -288,6 +289,8 @@ def _decision(ctx: PageContext, fs: _FileState, key: str, mapping: dict[str, str
                 fs.result = run_import(ctx.conn, fs.inspection, mapping=mapping,
                                        imported_by=ctx.user.username, source="upload",
                                        remember=True)
+                if fs.result.status == "loaded" and fs.inspection.kind == DatasetKind.USAGE:
+                    prepare_activity(ctx.conn)
             _forget_files(fs)
             st.rerun()
         _cancel_button(fs, key, lang)

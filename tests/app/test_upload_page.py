@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from crm_dash import db
 from crm_dash.datasets import DatasetKind
+from crm_dash.metrics.activity import refresh_activity
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 EXPORTS = FIXTURES / "exports"
@@ -64,6 +65,24 @@ def test_german_excel_roster_is_detected_checked_and_loaded(
     assert _rows(database, "SELECT count(*) FROM users WHERE is_integration") == [(1,)]
     assert _rows(database, "SELECT actor, action FROM audit_log WHERE action = 'import'") == [
         ("lead", "import")]
+
+
+def test_a_usage_upload_prepares_the_activity_table(
+    make_app: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    """The rebuild happens while the upload's spinner runs, not on the next page view."""
+    database = tmp_path / "crm.duckdb"
+    at = make_app(database, "pages/upload.py").run()
+    at.radio(key="upload_kind").set_value(DatasetKind.USAGE).run()
+    _upload(at, EXPORTS / "salesforce_eventlog_login.csv")
+    _button(at, "load:").click().run()  # type: ignore[attr-defined]
+    assert not at.exception and at.success[0].value.startswith("Loaded 3 rows")
+    assert _rows(database, "SELECT count(*) FROM activity_months") == [(2,)]
+    conn = db.connect(database)
+    try:
+        assert refresh_activity(conn, "Europe/Berlin") is False  # already up to date
+    finally:
+        conn.close()
 
 
 def test_mapping_can_be_changed_and_is_remembered(
