@@ -2,8 +2,9 @@
 
 Every chart has a title, labelled axes and tooltips; the texts come in from the caller (German or
 English). Each segment has one colour, defined here once, so productive is the same green on
-every page. Month axes use labels the caller formatted for its locale instead of Vega's English
-month names; tooltips show numbers the caller formatted the same way.
+every page; everything else takes its colours from :data:`NEUTRAL_COLORS`, which shares none
+with the segments. Month axes use labels the caller formatted for its locale instead of Vega's
+English month names; tooltips show numbers the caller formatted the same way.
 """
 
 from __future__ import annotations
@@ -26,13 +27,28 @@ SEGMENT_COLORS: dict[str, str] = {
     "barely_never": "#d6604d",  # the typical picture counts barely and never together
     "not_licensed": "#bababa",  # movement matrix: joined or left
 }
-#: One colour per lifecycle state.
-LIFECYCLE_COLORS: dict[str, str] = {
-    "new": "#4393c3",
-    "returning": "#1b7837",
-    "resurrecting": "#a6dba0",
-    "dormant": "#d6604d",
+#: Colours of everything that is not a segment: lifecycle states, single-figure lines and bars,
+#: training groups, retrospective statuses. None of them is a segment colour, so green always
+#: means productive and blue always means new, on every page.
+NEUTRAL_COLORS: dict[str, str] = {
+    "slate": "#4b5d6b",  # a single figure over time or per category; open items
+    "grey": "#9e9e9e",  # comparison groups, inactive states
+    "dark_grey": "#5f5f5f",  # not applicable
+    "purple": "#762a83",
+    "lavender": "#b294c7",
+    "ochre": "#bf812d",
+    "brown": "#8c510a",
+    "light": "#f2f0f7",  # the low end of a count scale
 }
+#: One colour per lifecycle state (not the segments': lifecycle "new" is not segment "new").
+LIFECYCLE_COLORS: dict[str, str] = {
+    "new": NEUTRAL_COLORS["ochre"],
+    "returning": NEUTRAL_COLORS["purple"],
+    "resurrecting": NEUTRAL_COLORS["lavender"],
+    "dormant": NEUTRAL_COLORS["grey"],
+}
+#: The colour of a chart with a single series (breadth, stickiness, breadth distribution).
+SERIES_COLOR = NEUTRAL_COLORS["slate"]
 #: The picture a user analysis of a CRM typically finds (see DOMAIN / README).
 TYPICAL_SPLIT: dict[str, float] = {"productive": 0.30, "sporadic": 0.20, "barely_never": 0.50}
 
@@ -213,7 +229,9 @@ def movement_chart(
         y=alt.Y("from_label:N", title=text.y, sort=order),
     )
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("people:Q", title=text.legend, scale=alt.Scale(scheme="blues"),
+        color=alt.Color("people:Q", title=text.legend,
+                        scale=alt.Scale(range=[NEUTRAL_COLORS["light"],
+                                               NEUTRAL_COLORS["lavender"]]),
                         legend=alt.Legend(format="d", tickMinStep=1)),
         tooltip=[alt.Tooltip("from_label:N", title=text.y),
                  alt.Tooltip("to_label:N", title=text.x),
@@ -229,7 +247,7 @@ def movement_chart(
 
 def line_chart(
     frame: pd.DataFrame, value: str, text: ChartText, *, percent: bool = False,
-    color: str = SEGMENT_COLORS["productive"],
+    color: str = SERIES_COLOR,
 ) -> alt.Chart:
     """One figure per month as a line with points (breadth, stickiness).
 
@@ -252,7 +270,7 @@ def bar_chart(frame: pd.DataFrame, category: str, text: ChartText) -> alt.Chart:
     ``frame``: ``category``, people.
     """
     data = frame[[category, "people"]].copy()
-    return alt.Chart(data, title=_title(text)).mark_bar(color="#5aae61").encode(
+    return alt.Chart(data, title=_title(text)).mark_bar(color=SERIES_COLOR).encode(
         x=alt.X(f"{category}:O", title=text.x, sort=list(data[category]),
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("people:Q", title=text.y, axis=_COUNT_AXIS),

@@ -25,7 +25,11 @@ with friendly_errors(lang):
     if executive and month_summary(people, filters.last).licensed < MIN_GROUP_SIZE:
         st.info(t("adoption.suppressed", lang, n=SUPPRESSED))  # aggregates of <5 people
         st.stop()
+    # Executives see no month in which the selection held fewer than 5 licensed people.
+    in_range, hidden = sections.hide_small_months(in_range) if executive else (in_range, [])
     sections.headline(people, filters.last, data.definition, lang)
+    if hidden:
+        st.caption(t("adoption.small_months_hidden", lang))
     sections.segments_over_time(in_range, lang)
     sections.by_department(in_range, filters.last, lang, suppress=executive)
     sections.lifecycle(in_range, lang)

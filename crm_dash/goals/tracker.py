@@ -16,6 +16,7 @@ from crm_dash.goals.model import Baseline, Goal, GoalDraft, GoalScope
 from crm_dash.goals.source import (
     AdoptionFigures,
     IdleCost,
+    ScopeOptions,
     adoption_figures,
     current_definition,
     data_months,
@@ -66,12 +67,22 @@ def _today(today: date | None) -> date:
     return today or date.today()
 
 
-def _check_scope(conn: duckdb.DuckDBPyConnection, scope: GoalScope) -> None:
+def check_department(conn: duckdb.DuckDBPyConnection, department: str) -> ScopeOptions:
+    """The roster's departments, teams and roles; refuses a department the roster does not have,
+    naming those it has (exact spelling).
+
+    Goals and ``crm-dash report`` alike: figures of an unknown department would be all zeros.
+    """
     options = scope_options(conn)
-    if scope.department not in options.departments:
+    if department not in options.departments:
         known = ", ".join(options.departments) or "none yet: upload a user roster"
-        raise GoalError(f"There is no department {scope.department!r} in the roster "
+        raise GoalError(f"There is no department {department!r} in the roster "
                         f"(departments: {known}).", title="Unknown department")
+    return options
+
+
+def _check_scope(conn: duckdb.DuckDBPyConnection, scope: GoalScope) -> None:
+    options = check_department(conn, scope.department)
     if scope.team and scope.team not in options.teams[scope.department]:
         raise GoalError(f"{scope.department} has no team {scope.team!r} "
                         f"(teams: {', '.join(options.teams[scope.department]) or '-'}).",

@@ -5,18 +5,26 @@
 "sporadic", "barely", "never", "new"}, "active_users", "stickiness", "training":
 {"trained_share", "sessions_last_12_months", "onboarded_within_30_days_share"}, "pipeline":
 {"open", "open_with_next_step_share", "open_stale_30d_share", "open_overdue_share"}}``: the
-numbers the pages show, under the adoption definition in force.
+numbers the pages show, under the adoption definition in force. A department the roster does not
+have, or a month outside the usage data, is refused (exit 1) rather than reported as zeros.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 from typing import Any
 
+import duckdb
+
 from crm_dash import config, db
+from crm_dash.errors import ConfigError
+from crm_dash.goals.tracker import check_department
+from crm_dash.metrics.definitions import load_definition
 from crm_dash.metrics.report import adoption_report
+from crm_dash.metrics.segments import available_months
 
 
 def _month(value: str) -> date:
@@ -53,13 +61,40 @@ def _pct(share: float | None) -> str:
     return "-" if share is None else f"{share:.1%}"
 
 
+def check_answerable(
+    conn: duckdb.DuckDBPyConnection, month: date, department: str | None, today: date
+) -> str | None:
+    """Refuse a report that would print made-up zeros: a department the roster does not have, or
+    a month outside the usage data. Returns a note for a month the data covers only in part.
+    """
+    if department is not None:
+        check_department(conn, department)  # the same check and message as ``goal add``
+    months = available_months(conn, load_definition(conn).definition, today)
+    if months is None:
+        raise ConfigError("There is no usage data yet: upload a usage log first.",
+                          title="No usage data")
+    first, complete, last = months
+    if not first <= month <= last:
+        raise ConfigError(
+            f"The usage data covers {first:%Y-%m} to {last:%Y-%m} (complete months up to "
+            f"{complete:%Y-%m}); there are no figures for {month:%Y-%m}.",
+            title="Month not covered")
+    if month > complete:
+        return (f"Note: the usage data covers {month:%Y-%m} only in part (complete months: "
+                f"{first:%Y-%m} to {complete:%Y-%m}); its figures are incomplete.")
+    return None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    """Print one month's adoption figures."""
+    """Print one month's adoption figures (exit 1 for a month or department it cannot answer)."""
     conn = db.connect(config.existing_db_path(args.db))
     try:
+        note = check_answerable(conn, args.month, args.department, date.today())
         report = adoption_report(conn, args.month, args.department)
     finally:
         conn.close()
+    if note:
+        print(note, file=sys.stderr)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

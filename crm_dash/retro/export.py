@@ -16,6 +16,7 @@ from crm_dash.i18n import Language, fmt_date, fmt_int, fmt_month, t
 from crm_dash.retro.compare import RetroComparison
 from crm_dash.retro.model import Evidence, ItemStatus, Retro, RetroItem, status_counts
 from crm_dash.retro.present import (
+    STATUS_COLOURS,
     evidence_text,
     group_title,
     item_help,
@@ -27,10 +28,7 @@ from crm_dash.retro.template import items_by_group
 
 _MD_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
 
-_HEX: dict[ItemStatus, str] = {
-    ItemStatus.OPEN: "#b2182b", ItemStatus.IN_PROGRESS: "#b35806", ItemStatus.DONE: "#1b7837",
-    ItemStatus.NOT_APPLICABLE: "#5f5f5f",
-}
+_HEX: dict[ItemStatus, str] = STATUS_COLOURS  # the page's colours
 
 
 def _md(text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from crm_dash.charts import NEUTRAL_COLORS
 from crm_dash.i18n import (
     Language,
     fmt_date,
@@ -24,10 +25,13 @@ from crm_dash.i18n import (
 from crm_dash.retro.model import Evidence, EvidenceValue, ItemStatus, Retro
 from crm_dash.retro.template import TemplateItem
 
-#: Badge colours of the statuses (Streamlit colour names; the HTML export maps them).
+#: Badge colours of the statuses, on the page and in the HTML export: from the neutral palette,
+#: since green and red mean segments (productive, never) on every other page.
 STATUS_COLOURS: dict[ItemStatus, str] = {
-    ItemStatus.OPEN: "red", ItemStatus.IN_PROGRESS: "orange", ItemStatus.DONE: "green",
-    ItemStatus.NOT_APPLICABLE: "gray",
+    ItemStatus.OPEN: NEUTRAL_COLORS["slate"],
+    ItemStatus.IN_PROGRESS: NEUTRAL_COLORS["brown"],
+    ItemStatus.DONE: NEUTRAL_COLORS["purple"],
+    ItemStatus.NOT_APPLICABLE: NEUTRAL_COLORS["dark_grey"],
 }
 STATUS_ICONS: dict[ItemStatus, str] = {
     ItemStatus.OPEN: ":material/radio_button_unchecked:",

@@ -72,8 +72,8 @@ def _split_chart(now: MonthSummary, lang: Language) -> alt.Chart:
     ]
     text = charts.ChartText(
         title=t("overview.adoption.split_title", lang), x=t("adoption.axis.share", lang),
-        y="", legend=t("adoption.axis.segment", lang), count=t("adoption.axis.people", lang),
-        share=t("adoption.axis.share", lang),
+        y=t("overview.adoption.split_axis", lang), legend=t("adoption.axis.segment", lang),
+        count=t("adoption.axis.people", lang), share=t("adoption.axis.share", lang),
     )
     codes = ["productive", "sporadic", "barely_never", "new"]
     return charts.group_share_chart(pd.DataFrame(rows), text, labels, codes)

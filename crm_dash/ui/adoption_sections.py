@@ -1,7 +1,8 @@
 """The sections of the Adoption page: each takes the filtered person-months and renders.
 
-Executives see aggregates only: no section here shows a name, and departments with fewer than
-5 licensed people are shown as ``<5`` (:func:`crm_dash.privacy.suppress_small_groups`).
+Executives see aggregates only: no section here shows a name, departments with fewer than
+5 licensed people are shown as ``<5`` (:func:`crm_dash.privacy.suppress_small_groups`), and the
+page leaves out the months in which the selection held fewer than 5 (:func:`hide_small_months`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from crm_dash.i18n import Language, fmt_decimal, fmt_int, fmt_percent, t
 from crm_dash.metrics import adoption
 from crm_dash.metrics.definitions import SEGMENTS, VersionedDefinition
 from crm_dash.months import add_months
-from crm_dash.privacy import MIN_GROUP_SIZE, suppress_small_groups
+from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, suppress_small_groups
 from crm_dash.ui.format import (
     month_label,
     month_long,
@@ -26,6 +27,19 @@ from crm_dash.ui.format import (
     share_text,
     with_month_labels,
 )
+
+
+def hide_small_months(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[date]]:
+    """``frame`` without the months in which it holds fewer than 5 licensed people, and those
+    months (oldest first).
+
+    For executives, who see aggregates only: a scope that is large in the last month may have
+    been a handful of people earlier, and every month-by-month chart would show that handful.
+    """
+    licensed = adoption.licensed(frame, ["month"])["month"].value_counts()
+    small = [m for m in sorted(frame["month"].unique())
+             if licensed.get(m, 0) < MIN_GROUP_SIZE]
+    return frame[~frame["month"].isin(small)], small
 
 
 def _text(lang: Language, key: str, x: str, y: str, legend: str = "", **values: object
@@ -138,7 +152,8 @@ def lifecycle(frame: pd.DataFrame, lang: Language) -> None:
 def movement(frame: pd.DataFrame, month: date, lang: Language, *, suppress: bool) -> None:
     """Who moved between segments from the previous month to ``month``.
 
-    For executives (``suppress``), cells of fewer than 5 people read ``<5``.
+    For executives (``suppress``), cells of fewer than 5 people read ``<5``, and so do the
+    counts of who moved up and who slipped (their sum would give the hidden cells away).
     """
     previous = add_months(month, -1)
     st.subheader(t("adoption.section.movement", lang), help=t("adoption.help.movement", lang))
@@ -155,8 +170,13 @@ def movement(frame: pd.DataFrame, month: date, lang: Language, *, suppress: bool
     up = ranked[ranked["to_segment"].map(rank) < ranked["from_segment"].map(rank)]["people"].sum()
     down = ranked[ranked["to_segment"].map(rank) > ranked["from_segment"].map(rank)][
         "people"].sum()
-    st.caption(t("adoption.movement_caption", lang, up=fmt_int(int(up), lang),
-                 down=fmt_int(int(down), lang)))
+    st.caption(t("adoption.movement_caption", lang, up=_count_text(int(up), lang, suppress),
+                 down=_count_text(int(down), lang, suppress)))
+
+
+def _count_text(people: int, lang: Language, suppress: bool) -> str:
+    """A number of people; with ``suppress``, 1 to 4 read ``<5`` (as in the matrix's cells)."""
+    return SUPPRESSED if suppress and 0 < people < MIN_GROUP_SIZE else fmt_int(people, lang)
 
 
 def breadth_and_stickiness(frame: pd.DataFrame, month: date, lang: Language) -> None:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import streamlit as st
 
+from crm_dash.charts import NEUTRAL_COLORS
 from crm_dash.i18n import Language, fmt_date, fmt_datetime, t
 from crm_dash.metrics.definitions import load_definition
 from crm_dash.retro.model import (
@@ -57,6 +58,15 @@ FIELDS: tuple[str, ...] = ("status", "notes", "owner", "due")
 FLASH_KEY = "retro_flash"
 
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#$~|:"})
+
+
+def badge(text: str, colour: str) -> str:
+    """Markdown of a badge: ``text`` (Markdown) in white on ``colour`` (a CSS colour).
+
+    Streamlit's own badges offer named colours only; the retrospective's statuses take theirs
+    from the neutral palette (:data:`crm_dash.retro.present.STATUS_COLOURS`).
+    """
+    return f':color[{text}]{{foreground="#ffffff" background="{colour}"}}'
 
 
 def md(text: str) -> str:
@@ -238,11 +248,10 @@ def render_header_inputs(conn: duckdb.DuckDBPyConnection, retro: Retro, items: l
 
 def _evidence_line(evidence: Evidence, lang: Language) -> str:
     suggestion = suggestion_text(evidence, lang)
-    if evidence.suggested_status is None:
-        badge = f":gray-badge[{md(suggestion)}]"
-    else:
-        badge = f":{STATUS_COLOURS[evidence.suggested_status]}-badge[{md(suggestion)}]"
-    return f":material/analytics: {md(evidence_text(evidence, lang))} {badge}"
+    colour = (NEUTRAL_COLORS["grey"] if evidence.suggested_status is None
+              else STATUS_COLOURS[evidence.suggested_status])
+    return (f":material/analytics: {md(evidence_text(evidence, lang))} "
+            f"{badge(md(suggestion), colour)}")
 
 
 _STATUS_VALUES = [s.value for s in STATUSES]

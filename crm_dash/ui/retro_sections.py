@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from crm_dash import config
+from crm_dash.charts import NEUTRAL_COLORS
 from crm_dash.errors import CrmDashError
 from crm_dash.i18n import Language, fmt_date, fmt_int, t
 from crm_dash.retro.compare import RetroComparison, compare_with_previous
@@ -46,7 +47,7 @@ from crm_dash.retro.store import (
 )
 from crm_dash.retro.template import items_by_group
 from crm_dash.ui.format import month_long
-from crm_dash.ui.retro_editor import FLASH_KEY, container_key, local_time, md
+from crm_dash.ui.retro_editor import FLASH_KEY, badge, container_key, local_time, md
 
 PICK_KEY = "retro_pick"
 ERROR_KEY = "retro_start_error"
@@ -206,8 +207,9 @@ def render_heading(conn: duckdb.DuckDBPyConnection, retro: Retro, items: list[Re
     st.caption(" ".join(meta))
     counts = {s: sum(1 for i in items if i.status is s) for s in ItemStatus}
     st.markdown(" ".join(
-        f":{STATUS_COLOURS[s]}-badge[{STATUS_ICONS[s]} "
-        f"{md(t(f'retro.count.{s.value}', lang, n=fmt_int(counts[s], lang)))}]"
+        badge(f"{STATUS_ICONS[s]} "
+              f"{md(t(f'retro.count.{s.value}', lang, n=fmt_int(counts[s], lang)))}",
+              STATUS_COLOURS[s])
         for s in (ItemStatus.DONE, ItemStatus.IN_PROGRESS, ItemStatus.OPEN,
                   ItemStatus.NOT_APPLICABLE)))
 
@@ -231,13 +233,13 @@ def _item_view(item: RetroItem, evidence: Evidence | None, lang: Language) -> No
         left, right = st.columns([5, 2])
         left.markdown(f"**{md(item_title(item.item_id, lang))}**",
                       help=item_help(item.item_id, lang))
-        right.markdown(f":{STATUS_COLOURS[item.status]}-badge[{STATUS_ICONS[item.status]} "
-                       f"{md(status_label(item.status, lang))}]")
+        right.markdown(badge(f"{STATUS_ICONS[item.status]} {md(status_label(item.status, lang))}",
+                             STATUS_COLOURS[item.status]))
         if evidence is not None:
-            colour = "gray" if evidence.suggested_status is None else \
+            colour = NEUTRAL_COLORS["grey"] if evidence.suggested_status is None else \
                 STATUS_COLOURS[evidence.suggested_status]
             st.markdown(f":material/analytics: {md(evidence_text(evidence, lang))} "
-                        f":{colour}-badge[{md(suggestion_text(evidence, lang))}]",
+                        f"{badge(md(suggestion_text(evidence, lang)), colour)}",
                         help=rule_text(evidence, lang))
         if item.notes:
             st.markdown(md(item.notes).replace("\n", "  \n"))

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from crm_dash import config
-from crm_dash.charts import ChartText
+from crm_dash.charts import NEUTRAL_COLORS, ChartText
 from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
 from crm_dash.metrics import training
@@ -29,9 +29,11 @@ from crm_dash.ui.format import month_label, month_long, segment_labels, share_te
 from crm_dash.ui.links import page_link
 
 _HEIGHT = 320
-_TRAINED_COLOR = "#1b7837"
-_COMPARISON_COLOR = "#9e9e9e"
-_SESSION_COLOR = "#4393c3"
+# Not the segments' colours: green means productive and blue means new on every page.
+_TRAINED_COLOR = NEUTRAL_COLORS["purple"]
+_COMPARISON_COLOR = NEUTRAL_COLORS["grey"]
+_SESSION_COLOR = NEUTRAL_COLORS["slate"]
+_NO_SESSION_COLOR = NEUTRAL_COLORS["brown"]  # the "0" of a month without sessions
 _NO_DEPARTMENT = "–"
 _LABEL_INSIDE = 0.4  # shares from which a bar is long enough to hold its label
 
@@ -108,7 +110,8 @@ def sessions_chart(sessions: pd.DataFrame, text: ChartText) -> alt.LayerChart:
     bars = base.mark_bar(color=_SESSION_COLOR)
     labels = base.mark_text(dy=-8, fontSize=12).encode(
         text="sessions:Q",
-        color=alt.condition(alt.datum.sessions == 0, alt.value("#b2182b"), alt.value("black")),
+        color=alt.condition(alt.datum.sessions == 0, alt.value(_NO_SESSION_COLOR),
+                            alt.value("black")),
     )
     return alt.LayerChart(layer=[bars, labels], title=_title(text)).properties(height=_HEIGHT)
 
@@ -117,7 +120,7 @@ def effect_chart(rows: pd.DataFrame, text: ChartText) -> alt.LayerChart:
     """Grouped bars: before and after, trained next to the comparison group, one metric.
 
     ``rows``: period (label, in order), group (label), value, value_text; ``text.legend``
-    titles the groups. The trained group is drawn green, the comparison grey.
+    titles the groups. The trained group is drawn purple, the comparison grey.
     """
     data = rows[["period", "group", "value", "value_text"]].copy()
     periods = list(dict.fromkeys(data["period"]))

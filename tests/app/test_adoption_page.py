@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from crm_dash import db
+from crm_dash.metrics.definitions import AdoptionDefinition, save_definition
 from tests.conftest import FIXTURES, fixture_db
 
 MakeApp = Callable[..., AppTest]
@@ -156,7 +159,29 @@ def test_overview_shows_the_latest_complete_month_with_changes(
     assert "Costs known for 11 of 12" in _texts(at)
     assert "Definition: the defaults" in _texts(at)
     assert _chart_titles(at) == ["Your split next to the typical picture"]
+    split = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert split["encoding"]["y"]["title"] == "Company"  # not an empty axis title
+    assert split["encoding"]["tooltip"][0]["title"] == "Company"
     assert all(m.help for m in at.metric[:6])
+    barely = next(m for m in at.metric if m.label == "Barely")
+    assert barely.help.startswith("Fewer than 2 active days in the month")
+
+
+def test_overview_help_follows_the_thresholds_in_force(
+    make_app: MakeApp, adoption_db: Path
+) -> None:
+    conn = db.connect(adoption_db)
+    save_definition(conn, AdoptionDefinition(sporadic_min_active_days=3), actor="lead")
+    conn.close()
+    at = make_app(adoption_db, "pages/overview.py")
+    at.query_params["lang"] = "de"
+    at.run()
+    assert not at.exception
+    helps = {m.label: m.help for m in at.metric}
+    assert helps["Kaum"].startswith("Weniger als 3 aktive Tage im Monat")
+    assert helps["Sporadisch"].startswith("Mindestens 3 aktive Tage")
+    split = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert split["encoding"]["y"]["title"] == "Unternehmen"
 
 
 def test_overview_for_executives_has_no_names(make_app: MakeApp, adoption_db: Path) -> None:
@@ -175,3 +200,105 @@ def test_executive_where_every_department_is_small(
     assert _metrics(at)["Licensed people"] == "5"
     assert set(at.dataframe[0].value["Licensed people"]) == {"<5"}
     assert "Productive share per department and month" not in _chart_titles(at)
+
+
+# --- a team that was small in its early months -----------------------------------------------
+
+HAMBURG_USERS = [  # Team Hamburg (department Nord): 3 people since 2025, 3 joiners on 1 Sep 2026
+    f"005XA00000002{i:02d}AAA,Hamburg Person {i},hamburg{i}@beispiel-gmbh.de,Nord,Team Hamburg,"
+    f"Außendienst,,Sales Cloud,100.00,{'2025-01-01' if i <= 3 else '2026-09-01'},,false"
+    for i in range(1, 7)
+]
+HAMBURG_USAGE = [  # August: person 1 on 3 days, person 2 on 1 day; person 3 never
+    f"005XA00000002{person:02d}AAA,2026-08-{day:02d}T09:00:00Z,update,Account,true"
+    for person, days in ((1, (10, 11, 12)), (2, (10,))) for day in days
+]
+
+
+@pytest.fixture
+def growing_team_db(tmp_path: Path) -> Path:
+    """The adoption fixture plus Team Hamburg: 3 licensed people in August 2026, 6 from
+    September (the default month range is August to October)."""
+    folder = tmp_path / "growing"
+    folder.mkdir()
+    for name in ("users.csv", "usage.csv", "training.csv"):
+        (folder / name).write_text((FIXTURES / "adoption" / name).read_text(encoding="utf-8"),
+                                   encoding="utf-8")
+    for name, rows in (("users.csv", HAMBURG_USERS), ("usage.csv", HAMBURG_USAGE)):
+        with (folder / name).open("a", encoding="utf-8") as out:
+            out.write("".join(f"{row}\n" for row in rows))
+    return fixture_db(folder, tmp_path / "growing.duckdb")
+
+
+def _chart_months(at: AppTest) -> dict[str, set[str]]:
+    """The months on each chart's month axis, by chart title (charts without one left out)."""
+    months: dict[str, set[str]] = {}
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        x = spec.get("layer", [spec])[0]["encoding"]["x"]
+        if x["field"] == "month_label":
+            months[spec["title"]["text"]] = set(x["sort"])
+    return months
+
+
+def _datasets(chart: Any) -> dict[str, list[dict[str, Any]]]:
+    """The rows a chart element sends to the browser, by dataset name."""
+    return {d.name: convert_arrow_bytes_to_pandas_df(d.data.data).to_dict("records")
+            for d in chart.proto.datasets}
+
+
+MONTH_CHARTS = {"Share of licensed people per segment", "Active people by lifecycle state",
+                "CRM areas per active person (average)", "Daily active / monthly active users"}
+
+
+def test_executive_sees_no_month_in_which_the_selection_was_small(
+    make_app: MakeApp, growing_team_db: Path
+) -> None:
+    at = make_app(growing_team_db, "pages/adoption.py", role="executive")
+    at.query_params["team"] = "Team Hamburg"
+    at.run()
+    assert not at.exception and not at.error
+    assert _metrics(at)["Licensed people"] == "6"  # October
+    months = _chart_months(at)
+    assert set(months) >= MONTH_CHARTS
+    for title in MONTH_CHARTS:
+        assert months[title] == {"Sept 2026", "Oct 2026"}, title
+    heatmap = months["Productive share per department and month"]
+    assert heatmap == {"Sept 2026", "Oct 2026"}
+    assert "Months with fewer than 5 licensed people are not shown." in _texts(at)
+    # August to September: one person slipped (sporadic to barely); like the matrix's cells,
+    # the count reads "<5".
+    at.select_slider(key="filter_months").set_range("2026-08", "2026-09").run()
+    assert _chart_months(at)["Share of licensed people per segment"] == {"Sept 2026"}
+    assert "Moved up: 0 · slipped: <5" in _texts(at)
+
+
+def test_executive_heatmap_leaves_out_the_small_months_of_a_department(
+    make_app: MakeApp, growing_team_db: Path
+) -> None:
+    at = make_app(growing_team_db, "pages/adoption.py", role="executive").run()
+    assert not at.exception and not at.error
+    chart = next(c for c in at.get("vega_lite_chart")
+                 if "Productive share per department" in c.proto.spec)
+    cells = [row for rows in _datasets(chart).values() for row in rows]
+    nord = {row["month_label"] for row in cells if row["group"] == "Nord"}
+    assert nord == {"Sept 2026", "Oct 2026"}  # 3 licensed people in August
+    vertrieb = {row["month_label"] for row in cells if row["group"] == "Vertrieb"}
+    assert vertrieb == {"Aug 2026", "Sept 2026", "Oct 2026"}
+    # The whole company was large every month: nothing else is left out.
+    assert _chart_months(at)["Share of licensed people per segment"] == {
+        "Aug 2026", "Sept 2026", "Oct 2026"}
+    assert "Months with fewer than 5 licensed people are not shown." not in _texts(at)
+
+
+def test_lead_sees_every_month_of_a_small_team(make_app: MakeApp, growing_team_db: Path) -> None:
+    at = make_app(growing_team_db, "pages/adoption.py")
+    at.query_params["team"] = "Team Hamburg"
+    at.run()
+    assert not at.exception and not at.error
+    months = _chart_months(at)
+    for title in [*MONTH_CHARTS, "Productive share per department and month"]:
+        assert months[title] == {"Aug 2026", "Sept 2026", "Oct 2026"}, title
+    assert "not shown" not in _texts(at)
+    at.select_slider(key="filter_months").set_range("2026-08", "2026-09").run()
+    assert "Moved up: 0 · slipped: 1" in _texts(at)

@@ -10,6 +10,8 @@ import pytest
 
 from crm_dash import db
 from crm_dash.cli import main
+from crm_dash.datasets import DatasetKind
+from crm_dash.fixtures import load_generic_csv
 from crm_dash.metrics.adoption import filter_people, month_summary
 from crm_dash.metrics.definitions import load_definition
 from crm_dash.metrics.segments import available_months, user_months
@@ -106,3 +108,64 @@ def test_report_pipeline_figures_of_the_latest_snapshot(
     report = _report(capsys, "--month", "2026-10", "--db", str(fixture_db_path))
     assert report["pipeline"] == {"open": 2, "open_with_next_step_share": 0.5,
                                   "open_stale_30d_share": 0.5, "open_overdue_share": 0.5}
+
+
+@pytest.mark.parametrize("department", ["vertrieb", "Vertrieb Süd", "vertrieb süd", "IT"])
+def test_report_refuses_a_department_the_roster_does_not_have(
+    adoption_db: Path, capsys: pytest.CaptureFixture[str], department: str
+) -> None:
+    # Case matters, as for goals; IT holds only an integration account.
+    args = ["report", "--month", "2026-10", "--department", department, "--db", str(adoption_db)]
+    assert main([*args, "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip() == (f"Error: Unknown department: There is no department {department!r} "
+                           "in the roster (departments: Service, Vertrieb).")
+
+
+def test_report_and_goal_add_refuse_an_unknown_department_alike(
+    adoption_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "--month", "2026-10", "--department", "Nord",
+                 "--db", str(adoption_db)]) == 1
+    report_error = capsys.readouterr().err
+    assert main(["goal", "add", "--name", "x", "--department", "Nord", "--start", "2026-10-01",
+                 "--db", str(adoption_db)]) == 1
+    assert capsys.readouterr().err == report_error
+
+
+@pytest.mark.parametrize("month", ["2026-12", "2030-01", "2026-07", "2019-01"])
+def test_report_refuses_a_month_outside_the_usage_data(
+    adoption_db: Path, capsys: pytest.CaptureFixture[str], month: str
+) -> None:
+    # The usage data runs from August 2026 to 1 November 2026 (Berlin).
+    for extra in ([], ["--json"], ["--department", "Vertrieb"]):
+        assert main(["report", "--month", month, "--db", str(adoption_db), *extra]) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.strip() == (
+            f"Error: Month not covered: The usage data covers 2026-08 to 2026-11 (complete "
+            f"months up to 2026-10); there are no figures for {month}.")
+
+
+def test_report_of_the_first_and_the_partly_covered_last_month(
+    adoption_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _report(capsys, "--month", "2026-08", "--db", str(adoption_db))
+    assert first["month"] == "2026-08"
+    assert main(["report", "--month", "2026-11", "--db", str(adoption_db), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["month"] == "2026-11"  # stdout stays the JSON contract
+    assert "covers 2026-11 only in part" in err
+
+
+def test_report_without_usage_data_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "roster-only.duckdb"
+    conn = db.connect(path)
+    load_generic_csv(conn, DatasetKind.USERS, FIXTURES / "adoption" / "users.csv")
+    conn.close()
+    assert main(["report", "--month", "2026-10", "--db", str(path), "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "There is no usage data yet" in err

@@ -137,3 +137,64 @@ def test_heatmap_line_and_bar_charts_have_titles_axes_and_tooltips() -> None:
     spec = _spec(charts.bar_chart(bars, "areas", TEXT))
     assert spec["encoding"]["x"]["sort"] == ["0", "1", "5+"]
     assert spec["encoding"]["y"]["title"] == "Anteil"
+
+
+def _hex_colours(value: object) -> set[str]:
+    """Every ``#rrggbb`` colour in a constant (a string, or a dict's values)."""
+    values = value.values() if isinstance(value, dict) else [value]
+    return {v.lower() for v in values
+            if isinstance(v, str) and len(v) == 7 and v.startswith("#")}
+
+
+def test_no_other_colour_is_a_segment_colour() -> None:
+    """Green means productive, blue means new, on every page: lifecycle states, single-figure
+    charts, training and retrospective statuses never borrow a segment's colour."""
+    from crm_dash.retro import export as retro_export
+    from crm_dash.retro import present as retro_present
+    from crm_dash.ui import training_sections
+
+    segment = _hex_colours(charts.SEGMENT_COLORS)
+    constants: dict[str, object] = {
+        f"{module.__name__}.{name}": value
+        for module in (charts, training_sections, retro_present, retro_export)
+        for name, value in vars(module).items()
+        if name.upper().endswith(("COLOR", "COLORS", "COLOUR", "COLOURS", "HEX"))
+        and name not in ("SEGMENT_COLORS",)
+    }
+    assert {"crm_dash.charts.NEUTRAL_COLORS", "crm_dash.charts.LIFECYCLE_COLORS",
+            "crm_dash.charts.SERIES_COLOR", "crm_dash.ui.training_sections._TRAINED_COLOR",
+            "crm_dash.ui.training_sections._SESSION_COLOR",
+            "crm_dash.retro.present.STATUS_COLOURS"} <= set(constants)
+    for name, value in constants.items():
+        colours = _hex_colours(value)
+        assert colours, f"{name} holds no colour"
+        assert not colours & segment, f"{name} reuses a segment colour: {colours & segment}"
+    neutral = _hex_colours(charts.NEUTRAL_COLORS)
+    for name in ("LIFECYCLE_COLORS", "SERIES_COLOR"):
+        assert _hex_colours(getattr(charts, name)) <= neutral, name
+    assert _hex_colours(retro_present.STATUS_COLOURS) <= neutral
+
+
+def test_single_series_and_count_charts_use_neutral_colours() -> None:
+    line = pd.DataFrame({"month": MONTHS, "month_label": ["Sep", "Oct"],
+                         "avg_breadth": [1.5, 2.0], "value_text": ["1.5", "2.0"]})
+    spec = _spec(charts.line_chart(line, "avg_breadth", TEXT))
+    assert spec["mark"]["color"] == charts.SERIES_COLOR
+    bars = pd.DataFrame({"areas": ["0", "1"], "people": [1, 2]})
+    assert _spec(charts.bar_chart(bars, "areas", TEXT))["mark"]["color"] == charts.SERIES_COLOR
+    matrix = pd.DataFrame([{"from_segment": "productive", "to_segment": "sporadic", "people": 6}])
+    cells = _layer(_spec(charts.movement_chart(matrix, TEXT, LABELS, SEGMENTS)))
+    scale = cells["encoding"]["color"]["scale"]
+    assert "scheme" not in scale  # "blues" would read as the segment "new"
+    assert set(scale["range"]) <= set(charts.NEUTRAL_COLORS.values())
+
+
+def test_retrospective_badges_use_the_status_colours() -> None:
+    from crm_dash.retro.model import ItemStatus
+    from crm_dash.retro.present import STATUS_COLOURS
+    from crm_dash.ui.retro_editor import badge
+
+    done = badge(":material/check_circle: Done", STATUS_COLOURS[ItemStatus.DONE])
+    assert done == (':color[:material/check_circle: Done]'
+                    f'{{foreground="#ffffff" background="{charts.NEUTRAL_COLORS["purple"]}"}}')
+    assert "-badge[" not in done  # Streamlit's named badges have a green and a red
