@@ -27,7 +27,6 @@ from crm_dash.i18n import t
 from crm_dash.importing.presets import presets_for
 from crm_dash.importing.problems import ImportProblem
 from crm_dash.importing.run import ImportReport, inspect_file, named_preset, run_import
-from crm_dash.metrics.activity import prepare_activity
 
 
 def _field_map(value: str) -> tuple[str, str]:
@@ -117,12 +116,10 @@ def _import(args: argparse.Namespace, kind: DatasetKind) -> ImportReport:
                                           preset_name=args.preset)
                 mapping = {**inspection.mapping,
                            **{f: inspection.header_named(c) for f, c in args.map}}
-                report = run_import(conn, inspection, mapping=mapping,
-                                    imported_by=_cli_actor(), source="cli",
-                                    max_reject_rate=args.max_reject_rate)
-                if report.status == "loaded" and kind == DatasetKind.USAGE:
-                    prepare_activity(conn)  # reports and the app's first view stay fast
-                return report
+                # No activity rebuild here: automation imports several logs in a row, and the
+                # next report or page view rebuilds once for all of them.
+                return run_import(conn, inspection, mapping=mapping, imported_by=_cli_actor(),
+                                  source="cli", max_reject_rate=args.max_reject_rate)
             except ImportProblem as problem:
                 return ImportReport(kind=kind, file_name=args.file.name, status="failed",
                                     problem=problem)

@@ -160,7 +160,7 @@ def excluded_accounts(ctx: PageContext, definition: AdoptionDefinition) -> None:
     st.dataframe(pd.DataFrame({
         t("people.col.name", lang): accounts["name"],
         t("settings.integration.email", lang): accounts["email"],
-        t("people.col.department", lang): accounts["department"],
+        t("people.col.department", lang): accounts["department"].fillna("–"),
         t("settings.integration.reason", lang):
             accounts["reason"].map(lambda r: t(f"settings.integration.reason.{r}", lang)),
     }), hide_index=True, width="stretch")
