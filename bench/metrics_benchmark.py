@@ -259,7 +259,7 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     import streamlit  # noqa: F401
 
     from crm_dash import db, summary  # noqa: F401
-    from crm_dash.goals import report, tracker  # noqa: F401
+    from crm_dash.goals import present, report, source, store, tracker  # noqa: F401
     from crm_dash.metrics import adoption, definitions, integration, people, pipeline, training  # noqa: F401
     from crm_dash.retro import evidence  # noqa: F401
     from crm_dash.ui import adoption_data  # noqa: F401

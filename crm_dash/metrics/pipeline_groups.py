@@ -84,11 +84,22 @@ def _values_by(data: PipelineData, groups: pd.Series) -> pd.DataFrame:
         open_value=("open_value", "sum"))
 
 
-def reasons(row: pd.Series) -> list[str]:
+def reasons(counts: tuple[int, ...]) -> list[str]:
     """An owner's hygiene reasons ranked by how many open opportunities they affect (ties:
-    the heavier penalty first); reasons affecting none are left out."""
-    counted = [(int(row[REASON_COUNTS[r]]), -PENALTIES[r], i, r) for i, r in enumerate(REASONS)]
+    the heavier penalty first); reasons affecting none are left out. ``counts`` holds the
+    affected opportunities per reason, in the order of :data:`REASONS`."""
+    counted = [(int(n), -PENALTIES[r], i, r) for i, (r, n) in enumerate(zip(REASONS, counts,
+                                                                            strict=True))]
     return [r for n, _, _, r in sorted(counted, key=lambda c: (-c[0], c[1], c[2])) if n > 0]
+
+
+def _owner_segments(owners: pd.DataFrame, segments: pd.DataFrame) -> list[str]:
+    """Each owner's segment group: the segment code, NO_SEGMENT or NOT_IN_ROSTER."""
+    segment_of = dict(zip(segments["user_key"], segments["segment"], strict=True))
+    return [
+        (segment_of.get(k) or NO_SEGMENT) if isinstance(k, str) else NOT_IN_ROSTER
+        for k in owners["user_key"]
+    ]
 
 
 def owner_table(data: PipelineData, segments: pd.DataFrame) -> pd.DataFrame:
@@ -97,15 +108,12 @@ def owner_table(data: PipelineData, segments: pd.DataFrame) -> pd.DataFrame:
     (next_step_share, overdue_share, stale_share, missing_amount_share), hygiene_score,
     win_rate, reasons (codes, ranked), open_value (main currency) and in_roster."""
     owners = _with_rates(data.owners)
-    segment_of = dict(zip(segments["user_key"], segments["segment"], strict=True))
     owners["in_roster"] = owners["user_key"].notna()
-    owners["segment"] = [
-        (segment_of.get(k) or NO_SEGMENT) if in_roster else NOT_IN_ROSTER
-        for k, in_roster in zip(owners["user_key"], owners["in_roster"], strict=True)
-    ]
+    owners["segment"] = _owner_segments(owners, segments)
     owners["name"] = owners["name"].where(owners["name"].notna() & owners["in_roster"],
                                           owners["owner"])
-    owners["reasons"] = [reasons(row) for _, row in owners.iterrows()]
+    counts = zip(*(owners[REASON_COUNTS[r]].to_numpy() for r in REASONS), strict=True)
+    owners["reasons"] = [reasons(c) for c in counts]
     currency = main_currency(data)
     values = data.values[data.values["currency"] == currency]
     by_owner = dict(zip(_owner_key(values), values["open_value"], strict=True))
@@ -137,8 +145,8 @@ def by_segment(data: PipelineData, segments: pd.DataFrame) -> pd.DataFrame:
     """Per owner's segment (group: a code of :data:`SEGMENT_GROUPS`; only groups with owners):
     owners, the counts, shares, hygiene_score, win_rate, open_value (main currency) and
     open_value_by_currency."""
-    table = owner_table(data, segments)
-    return _grouped(data, table["segment"], list(SEGMENT_GROUPS))
+    group = pd.Series(_owner_segments(data.owners, segments), index=data.owners.index)
+    return _grouped(data, group, list(SEGMENT_GROUPS))
 
 
 def by_department(data: PipelineData) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
@@ -349,8 +350,14 @@ def training_months(records: pd.DataFrame) -> dict[str, frozenset[date]]:
     completed training: the cohorts of the effect comparison are formed from these."""
     took_part = records[records["status"].isin(TOOK_PART_STATUSES)
                         & records["person_key"].notna()]
-    months = took_part["date"].map(month_start)
-    return {str(key): frozenset(group) for key, group in months.groupby(took_part["person_key"])}
+    # Sessions share their dates: each distinct date is turned into its month once.
+    month_of = {d: month_start(d) for d in took_part["date"].unique()}
+    pairs = pd.DataFrame({"key": took_part["person_key"].astype(str),
+                          "month": took_part["date"].map(month_of)}).drop_duplicates()
+    found: dict[str, set[date]] = {}
+    for key, month in zip(pairs["key"], pairs["month"], strict=True):
+        found.setdefault(key, set()).add(month)
+    return {key: frozenset(months) for key, months in found.items()}
 
 
 def effect_window(cohort: date) -> tuple[date, date]:
@@ -360,84 +367,106 @@ def effect_window(cohort: date) -> tuple[date, date]:
     return add_months(cohort, _WINDOW[0]), add_months(cohort, _WINDOW[-1])
 
 
-#: The licensed person-months of the effect comparison, one frame per month.
-_Panel = dict[date, pd.DataFrame]
+@dataclass(frozen=True)
+class _Grid:
+    """The licensed person-months of the comparison as person x month arrays: a cohort's
+    window is then a slice of columns instead of a filter over every row."""
+
+    keys: np.ndarray  # user key per row
+    months: list[date]  # month per column
+    present: np.ndarray  # bool: licensed (not an integration account) in the month
+    departments: np.ndarray  # department in the month ("" for none)
+    metrics: dict[str, np.ndarray]  # each effect metric (NaN where not present)
+    took_part: np.ndarray  # bool: an attended or completed training in the month
 
 
-def _panel_rows(panel: _Panel, months: list[date]) -> pd.DataFrame:
-    """The person-months of ``months`` (cheaper than filtering every row for every cohort)."""
-    return pd.concat([panel[m] for m in months if m in panel] or [pd.DataFrame(
-        columns=["month", "user_key", "department", *EFFECT_METRICS])])
-
-
-def _person_means(panel: _Panel, cohort: date, offsets: tuple[int, ...]) -> pd.DataFrame:
-    """Per person: the mean of each effect metric over the months ``cohort + offsets``."""
-    rows = _panel_rows(panel, [add_months(cohort, k) for k in offsets])
-    return rows.groupby("user_key")[list(EFFECT_METRICS)].mean()
+def _grid(rows: pd.DataFrame, trained_in: dict[str, frozenset[date]], months: list[date]
+          ) -> _Grid:
+    keys = pd.Index(rows["user_key"].astype(object).unique())
+    column_of = {m: i for i, m in enumerate(months)}
+    r = keys.get_indexer(rows["user_key"].astype(object))
+    c = rows["month"].map(column_of).to_numpy(dtype=int)
+    shape = (len(keys), len(months))
+    present = np.zeros(shape, dtype=bool)
+    present[r, c] = True
+    departments = np.full(shape, "", dtype=object)
+    departments[r, c] = rows["department"].fillna("").astype(object).to_numpy()
+    metrics = {}
+    for metric in EFFECT_METRICS:
+        values = np.full(shape, np.nan)
+        values[r, c] = rows[metric].to_numpy(dtype=float)
+        metrics[metric] = values
+    took_part = np.zeros(shape, dtype=bool)
+    row_of = {key: i for i, key in enumerate(keys)}
+    for key, taken in trained_in.items():
+        i = row_of.get(key)
+        if i is not None:
+            took_part[i, [column_of[m] for m in taken if m in column_of]] = True
+    return _Grid(keys.to_numpy(dtype=object), months, present, departments, metrics, took_part)
 
 
 @dataclass(frozen=True)
 class _Cohort:
-    """Who is compared in one cohort month."""
+    """Who is compared in one cohort month (masks over the grid's rows)."""
 
     month: date
-    trained: pd.DataFrame  # user_key, department ("" for none); matched departments only
-    compared: pd.DataFrame  # the same, for the comparison group
+    trained: np.ndarray  # trained in C, none in C-2/C-1; department matched
+    compared: np.ndarray  # no training in C-2 .. C+2; department matched
+    department: np.ndarray  # each person's department in the window's first month
     weights: pd.Series  # trained people per matched department
     unmatched: int  # trained people whose department has nobody to compare with
 
 
-def _cohort(panel: _Panel, trained_in: dict[str, frozenset[date]], cohort: date
-            ) -> _Cohort:
-    months = [add_months(cohort, k) for k in _WINDOW]
-    window = _panel_rows(panel, months)
+def _cohort(grid: _Grid, cohort: date) -> _Cohort:
+    at = grid.months.index(cohort)
+    window = slice(at + _WINDOW[0], at + _WINDOW[-1] + 1)
     # Balanced: only people licensed (not integration) in all five months C-2 .. C+2.
-    counts = window.groupby("user_key")["month"].nunique()
-    steady = window[window["user_key"].isin(counts[counts == len(months)].index)]
-    people = steady.drop_duplicates("user_key")[["user_key", "department"]].copy()
-    people["department"] = people["department"].fillna("")
-    taken = [trained_in.get(key, frozenset()) for key in people["user_key"]]
-    before = set(months[:2])
+    steady = grid.present[:, window].all(axis=1)
+    took_part = grid.took_part
     # Trained: a training in C and none in C-2, C-1 (later ones, in C+1 or C+2, may follow).
-    is_trained = pd.Series([cohort in m and not m & before for m in taken], index=people.index,
-                           dtype=bool)
+    trained = steady & took_part[:, at] & ~took_part[:, at - 2] & ~took_part[:, at - 1]
     # Comparison: no training anywhere in C-2 .. C+2 (one long before or after may exist).
-    untrained = pd.Series([not m & set(months) for m in taken], index=people.index, dtype=bool)
-    trained, compared = people[is_trained], people[untrained]
-    departments = set(trained["department"]) & set(compared["department"])
-    matched = trained[trained["department"].isin(departments)]
-    return _Cohort(
-        month=cohort, trained=matched,
-        compared=compared[compared["department"].isin(departments)],
-        weights=matched.groupby("department").size(),
-        unmatched=len(trained) - len(matched),
-    )
+    untrained = steady & ~took_part[:, window].any(axis=1)
+    department = grid.departments[:, window.start]
+    matched = list(set(department[trained]) & set(department[untrained]))
+    in_matched = np.isin(department, matched)
+    weights = pd.Series(department[trained & in_matched]).value_counts()
+    return _Cohort(month=cohort, trained=trained & in_matched, compared=untrained & in_matched,
+                   department=department, weights=weights,
+                   unmatched=int(trained.sum() - (trained & in_matched).sum()))
 
 
-def _group_means(members: pd.DataFrame, means: pd.DataFrame, weights: pd.Series) -> pd.Series:
-    """Per column of ``means`` (indexed by person): the mean per department of ``members``,
-    weighted by the cohort's trained people per department."""
-    values = members.join(means, on="user_key")
-    by_department = values.groupby("department")[list(means.columns)].mean()
-    return by_department.loc[weights.index].mul(weights, axis=0).sum() / weights.sum()
+def _group_means(group: _Cohort, members: np.ndarray, means: dict[str, np.ndarray]
+                 ) -> dict[str, float]:
+    """Per figure of ``means`` (one value per grid row): the mean per department of
+    ``members``, weighted by the cohort's trained people per department."""
+    values = pd.DataFrame({name: column[members] for name, column in means.items()})
+    values["department"] = group.department[members]
+    by_department = values.groupby("department").mean()
+    weighted = by_department.loc[group.weights.index].mul(group.weights, axis=0).sum()
+    return {name: float(weighted[name] / group.weights.sum()) for name in means}
 
 
-def _cohort_rows(panel: _Panel, group: _Cohort) -> list[dict[str, Any]]:
+def _cohort_rows(grid: _Grid, group: _Cohort) -> list[dict[str, Any]]:
     """The comparison of one cohort month, one row per metric (none when nobody matches)."""
-    if group.trained.empty:
+    if not group.trained.any():
         return []
-    means = _person_means(panel, group.month, _BEFORE).add_suffix("_before").join(
-        _person_means(panel, group.month, _AFTER).add_suffix("_after"))
-    trained = _group_means(group.trained, means, group.weights)
-    compared = _group_means(group.compared, means, group.weights)
+    at = grid.months.index(group.month)
+    means = {}
+    for metric, values in grid.metrics.items():
+        means[f"{metric}_before"] = values[:, at + _BEFORE[0]:at + _BEFORE[-1] + 1].mean(axis=1)
+        means[f"{metric}_after"] = values[:, at + _AFTER[0]:at + _AFTER[-1] + 1].mean(axis=1)
+    trained = _group_means(group, group.trained, means)
+    compared = _group_means(group, group.compared, means)
     return [
         {"cohort": group.month, "metric": metric,
-         "trained_people": len(group.trained), "comparison_people": len(group.compared),
+         "trained_people": int(group.trained.sum()),
+         "comparison_people": int(group.compared.sum()),
          "unmatched": group.unmatched,
-         "trained_before": float(trained[f"{metric}_before"]),
-         "trained_after": float(trained[f"{metric}_after"]),
-         "comparison_before": float(compared[f"{metric}_before"]),
-         "comparison_after": float(compared[f"{metric}_after"])}
+         "trained_before": trained[f"{metric}_before"],
+         "trained_after": trained[f"{metric}_after"],
+         "comparison_before": compared[f"{metric}_before"],
+         "comparison_after": compared[f"{metric}_after"]}
         for metric in EFFECT_METRICS
     ]
 
@@ -471,21 +500,20 @@ def training_effect(frame: pd.DataFrame, records: pd.DataFrame, month: date,
     first_month, month = month_start(first_month), month_start(month)
     licensed_rows = licensed(frame[(frame["month"] >= first_month) & (frame["month"] <= month)])
     licensed_rows = licensed_rows[["month", "user_key", "department", *EFFECT_METRICS]]
-    # Plain Python strings: membership tests on Arrow-backed strings go value by value.
-    licensed_rows = licensed_rows.assign(user_key=licensed_rows["user_key"].astype(object))
-    panel: _Panel = {m: rows for m, rows in licensed_rows.groupby("month")}  # type: ignore[misc]
     trained_in = training_months(records)
-    months = sorted({m for taken in trained_in.values() for m in taken
-                     if effect_window(m)[0] >= first_month and effect_window(m)[1] <= month})
-    groups = [_cohort(panel, trained_in, cohort) for cohort in months]
-    rows = [row for group in groups for row in _cohort_rows(panel, group)]
+    taken_months = {m for taken in trained_in.values() for m in taken}
+    months = sorted(m for m in taken_months
+                    if effect_window(m)[0] >= first_month and effect_window(m)[1] <= month)
+    grid = _grid(licensed_rows, trained_in, month_range(first_month, month))
+    groups = [_cohort(grid, cohort) for cohort in months]
+    rows = [row for group in groups for row in _cohort_rows(grid, group)]
     columns = ["cohort", *_EFFECT_COLUMNS, "unmatched"]
     if not rows:
         return TrainingEffect(pd.DataFrame(columns=columns),
                               pd.DataFrame(columns=_EFFECT_COLUMNS))
     per_cohort = _with_changes(pd.DataFrame(rows))[columns]
-    trained = {key for group in groups for key in group.trained["user_key"]}
-    compared = {key for group in groups for key in group.compared["user_key"]}
+    trained = {key for group in groups for key in grid.keys[group.trained]}
+    compared = {key for group in groups for key in grid.keys[group.compared]}
     pooled = []
     for metric, cohort_rows in per_cohort.groupby("metric", sort=False):
         weights = cohort_rows["trained_people"]
