@@ -28,7 +28,9 @@ from crm_dash.metrics.definitions import load_definition
 from crm_dash.metrics.integration import integration_accounts
 from crm_dash.metrics.pipeline import PipelineSummary, pipeline_summary
 from crm_dash.metrics.segments import available_months, user_months
-from crm_dash.metrics.training import TrainingSummary, training_summary
+from crm_dash.metrics.training import WINDOW_MONTHS as TRAINING_WINDOW_MONTHS
+from crm_dash.metrics.training import TrainingSummary, learner_records, training_summary
+from crm_dash.metrics.training import summarise as summarise_training
 from crm_dash.months import add_months, first_of_month, last_day_of_month
 from crm_dash.privacy import MIN_GROUP_SIZE
 from crm_dash.retro.model import Evidence, EvidenceValue, ItemStatus
@@ -138,15 +140,20 @@ def _usage_months(conn: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
     return available[0], available[2]
 
 
-def person_months(conn: duckdb.DuckDBPyConnection, month: date) -> pd.DataFrame:
+def person_months(conn: duckdb.DuckDBPyConnection, month: date,
+                  wider: pd.DataFrame | None = None) -> pd.DataFrame:
     """The person-months the usage-based evidence reads: ``month`` and the
     :data:`TREND_MONTHS` months before it, as far as the usage data covers them (licensed
-    people only). Empty when the usage data does not cover ``month``."""
+    people only). Empty when the usage data does not cover ``month``. ``wider``: person-months
+    already read that include those months (taken from there instead of the database)."""
     span = _usage_months(conn)
     if span is None or not span[0] <= month <= span[1]:
         return pd.DataFrame()
     first = max(span[0], add_months(month, -TREND_MONTHS))
-    frame = user_months(conn, load_definition(conn).definition, first, month)
+    if wider is None:
+        frame = user_months(conn, load_definition(conn).definition, first, month)
+    else:
+        frame = wider[(wider["month"] >= first) & (wider["month"] <= month)]
     return licensed(frame)
 
 
@@ -544,8 +551,12 @@ def evidence_for(conn: duckdb.DuckDBPyConnection, month: date) -> dict[str, Evid
     Reads each shared input once (the person-months, the training summary, the pipeline
     summary) and hands it to the item functions.
     """
-    frame = person_months(conn, month)
-    training = training_summary(conn, month)
+    # One read of the person-months serves the training figures (12 months) and the usage
+    # evidence (the last few of them).
+    wide = user_months(conn, load_definition(conn).definition,
+                       add_months(month, 1 - TRAINING_WINDOW_MONTHS), month)
+    frame = person_months(conn, month, wide)
+    training = summarise_training(wide, learner_records(conn), month)
     pipeline = pipeline_summary(conn)
     shared: dict[str, Callable[[], Evidence]] = {
         "acceptance.productive_share": lambda: productive_trend(conn, month, frame=frame),
