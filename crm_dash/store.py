@@ -197,13 +197,9 @@ def _insert_usage(
     # the batch's time span can match, and rows can only repeat each other when they share an
     # instant: checking both first spares a fresh, repeat-free file (10M rows) the costly
     # anti-join and window. Join keys are computed once per distinct user id, not per event.
-    span = cur.execute(
-        f"SELECT min({typed['timestamp']}), max({typed['timestamp']}),"
-        f" count(*) > count(DISTINCT {typed['timestamp']}) FROM {_quote(staging)} s"
-    ).fetchone()
-    assert span is not None
+    first, last, may_repeat = _usage_span(cur, staging, typed["timestamp"])
     stored = cur.execute(
-        "SELECT count(*) FROM usage_events WHERE ts BETWEEN ? AND ?", [span[0], span[1]]
+        "SELECT count(*) FROM usage_events WHERE ts BETWEEN ? AND ?", [first, last]
     ).fetchone()
     params: list[object] = [batch_id]
     conditions = ""
@@ -213,8 +209,8 @@ def _insert_usage(
             " AND e.user_key = n.user_key AND e.ts = n.ts AND e.action = n.action"
             " AND e.object IS NOT DISTINCT FROM n.object AND e.success = n.success)"
         )
-        params += [span[0], span[1]]
-    if span[2]:
+        params += [first, last]
+    if may_repeat:
         conditions += (
             " QUALIFY row_number() OVER (PARTITION BY n.user_key, n.ts, n.action, n.object,"
             " n.success) = 1"
@@ -236,6 +232,32 @@ def _insert_usage(
         f"  ) k ON k.user_id = u.user_id) n {conditions}",
         params,
     )
+
+
+def _usage_span(
+    cur: duckdb.DuckDBPyConnection, staging: str, ts_sql: str
+) -> tuple[object, object, bool]:
+    """``(first, last, whether two rows share an instant)`` of the events in ``staging``.
+
+    Logs are mostly written in time order. Along the rows in the order the scan delivers them
+    (``lag`` over the whole relation: each row but the first has exactly one predecessor, a
+    single chain), instants that only ever rise, or only ever fall, are all distinct; that check
+    streams and costs next to nothing. Only when it fails (a shared instant, an unordered file)
+    are the distinct instants counted, exactly, with a hash table as big as the file.
+    """
+    row = cur.execute(
+        f"SELECT min(ts), max(ts), count(*), count(*) FILTER (WHERE ts > prev),"
+        f" count(*) FILTER (WHERE ts < prev)"
+        f" FROM (SELECT {ts_sql} AS ts, lag({ts_sql}) OVER () AS prev FROM {_quote(staging)} s)"
+    ).fetchone()
+    assert row is not None
+    first, last, rows, rising, falling = row
+    if rows <= 1 or rising == rows - 1 or falling == rows - 1:
+        return first, last, False
+    repeats = cur.execute(
+        f"SELECT count(*) > count(DISTINCT {ts_sql}) FROM {_quote(staging)} s"
+    ).fetchone()
+    return first, last, bool(repeats and repeats[0])
 
 
 def _insert_pipeline(

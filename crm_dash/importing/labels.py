@@ -104,15 +104,27 @@ def sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def case_sql(value_sql: str, labels: Mapping[str, str], default_sql: str) -> str:
+def case_sql(
+    value_sql: str,
+    labels: Mapping[str, str],
+    default_sql: str,
+    *,
+    lower: bool = True,
+    boolean: bool = False,
+) -> str:
     """``CASE lower(value) WHEN label THEN canonical ... ELSE default END``.
 
-    ``value_sql`` is an expression built by the importer; labels come from this package.
+    ``value_sql`` is an expression built by the importer; labels come from this package (or are
+    values found in the file, quoted here). With ``lower=False`` the value is compared as it is:
+    the labels are then the exact values to match. With ``boolean`` the canonical values
+    ``'true'``/``'false'`` become BOOLEAN literals (no cast of every row's text afterwards).
     """
     if not labels:
         return default_sql
     whens = " ".join(
-        f"WHEN {sql_literal(label)} THEN {sql_literal(canonical)}"
+        f"WHEN {sql_literal(label)} THEN "
+        f"{canonical if boolean and canonical in ('true', 'false') else sql_literal(canonical)}"
         for label, canonical in labels.items()
     )
-    return f"CASE lower({value_sql}) {whens} ELSE {default_sql} END"
+    value = f"lower({value_sql})" if lower else value_sql
+    return f"CASE {value} {whens} ELSE {default_sql} END"

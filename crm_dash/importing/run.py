@@ -165,7 +165,7 @@ def inspect_file(
         if not readable.exists():
             transcode_to_utf8(path, scan.encoding, readable)
     layout = detect_layout(readable)
-    source = _csv_source(readable, layout, workdir, scan.sha256)
+    source = _csv_source(readable, layout, workdir, scan)
     preset = _preset(kind, layout.headers, preset_name)
     remembered = recall_mapping(conn, kind, layout.headers) if preset_name is None else None
     if remembered is not None:
@@ -206,14 +206,17 @@ def _preset(
         raise
 
 
-def _csv_source(readable: Path, layout: Layout, workdir: Path, sha: str) -> validate.CsvSource:
-    """The file DuckDB reads: the file itself, or the data part of it when a footer must go."""
+def _csv_source(
+    readable: Path, layout: Layout, workdir: Path, scan: FileScan
+) -> validate.CsvSource:
+    """The file DuckDB reads: the file itself, or the data part of it when a footer must go
+    (named by the content hash, which only then is waited for)."""
     width = len(layout.headers)
     size = readable.stat().st_size
     if layout.data_end >= size:
         return validate.CsvSource(readable, skip=layout.preamble_lines, line_offset=0,
                                   delimiter=layout.delimiter, width=width)
-    cut = workdir / f"{sha}.data.csv"
+    cut = workdir / f"{scan.sha256}.data.csv"
     with readable.open("rb") as src, cut.open("wb") as dst:
         src.seek(layout.data_start)
         remaining = layout.data_end - layout.data_start
@@ -255,16 +258,28 @@ def run_import(
     kind = inspection.kind
     mapping = dict(inspection.mapping if mapping is None else mapping)
     report = ImportReport(kind=kind, file_name=inspection.file_name, status="ready")
-    previous = already_imported(conn, kind, inspection.scan.sha256)
-    if previous is not None:
-        report.status, report.batch_id = "already_imported", previous
-        return report
-    _check_mapping(inspection, mapping)
+    # The content hash is computed while DuckDB reads the file (sniff.hash_in_background). It
+    # is awaited up front when it is known already or when this file name was imported before
+    # (a re-run over the same files hears "already imported" at once), else after the reading:
+    # either way a file imported before is never loaded again.
+    awaited = inspection.scan.sha256_ready or _name_seen(conn, kind, inspection.file_name)
+    if awaited and (previous := already_imported(conn, kind, inspection.scan.sha256)) is not None:
+        return _already_imported_report(inspection, previous)
     # Reading and checking need no transaction (only temp objects of this cursor); the writes
     # that follow are one transaction on the same cursor, committed or rolled back whole.
     cur = conn.cursor()
     try:
-        _check(cur, inspection, mapping, report, max_reject_rate)
+        try:
+            _check_mapping(inspection, mapping)
+            _check(cur, inspection, mapping, report, max_reject_rate)
+        except ImportProblem:
+            if not awaited and (previous := already_imported(
+                    conn, kind, inspection.scan.sha256)) is not None:
+                return _already_imported_report(inspection, previous)
+            raise
+        if not awaited and (previous := already_imported(
+                conn, kind, inspection.scan.sha256)) is not None:
+            return _already_imported_report(inspection, previous)
         if report.status == "failed":
             return report
         cur.execute("BEGIN TRANSACTION")
@@ -286,6 +301,20 @@ def run_import(
     finally:
         cur.close()
     return report
+
+
+def _name_seen(conn: duckdb.DuckDBPyConnection, kind: DatasetKind, file_name: str) -> bool:
+    """Whether a batch of ``kind`` came from a file of this name."""
+    row = conn.cursor().execute(
+        "SELECT count(*) FROM import_batches WHERE kind = ? AND file_name = ?",
+        [kind.value, file_name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _already_imported_report(inspection: Inspection, batch_id: int) -> ImportReport:
+    return ImportReport(kind=inspection.kind, file_name=inspection.file_name,
+                        status="already_imported", batch_id=batch_id)
 
 
 def _check_mapping(inspection: Inspection, mapping: dict[str, str]) -> None:

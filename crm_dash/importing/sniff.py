@@ -1,9 +1,10 @@
 """What a CSV file looks like: encoding, delimiter, preamble, header, footer.
 
-One streaming pass over the bytes gives the content hash, the encoding and refuses binary files;
-the dialect comes from the first 256 KB and the footer from the last 64 KB. Files that DuckDB
-cannot read as they are (cp1252, UTF-16, a footer to cut off) are rewritten as UTF-8 in a
-streaming way, chunk by chunk, never row by row.
+One streaming pass over the bytes tells the encoding and refuses binary files; the content hash
+is computed alongside in a thread of its own (hashlib releases the GIL), so that it costs no time
+while DuckDB reads the file. The dialect comes from the first 256 KB and the footer from the last
+64 KB. Files that DuckDB cannot read as they are (cp1252, UTF-16, a footer to cut off) are
+rewritten as UTF-8 in a streaming way, chunk by chunk, never row by row.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import hashlib
 import io
 import re
 import sys
+import threading
 from collections import Counter
-from dataclasses import dataclass
+from concurrent.futures import Future, InvalidStateError
+from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -51,11 +55,48 @@ _GRAND_TOTAL = re.compile(r"^\s*(grand totals?\b|gesamtsumme\b|gesamtergebnis\b)
 
 @dataclass(frozen=True)
 class FileScan:
-    """Facts from one pass over the whole file."""
+    """Facts from one pass over the whole file; the content hash may still be on its way."""
 
     size: int
-    sha256: str
     encoding: Encoding
+    digest: Future[str] = field(repr=False, compare=False)
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the file's bytes (waits for the hashing thread)."""
+        return self.digest.result()
+
+    @property
+    def sha256_ready(self) -> bool:
+        """Whether :attr:`sha256` is known without waiting."""
+        return self.digest.done()
+
+
+def hash_in_background(path: Path) -> Future[str]:
+    """The SHA-256 of ``path``, computed in a thread of its own while the caller goes on.
+
+    hashlib and file reads release the GIL, so DuckDB (which does too) and the hash share the
+    CPUs. Cancelling the future stops the thread at its next chunk.
+    """
+    digest_future: Future[str] = Future()
+
+    def work() -> None:
+        try:
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    if digest_future.cancelled():
+                        return
+                    digest.update(chunk)
+        except Exception as exc:  # handed to whoever asks for the hash
+            with suppress(InvalidStateError):  # unless the future was cancelled meanwhile
+                digest_future.set_exception(exc)
+            return
+        with suppress(InvalidStateError):
+            digest_future.set_result(digest.hexdigest())
+
+    threading.Thread(target=work, name="crm-dash-sha256", daemon=True).start()
+    return digest_future
 
 
 @dataclass(frozen=True)
@@ -80,47 +121,54 @@ class Layout:
 
 
 def scan_file(path: Path) -> FileScan:
-    """Hash the file, refuse binary content, and tell its encoding.
+    """Refuse binary content, tell the file's encoding, and start hashing it.
 
     UTF-16 and UTF-8 are recognised by their byte order mark; a file without one is UTF-8 when
-    all of it decodes as UTF-8, else cp1252 (what German Excel writes).
+    all of it decodes as UTF-8, else cp1252 (what German Excel writes). The hash is computed in
+    the background (see :func:`hash_in_background`); a refused file stops it.
     """
     size = path.stat().st_size
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
         _refuse_binary(head, path)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            digest.update(head)
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-            _refuse_empty(head.decode("utf-16", errors="replace"))
-            return FileScan(size=size, sha256=digest.hexdigest(), encoding="utf-16")
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        utf8 = True
-        offset = 0
-        chunk = head
-        while chunk:
-            digest.update(chunk)
-            nul = chunk.find(b"\x00")
-            if nul >= 0:
-                raise ImportProblem("nul_bytes", line=_line_at(path, offset + nul))
-            if utf8 and not chunk.isascii():
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
-            offset += len(chunk)
-            chunk = handle.read(CHUNK)
+        digest = hash_in_background(path)
+        try:
+            encoding = _encoding(path, handle, head)
+        except BaseException:
+            digest.cancel()
+            raise
+    return FileScan(size=size, encoding=encoding, digest=digest)
+
+
+def _encoding(path: Path, handle: io.BufferedReader, head: bytes) -> Encoding:
+    """The encoding of the file that ``handle`` reads (just past ``head``); refuses NUL bytes
+    and files without content."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        _refuse_empty(head.decode("utf-16", errors="replace"))
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    offset = 0
+    chunk = head
+    while chunk:
+        nul = chunk.find(b"\x00")
+        if nul >= 0:
+            raise ImportProblem("nul_bytes", line=_line_at(path, offset + nul))
+        if utf8 and not chunk.isascii():
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = False
+        offset += len(chunk)
+        chunk = handle.read(CHUNK)
     if utf8:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
     bom = head.startswith(codecs.BOM_UTF8)
-    encoding: Encoding = ("utf-8-sig" if bom else "utf-8") if utf8 else "cp1252"
     _refuse_empty(head.decode("utf-8" if utf8 else "cp1252", errors="replace"))
-    return FileScan(size=size, sha256=digest.hexdigest(), encoding=encoding)
+    return ("utf-8-sig" if bom else "utf-8") if utf8 else "cp1252"
 
 
 def _refuse_binary(head: bytes, path: Path) -> None:

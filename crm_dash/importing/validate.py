@@ -275,11 +275,14 @@ def plan_staging(
     """The canonical columns over the typed table, label fields mapped onto canonical values.
 
     Label fields are mapped through the distinct values that occur in the file (a few, mostly),
-    which keeps the ``CASE`` short for ten million rows; Python only sees those distinct values.
+    which keeps the ``CASE`` short for ten million rows; Python only sees those distinct values,
+    found for all label fields in one scan of the typed table.
     """
     columns: list[str] = []
     checks: dict[str, Check] = {}
     by_name = {p.spec.name: p for p in plans}
+    present = _present_values(cur, [p.spec.name for p in plans if p.column is not None
+                                    and _labels(kind, p.spec.name, preset) is not None])
     for plan in plans:
         name = plan.spec.name
         if plan.column is None:
@@ -296,7 +299,7 @@ def plan_staging(
         if labels is None:
             columns.append(name)
             continue
-        expr, rejects = _label_sql(cur, kind, plan, labels)
+        expr, rejects = _label_sql(cur, kind, plan, labels, present[name])
         if rejects:
             checks[name] = Check(f"CASE WHEN {name} IS NOT NULL AND ({expr}) IS NULL THEN"
                                  f" '{'format' if plan.strict_yes_no else 'label'}' END", name)
@@ -312,25 +315,75 @@ def plan_staging(
     return Staging(columns=columns, checks=checks)
 
 
-def _label_sql(
-    cur: duckdb.DuckDBPyConnection, kind: DatasetKind, plan: FieldPlan, labels: dict[str, str]
-) -> tuple[str, bool]:
-    """SQL mapping a label column onto canonical values, and whether unknown values fail."""
-    name = plan.spec.name
-    found = cur.execute(
-        f"SELECT DISTINCT lower({name}) FROM {TYPED} WHERE {name} IS NOT NULL"
-        f" LIMIT {_MAX_PRESENT_LABELS + 1}"
+_MAX_RAW_LABELS = 1024  # distinct values as written; more: found again lower-cased
+
+
+def _present_values(
+    cur: duckdb.DuckDBPyConnection, names: list[str]
+) -> dict[str, list[tuple[str, str]] | None]:
+    """``{field: [(value as written, lower-cased), ...]}`` for the label fields ``names``.
+
+    One scan of the typed table groups every field at once (``GROUPING SETS``), on the values as
+    written: lower-casing happens on the few distinct values, not on every row. A field with more
+    than :data:`_MAX_RAW_LABELS` distinct values gets ``None``.
+    """
+    if not names:
+        return {}
+    field = " ".join(f"WHEN grouping({n}) = 0 THEN {i}" for i, n in enumerate(names))
+    sets = ", ".join(f"({n})" for n in names)
+    rows = cur.execute(
+        f"SELECT f, v, lower(v) FROM (SELECT CASE {field} END AS f,"
+        f" coalesce({', '.join(names)}) AS v FROM {TYPED} GROUP BY GROUPING SETS ({sets}))"
+        f" WHERE v IS NOT NULL QUALIFY row_number() OVER (PARTITION BY f) <= {_MAX_RAW_LABELS + 1}"
     ).fetchall()
-    present = [str(r[0]) for r in found]
-    if len(present) <= _MAX_PRESENT_LABELS:  # matched without the spaces around them
-        labels = {v: labels[v.strip()] for v in present if v.strip() in labels}
-    if plan.spec.type == FieldType.BOOLEAN:
-        default = "NULL" if plan.strict_yes_no else "'false'"
-        expr = f"CAST({lbl.case_sql(name, labels, default)} AS BOOLEAN)"
-        return expr, plan.strict_yes_no
+    found: dict[str, list[tuple[str, str]] | None] = {n: [] for n in names}
+    for index, raw, lowered in rows:
+        values = found[names[int(index)]]
+        assert values is not None
+        values.append((str(raw), str(lowered)))
+    return {n: None if v is not None and len(v) > _MAX_RAW_LABELS else v
+            for n, v in found.items()}
+
+
+def _label_sql(
+    cur: duckdb.DuckDBPyConnection,
+    kind: DatasetKind,
+    plan: FieldPlan,
+    labels: dict[str, str],
+    present: list[tuple[str, str]] | None,
+) -> tuple[str, bool]:
+    """SQL mapping a label column onto canonical values, and whether unknown values fail.
+
+    ``present`` are the column's distinct values (as written, lower-cased), ``None`` when there
+    are too many to list. With at most :data:`_MAX_PRESENT_LABELS` lower-cased values, the
+    ``CASE`` lists the values as written (no ``lower`` per row), matched without case and the
+    spaces around them; with more, the whole vocabulary is matched on ``lower(value)``.
+    """
+    name = plan.spec.name
+    by_value: dict[str, str] | None = None
+    if present is not None and len({low for _, low in present}) <= _MAX_PRESENT_LABELS:
+        by_value = {raw: labels[low.strip()] for raw, low in present if low.strip() in labels}
+    elif present is None:  # too many values as written: count them lower-cased
+        found = cur.execute(
+            f"SELECT DISTINCT lower({name}) FROM {TYPED} WHERE {name} IS NOT NULL"
+            f" LIMIT {_MAX_PRESENT_LABELS + 1}"
+        ).fetchall()
+        lowered = [str(r[0]) for r in found]
+        if len(lowered) <= _MAX_PRESENT_LABELS:  # matched without the spaces around them
+            labels = {v: labels[v.strip()] for v in lowered if v.strip() in labels}
+
+    boolean = plan.spec.type == FieldType.BOOLEAN
+
+    def case(default: str) -> str:
+        if by_value is not None:
+            return lbl.case_sql(name, by_value, default, lower=False, boolean=boolean)
+        return lbl.case_sql(name, labels, default, boolean=boolean)
+
+    if boolean:
+        default = "CAST(NULL AS BOOLEAN)" if plan.strict_yes_no else "false"
+        return case(default), plan.strict_yes_no
     unknown = _UNKNOWN_LABEL.get((kind, name))
-    expr = lbl.case_sql(name, labels, "NULL" if unknown is None else lbl.sql_literal(unknown))
-    return expr, unknown is None
+    return case("NULL" if unknown is None else lbl.sql_literal(unknown)), unknown is None
 
 
 def _integration_from_roles(columns: list[str], plans: dict[str, FieldPlan]) -> list[str]:
