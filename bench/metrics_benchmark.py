@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -188,10 +189,13 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
     )
     from crm_dash.metrics.pipeline_owners import pipeline_data
     from crm_dash.metrics.segments import add_months
-    from crm_dash.retro.evidence import evidence_for
+    from crm_dash.retro.evidence import evidence_for, evidence_month, evidence_version
     from crm_dash.summary import data_summary
     from crm_dash.ui.adoption_data import adoption_data, people
 
+    if page == "retro":  # the Retrospective page reads no adoption frame, only the evidence
+        evidence_version(conn)
+        return {"evidence_items": len(evidence_for(conn, evidence_month(conn, date.today())))}
     data = adoption_data(conn)
     month = data.latest_complete
     assert month is not None
@@ -244,8 +248,6 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
         by_segment(pipeline, segments)
         by_department(pipeline)
         unmatched_owners(pipeline)
-    elif page == "retro":
-        out["evidence_items"] = len(evidence_for(conn, month))
     return out
 
 

@@ -127,6 +127,13 @@ def learner_records(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return records[_RECORD_COLUMNS]
 
 
+def months_of(dates: pd.Series) -> pd.Series:
+    """The month (first day) of each date; records share their session dates, so each
+    distinct date is converted once."""
+    month_of = {d: month_start(d) for d in dates.unique()}
+    return dates.map(month_of)
+
+
 def first_trained(records: pd.DataFrame) -> pd.Series:
     """Per roster person (index: user_key), the date of their first attended or completed
     training, whenever it was."""
@@ -188,7 +195,7 @@ def sessions_by_month(records: pd.DataFrame, month: date,
     first, last = _window(month)
     scoped = _in_scope(records, people)
     scoped = scoped[(scoped["date"] >= first) & (scoped["date"] <= last)]
-    scoped = scoped.assign(month=scoped["date"].map(month_start))
+    scoped = scoped.assign(month=months_of(scoped["date"]))
     took_part = scoped[scoped["status"].isin(TOOK_PART_STATUSES)]
     sessions = took_part.drop_duplicates(["course", "date"]).groupby("month").size()
     invited = scoped[scoped["status"].isin(INVITED_STATUSES)]
@@ -350,10 +357,8 @@ def training_months(records: pd.DataFrame) -> dict[str, frozenset[date]]:
     completed training: the cohorts of the effect comparison are formed from these."""
     took_part = records[records["status"].isin(TOOK_PART_STATUSES)
                         & records["person_key"].notna()]
-    # Sessions share their dates: each distinct date is turned into its month once.
-    month_of = {d: month_start(d) for d in took_part["date"].unique()}
     pairs = pd.DataFrame({"key": took_part["person_key"].astype(str),
-                          "month": took_part["date"].map(month_of)}).drop_duplicates()
+                          "month": months_of(took_part["date"])}).drop_duplicates()
     found: dict[str, set[date]] = {}
     for key, month in zip(pairs["key"], pairs["month"], strict=True):
         found.setdefault(key, set()).add(month)
@@ -440,11 +445,18 @@ def _group_means(group: _Cohort, members: np.ndarray, means: dict[str, np.ndarra
                  ) -> dict[str, float]:
     """Per figure of ``means`` (one value per grid row): the mean per department of
     ``members``, weighted by the cohort's trained people per department."""
-    values = pd.DataFrame({name: column[members] for name, column in means.items()})
-    values["department"] = group.department[members]
-    by_department = values.groupby("department").mean()
-    weighted = by_department.loc[group.weights.index].mul(group.weights, axis=0).sum()
-    return {name: float(weighted[name] / group.weights.sum()) for name in means}
+    departments, code = np.unique(group.department[members], return_inverse=True)
+    weights = group.weights.reindex(departments).fillna(0).to_numpy(dtype=float)
+    out = {}
+    for name, column in means.items():
+        values = column[members]
+        known = ~np.isnan(values)  # a mean per department skips missing values
+        sums = np.bincount(code, weights=np.where(known, values, 0.0), minlength=len(departments))
+        counts = np.bincount(code, weights=known, minlength=len(departments))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            by_department = sums / counts
+        out[name] = float(np.nansum(by_department * weights) / weights.sum())
+    return out
 
 
 def _cohort_rows(grid: _Grid, group: _Cohort) -> list[dict[str, Any]]:
