@@ -232,11 +232,11 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
         integration_accounts(conn, data.definition.definition)
     elif page == "training":
         records = training.learner_records(conn)
-        out["trained_share"] = training.summarise(frame, records, month).trained_share
+        figures = training.training_figures(frame, records, month)
+        out["trained_share"] = figures.summary.trained_share
         training.trained_by_department(frame, records, month)
-        training.sessions_by_month(records, month)
         training.no_shows_by_course(records, month)
-        training.onboarding_by_department(training.joiners(frame, records, month))
+        training.onboarding_by_department(figures.joiners)
         training.training_effect(frame, records, month, data.first_month or month)
         training.invitation_list(people(conn, frame, month, (None, None, None)))
     elif page == "pipeline":

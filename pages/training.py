@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from crm_dash.i18n import t
-from crm_dash.metrics.training import licensed_in, scope_keys, summarise
+from crm_dash.metrics.training import licensed_in, scope_keys, training_figures
 from crm_dash.pages import LEADS
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
 from crm_dash.ui import training_sections as sections
@@ -32,11 +32,11 @@ with friendly_errors(lang):
         st.info(t("adoption.suppressed", lang, n=SUPPRESSED))  # aggregates of <5 people
         st.stop()
     sections.caption(month, lang)
-    summary = summarise(frame, records, month, scope, filters.department)
-    sections.tiles(summary, lang, suppress=not lead)
+    figures = training_figures(frame, records, month, scope, filters.department)
+    sections.tiles(figures.summary, lang, suppress=not lead)
     sections.by_department(frame, records, month, lang, suppress=not lead)
-    sections.sessions(records, month, scope, lang, suppress=not lead)
-    sections.onboarding(frame, records, month, lang, suppress=not lead)
+    sections.sessions(figures.sessions, records, month, scope, lang, suppress=not lead)
+    sections.onboarding(figures.joiners, month, lang, suppress=not lead)
     sections.effect(frame, records, month, data.first_month or month, lang, suppress=not lead)
     if lead:
         sections.invitations(people(ctx.conn, frame, month, filters.groups), month, lang)

@@ -271,6 +271,15 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+@dataclass(frozen=True)
+class TrainingFigures:
+    """The headline figures and the tables they are counted from (the page shows both)."""
+
+    summary: TrainingSummary
+    sessions: pd.DataFrame  # :func:`sessions_by_month`
+    joiners: pd.DataFrame  # :func:`joiners`
+
+
 def summarise(frame: pd.DataFrame, records: pd.DataFrame, month: date,
               people: Collection[str] | None = None, department: str | None = None
               ) -> TrainingSummary:
@@ -279,6 +288,13 @@ def summarise(frame: pd.DataFrame, records: pd.DataFrame, month: date,
     ``people`` limits sessions and no-shows to what those user keys took part in or were
     invited to (``None``: every record); pass it whenever ``frame`` is filtered.
     """
+    return training_figures(frame, records, month, people, department).summary
+
+
+def training_figures(frame: pd.DataFrame, records: pd.DataFrame, month: date,
+                     people: Collection[str] | None = None, department: str | None = None
+                     ) -> TrainingFigures:
+    """:func:`summarise`, with the sessions per month and the joiners it counted."""
     month = month_start(month)
     end = last_day_of_month(month)
     now = licensed_in(frame, month)
@@ -287,7 +303,7 @@ def summarise(frame: pd.DataFrame, records: pd.DataFrame, month: date,
     joined = joiners(frame, records, month)
     onboarded = int(joined["onboarded"].sum())
     no_shows, invitations = int(sessions["no_shows"].sum()), int(sessions["invitations"].sum())
-    return TrainingSummary(
+    summary = TrainingSummary(
         month=month,
         department=department,
         records=int((records["date"] <= end).sum()),
@@ -303,6 +319,7 @@ def summarise(frame: pd.DataFrame, records: pd.DataFrame, month: date,
         invitations_last_12_months=invitations,
         no_show_share=_share(no_shows, invitations),
     )
+    return TrainingFigures(summary=summary, sessions=sessions, joiners=joined)
 
 
 def scope_keys(frame: pd.DataFrame) -> set[str]:

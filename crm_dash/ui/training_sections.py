@@ -236,11 +236,12 @@ def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang:
         }), hide_index=True, width="stretch")
 
 
-def sessions(records: pd.DataFrame, month: date, people: Collection[str] | None,
-             lang: Language, *, suppress: bool) -> None:
-    """Sessions per month over the last 12 months, and no-shows by course."""
+def sessions(sessions_per_month: pd.DataFrame, records: pd.DataFrame, month: date,
+             people: Collection[str] | None, lang: Language, *, suppress: bool) -> None:
+    """Sessions per month over the last 12 months (:func:`training.sessions_by_month`), and
+    no-shows by course."""
     st.subheader(t("training.section.sessions", lang), help=t("training.help.sessions", lang))
-    per_month = training.sessions_by_month(records, month, people)
+    per_month = sessions_per_month.copy()
     per_month["month_label"] = per_month["month"].map(lambda m: month_label(m, lang))
     text = ChartText(title=t("training.chart.sessions", lang), x=t("adoption.axis.month", lang),
                      y=t("training.axis.sessions", lang),
@@ -273,12 +274,11 @@ def sessions(records: pd.DataFrame, month: date, people: Collection[str] | None,
             column_config={headings["course"]: st.column_config.TextColumn(width="medium")})
 
 
-def onboarding(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang: Language, *,
-               suppress: bool) -> None:
-    """Joiners onboarded within 30 days, per department (``<5`` joiners suppressed)."""
+def onboarding(joined: pd.DataFrame, month: date, lang: Language, *, suppress: bool) -> None:
+    """Joiners (:func:`training.joiners`) onboarded within 30 days, per department (``<5``
+    joiners suppressed)."""
     st.subheader(t("training.section.onboarding", lang),
                  help=t("training.help.onboarded", lang))
-    joined = training.joiners(frame, records, month)
     if joined.empty:
         st.info(t("training.onboarding.none", lang))
         return
