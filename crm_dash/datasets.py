@@ -43,8 +43,28 @@ class FieldType(StrEnum):
         }[self]
 
 
+class ValueKind(StrEnum):
+    """What a field's values look like: the value evidence of the mapping checks for it."""
+
+    ID = "id"  # one record's key: CRM ids, GUIDs, numbers, e-mails
+    PERSON = "person"  # who: an id, an e-mail or a name
+    EMAIL = "email"
+    NAME = "name"  # a person's name
+    LABEL = "label"  # a few repeated words: departments, stages, courses
+    TEXT = "text"  # free text
+    DATE = "date"
+    NUMBER = "number"
+    FLAG = "flag"  # yes/no words or labels such as Won/Lost, Mensch/Dienstkonto
+    CURRENCY = "currency"
+
+
 class FieldSpec(BaseModel):
-    """One canonical field of a dataset."""
+    """One canonical field of a dataset.
+
+    ``synonyms`` are wordings of its header. They are compared by their words (see
+    :mod:`crm_dash.importing.words`), so each needs to be listed in one language and spelling
+    only: "close date" also finds "Abschlussdatum", "CLOSEDATE" and "Gesch. Abschlussdatum".
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -52,6 +72,7 @@ class FieldSpec(BaseModel):
     type: FieldType = FieldType.TEXT
     required: bool = False
     synonyms: tuple[str, ...] = ()
+    values: ValueKind = ValueKind.TEXT
     help_en: str = ""
     help_de: str = ""
 
@@ -85,11 +106,15 @@ def _f(
     type_: FieldType = FieldType.TEXT,
     *synonyms: str,
     required: bool = False,
+    values: ValueKind | None = None,
     en: str = "",
     de: str = "",
 ) -> FieldSpec:
+    default = {FieldType.DECIMAL: ValueKind.NUMBER, FieldType.DATE: ValueKind.DATE,
+               FieldType.TIMESTAMP: ValueKind.DATE, FieldType.BOOLEAN: ValueKind.FLAG}
     return FieldSpec(
-        name=name, type=type_, required=required, synonyms=synonyms, help_en=en, help_de=de
+        name=name, type=type_, required=required, synonyms=synonyms, help_en=en, help_de=de,
+        values=values or default.get(type_, ValueKind.TEXT),
     )
 
 
@@ -101,38 +126,39 @@ T, N, D, TS, B = (
     FieldType.BOOLEAN,
 )
 
+ID, P, E, NM, L, TX = (ValueKind.ID, ValueKind.PERSON, ValueKind.EMAIL, ValueKind.NAME,
+                      ValueKind.LABEL, ValueKind.TEXT)
+
 USERS = DatasetSpec(
     kind=DatasetKind.USERS,
     table="users",
     fields=(
-        _f("user_id", T, "id", "userid", "user id", "systemuserid", "benutzer-id", "benutzerid",
-           "benutzer id", "mitarbeiter-id", "personalnummer", "record id", required=True,
-           en="Id of the person in the CRM", de="Id der Person im CRM"),
-        _f("name", T, "full name", "fullname", "user name", "display name", "vollständiger name",
-           "mitarbeiter", "benutzer", en="Display name", de="Anzeigename"),
-        _f("email", T, "e-mail", "email address", "e-mail address", "internalemailaddress",
-           "primary email", "e-mail-adresse", "mail", en="E-mail address", de="E-Mail-Adresse"),
-        _f("department", T, "abteilung", "business unit", "businessunitid", "geschäftsbereich",
-           "division", "bereich", en="Department", de="Abteilung"),
-        _f("team", T, "region", "gruppe", "vertriebsgebiet", "territory", en="Team or region",
+        _f("user_id", T, "id", "user id", "systemuserid", "record id", "employee number",
+           required=True, values=ID, en="Id of the person in the CRM", de="Id der Person im CRM"),
+        _f("name", T, "name", "full name", "display name", "user", values=NM,
+           en="Display name", de="Anzeigename"),
+        _f("email", T, "email", "internalemailaddress", values=E, en="E-mail address",
+           de="E-Mail-Adresse"),
+        _f("department", T, "department", "business unit", "businessunitidname",
+           "cost center", "org unit", values=L, en="Department", de="Abteilung"),
+        _f("team", T, "team", "region", "sales territory", values=L, en="Team or region",
            de="Team oder Region"),
-        _f("role", T, "title", "job title", "position", "rolle", "funktion", "profile.name",
-           "profile", "stellenbezeichnung", en="Role or job title", de="Rolle oder Funktion"),
-        _f("manager_id", T, "managerid", "manager", "parentsystemuserid", "vorgesetzter",
-           "vorgesetzte(r)", "führungskraft", en="Id of the manager", de="Id der Führungskraft"),
-        _f("license_type", T, "license", "licence", "user license", "lizenz", "lizenztyp",
-           "lizenzart", en="Licence type", de="Lizenztyp"),
-        _f("license_cost_monthly", N, "license cost", "monthly cost", "lizenzkosten",
-           "lizenzkosten/monat", "kosten pro monat", en="Licence cost per month",
+        _f("role", T, "role", "title", "job title", "profile name", "user role name", values=L,
+           en="Role or job title", de="Rolle oder Funktion"),
+        _f("manager_id", T, "manager", "manager id", "parentsystemuserid", "parent user",
+           values=P, en="Id of the manager", de="Id der Führungskraft"),
+        _f("license_type", T, "license", "license type", "user license", "license name",
+           values=L, en="Licence type", de="Lizenztyp"),
+        _f("license_cost_monthly", N, "license cost", "cost", "monthly cost", "cost month",
+           "license cost month", "license price", en="Licence cost per month",
            de="Lizenzkosten pro Monat"),
-        _f("start_date", D, "start", "createddate", "created date", "createdon", "hire date",
-           "eintrittsdatum", "eintritt", "startdatum", en="First day with a licence",
-           de="Erster Tag mit Lizenz"),
-        _f("end_date", D, "end", "leaving date", "exit date", "austrittsdatum", "austritt",
-           "enddatum", en="Last day (leavers)", de="Letzter Tag (Austritte)"),
-        _f("is_integration", B, "integration", "integration user", "api only", "usertype",
-           "user type", "accessmode", "access mode", "zugriffsmodus", "benutzertyp",
-           "integrationskonto", en="Integration or API account (not a person)",
+        _f("start_date", D, "start", "start date", "created date", "created", "hire date",
+           en="First day with a licence", de="Erster Tag mit Lizenz"),
+        _f("end_date", D, "end", "end date", "last workday", "deactivated date",
+           en="Last day (leavers)", de="Letzter Tag (Austritte)"),
+        _f("is_integration", B, "integration", "integration user", "api only", "user type",
+           "access mode", "integration account", "account type", "system user",
+           en="Integration or API account (not a person)",
            de="Integrations- oder API-Konto (keine Person)"),
     ),
 )
@@ -141,18 +167,19 @@ USAGE = DatasetSpec(
     kind=DatasetKind.USAGE,
     table="usage_events",
     fields=(
-        _f("user_id", T, "userid", "user id", "user_id_derived", "callinguserid", "benutzer-id",
-           "benutzer", "changed by", "geändert von", "user email", "user e-mail", required=True,
+        _f("user_id", T, "user id", "user", "user id derived", "callinguserid", "changed by",
+           "user email", "username", "user name", "modified by", required=True, values=P,
            en="Who acted (id or e-mail)", de="Wer gehandelt hat (Id oder E-Mail)"),
-        _f("timestamp", TS, "timestamp_derived", "logintime", "login time", "createdon",
-           "changed date", "date", "zeitstempel", "datum", "änderungsdatum", "zeitpunkt",
+        _f("timestamp", TS, "timestamp", "timestamp derived", "login time", "created",
+           "changed date", "date", "time", "date time", "event date", "created date",
            required=True, en="When (UTC unless the value has a zone)",
            de="Wann (UTC, wenn der Wert keine Zone hat)"),
-        _f("action", T, "event_type", "operation", "event", "aktion", "vorgang", "ereignis",
-           "method_name", "login_type", en="What was done", de="Was getan wurde"),
-        _f("object", T, "entity", "entity_name", "objecttypecode", "page_entity_type", "objekt",
-           "entität", "module", "modul", en="CRM area or object", de="CRM-Bereich oder Objekt"),
-        _f("success", B, "status", "login_status", "request_status", "erfolg", "erfolgreich",
+        _f("action", T, "action", "event type", "operation", "event", "method name",
+           "login type", "action type", values=L, en="What was done", de="Was getan wurde"),
+        _f("object", T, "object", "entity", "entity name", "objecttypecode",
+           "page entity type", "object type", "module", values=L, en="CRM area or object",
+           de="CRM-Bereich oder Objekt"),
+        _f("success", B, "success", "status", "login status", "request status",
            en="Whether it succeeded", de="Ob es erfolgreich war"),
     ),
 )
@@ -161,39 +188,33 @@ PIPELINE = DatasetSpec(
     kind=DatasetKind.PIPELINE,
     table="opportunity_snapshots",
     fields=(
-        _f("opportunity_id", T, "id", "opportunityid", "record id", "opportunity id",
-           "verkaufschance-id", "deal id", "deal - id", required=True,
-           en="Id of the opportunity", de="Id der Verkaufschance"),
-        _f("owner", T, "ownerid", "opportunity owner", "deal owner", "owner name", "besitzer",
-           "deal - owner", "deal - besitzer", "verantwortlich", "zuständig", required=True,
-           en="Owner (id, e-mail or name)", de="Besitzer (Id, E-Mail oder Name)"),
-        _f("account", T, "accountid", "account name", "customerid", "parentaccountid",
-           "potential customer", "firma", "kunde", "potenzieller kunde", "organisation",
-           en="Account", de="Firma"),
-        _f("stage", T, "stagename", "deal stage", "stepname", "pipeline phase", "phase",
-           "deal - stage", "deal - phase", "vertriebsphase", en="Stage", de="Phase"),
-        _f("amount", N, "estimatedvalue", "est. revenue", "value", "deal - value", "deal - wert",
-           "betrag", "wert", "geschätzter umsatz", en="Amount", de="Betrag"),
-        _f("currency", T, "currencyisocode", "transactioncurrencyid", "währung",
-           "deal - currency", "deal - währung", en="Currency", de="Währung"),
-        _f("created_at", TS, "createddate", "created date", "create date", "createdon",
-           "deal - deal created", "deal - deal erstellt", "erstellt am", en="Created",
-           de="Erstellt"),
-        _f("close_date", D, "closedate", "estimatedclosedate", "est. close date",
-           "expected close date", "deal - expected close date", "abschlussdatum",
-           "voraussichtliches abschlussdatum", "deal - erwartetes abschlussdatum",
+        _f("opportunity_id", T, "id", "opportunity id", "record id", "opportunity",
+           required=True, values=ID, en="Id of the opportunity", de="Id der Verkaufschance"),
+        _f("owner", T, "owner", "owner id", "owner name", "account manager", "sales rep",
+           "assigned to", required=True, values=P, en="Owner (id, e-mail or name)",
+           de="Besitzer (Id, E-Mail oder Name)"),
+        _f("account", T, "account", "account id", "account name", "customerid",
+           "parentaccountid", "company name", values=TX, en="Account", de="Firma"),
+        _f("stage", T, "stage", "stage name", "sales stage", "pipeline stage", "step name",
+           values=L, en="Stage", de="Phase"),
+        _f("amount", N, "amount", "expected amount", "value", "revenue", "estimatedvalue",
+           en="Amount", de="Betrag"),
+        _f("currency", T, "currency", "currency iso code", "transactioncurrencyid",
+           values=ValueKind.CURRENCY, en="Currency", de="Währung"),
+        _f("created_at", TS, "created", "created date", "create date", "deal created",
+           en="Created", de="Erstellt"),
+        _f("close_date", D, "close date", "expected close date", "close", "expected close",
            en="(Expected) close date", de="(Erwartetes) Abschlussdatum"),
-        _f("last_modified_at", TS, "lastmodifieddate", "last modified date", "modifiedon",
-           "modified on", "geändert am", "deal - update time", "deal - aktualisiert am",
-           en="Last modified", de="Zuletzt geändert"),
-        _f("last_activity_at", TS, "lastactivitydate", "last activity date",
-           "deal - last activity date", "deal - datum der letzten aktivität",
-           "letzte aktivität", en="Last activity", de="Letzte Aktivität"),
-        _f("next_step", T, "nextstep", "nächster schritt", "deal - next activity subject",
+        _f("last_modified_at", TS, "last modified date", "modified", "last modified",
+           "modified date", "last update", "update time", en="Last modified",
+           de="Zuletzt geändert"),
+        _f("last_activity_at", TS, "last activity date", "last activity",
+           en="Last activity", de="Letzte Aktivität"),
+        _f("next_step", T, "next step", "next activity subject", "next activity",
            en="Next step", de="Nächster Schritt"),
-        _f("is_closed", B, "isclosed", "is deal closed?", "closed", "geschlossen",
+        _f("is_closed", B, "is closed", "closed", "is deal closed", "status", "deal status",
            en="Closed (won or lost)", de="Geschlossen (gewonnen oder verloren)"),
-        _f("is_won", B, "iswon", "won", "gewonnen", en="Won", de="Gewonnen"),
+        _f("is_won", B, "is won", "won", "is closed won", en="Won", de="Gewonnen"),
     ),
 )
 
@@ -201,21 +222,22 @@ TRAINING = DatasetSpec(
     kind=DatasetKind.TRAINING,
     table="training_records",
     fields=(
-        _f("user", T, "user_id", "user id", "email", "e-mail", "email address", "learner",
-           "teilnehmer", "teilnehmer-e-mail", "benutzer", "unique user id", required=True,
-           en="Learner (id or e-mail)", de="Teilnehmer (Id oder E-Mail)"),
-        _f("course", T, "training title", "course name", "training", "session", "kurs",
-           "schulung", "titel", "veranstaltung", required=True, en="Course or session",
+        _f("user", T, "user", "user id", "email", "learner", "learner email", "unique user id",
+           "user email", required=True, values=P, en="Learner (id or e-mail)",
+           de="Teilnehmer (Id oder E-Mail)"),
+        _f("course", T, "course", "training title", "course name", "course title",
+           "training", required=True, values=L, en="Course or session",
            de="Kurs oder Schulung"),
-        _f("date", D, "completed date", "completion date", "session date", "datum",
-           "abschlussdatum", "schulungsdatum", "teilnahmedatum", required=True,
+        _f("date", D, "date", "completed date", "completion date", "session date",
+           "attendance date", "course date", "completion", required=True,
            en="Date of the session", de="Datum der Schulung"),
-        _f("kind", T, "training type", "type", "art", "schulungsart", "format",
+        _f("kind", T, "type", "training type", "course type", "format", values=L,
            en="Kind (kick-off, monthly, onboarding, key user, roadshow…)",
            de="Art (Kick-off, monatlich, Onboarding, Key-User, Roadshow…)"),
-        _f("status", T, "transcript status", "completion status", "teilnahmestatus",
+        _f("status", T, "status", "transcript status", "completion status",
+           "attendance status", "attendance", values=L,
            en="Attended, completed, no-show", de="Teilgenommen, abgeschlossen, nicht erschienen"),
-        _f("score", N, "punkte", "bewertung", "ergebnis", "result", en="Score", de="Punktzahl"),
+        _f("score", N, "score", "result", "points", en="Score", de="Punktzahl"),
     ),
 )
 
@@ -228,29 +250,10 @@ USAGE_ACTIONS: tuple[str, ...] = ("login", "view", "create", "update", "delete",
 
 
 def normalise_header(header: str) -> str:
-    """Header as compared against synonyms: BOM removed, trimmed, lower-case, spaces collapsed."""
+    """Header as compared against preset signatures: BOM removed, trimmed, lower-case, spaces
+    collapsed."""
     return re.sub(r"\s+", " ", header.replace("\ufeff", "").strip()).lower()
 
-
-def propose_mapping(kind: DatasetKind, headers: list[str]) -> dict[str, str]:
-    """Propose ``{field: header}`` for the headers of a file, by canonical name, then synonyms.
-
-    The first header that matches wins; a header is used for at most one field.
-    """
-    spec = DATASETS[kind]
-    by_norm: dict[str, str] = {}
-    for header in headers:
-        by_norm.setdefault(normalise_header(header), header)
-    mapping: dict[str, str] = {}
-    used: set[str] = set()
-    for field in spec.fields:
-        for candidate in (field.name, field.name.replace("_", " "), *field.synonyms):
-            found = by_norm.get(candidate)
-            if found is not None and found not in used:
-                mapping[field.name] = found
-                used.add(found)
-                break
-    return mapping
 
 # Canonical training kinds and statuses (the importer maps LMS labels onto these).
 TRAINING_KINDS: tuple[str, ...] = (

@@ -7,9 +7,12 @@ expression per column (see :func:`case_sql`); Python never touches the rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 
-from crm_dash.datasets import TRAINING_KINDS, TRAINING_STATUSES
+from crm_dash.datasets import TRAINING_KINDS, TRAINING_STATUSES, DatasetKind
+from crm_dash.importing.actions import ACTIONS
 
 YES: frozenset[str] = frozenset(
     {"true", "t", "yes", "y", "ja", "j", "1", "1.0", "x", "wahr", "on", "checked"}
@@ -55,9 +58,35 @@ IS_INTEGRATION = yes_no(
         "lesen/schreiben", "lesen-schreiben", "administrative", "administrativ", "read", "lesen",
         "support user", "supportbenutzer", "delegated admin", "delegierter administrator",
         "powerpartner", "powercustomersuccess", "customersuccess", "cspliteportal", "guest",
-        "csnonly",
+        "csnonly", "mensch", "human", "natürliche person", "interaktiv", "interactive",
     ),
 )
+
+#: Phrases that make an account an integration or system account wherever they appear in its
+#: profile, role, licence, user type or access mode ("Minimum Access - API Only Integrations",
+#: "Salesforce Integration", "AutomatedProcess", "Nicht interaktiv", "Dienstkonto"). Compared
+#: on the letters only (lower-case, no spaces or punctuation), so "API-only", "ApiOnly" and
+#: "api only" are one phrase. The word "integration" alone is not enough: an "Integration
+#: Manager" is a person.
+INTEGRATION_PHRASES: tuple[str, ...] = (
+    "apionly", "integrationuser", "salesforceintegration", "automatedprocess",
+    "noninteractive", "nichtinteraktiv", "applicationuser", "anwendungsbenutzer",
+    "serviceaccount", "serviceuser", "servicekonto", "dienstkonto", "dienstbenutzer",
+    "integrationsbenutzer", "integrationskonto", "technicaluser", "technischerbenutzer",
+    "technischeruser", "technischeskonto", "systemaccount", "systemkonto", "apiuser",
+)
+
+# Stage words that say a column holds sales stages (beyond the won/lost/open ones).
+STAGE_WORDS: frozenset[str] = frozenset({
+    "prospecting", "qualification", "qualify", "needs analysis", "value proposition",
+    "id. decision makers", "perception analysis", "proposal/price quote", "proposal",
+    "negotiation/review", "negotiation", "develop", "propose", "close", "1-qualify",
+    "2-develop", "3-propose", "4-close", "appointment scheduled", "qualified to buy",
+    "presentation scheduled", "decision maker bought-in", "contract sent", "lead",
+    "qualifizierung", "qualifiziert", "bedarfsanalyse", "angebot", "angebot erstellt",
+    "verhandlung", "entwickeln", "vorschlagen", "abschließen", "abschluss", "erstkontakt",
+    "präsentation", "vertrag versendet", "termin vereinbart", "in verhandlung", "demo",
+})
 
 SUCCESS = yes_no(
     true_labels=("success", "succeeded", "successful", "erfolgreich", "erfolg", "ok",
@@ -97,6 +126,40 @@ TRAINING_KIND: dict[str, str] = {
     "key-user-schulung": "key_user", "key user training": "key_user", "power user": "key_user",
     "road show": "roadshow",
 }
+
+
+# Labels per field: the importer maps these source values onto canonical ones; a preset's
+# ``values`` are added on top.
+FIELD_LABELS: dict[tuple[DatasetKind, str], dict[str, str]] = {
+    (DatasetKind.USERS, "is_integration"): IS_INTEGRATION,
+    (DatasetKind.USAGE, "success"): SUCCESS,
+    (DatasetKind.USAGE, "action"): ACTIONS,
+    (DatasetKind.PIPELINE, "is_closed"): IS_CLOSED,
+    (DatasetKind.PIPELINE, "is_won"): IS_WON,
+    (DatasetKind.TRAINING, "kind"): TRAINING_KIND,
+    (DatasetKind.TRAINING, "status"): TRAINING_STATUS,
+}
+
+
+_NEGATION = frozenset({"not", "no", "non", "nicht", "kein", "keine", "un", "ohne", "without"})
+
+
+def resolve_label(labels: Mapping[str, str], value: str) -> str | None:
+    """The canonical value of a source label, by its meaning: the label itself (lower-case,
+    trimmed), else its words. "Datensatz anlegen", "Create record" and "Login (Web)" resolve
+    through the one word that is a label ("anlegen", "create", "login"), as long as all such
+    words agree and nothing negates them ("nicht bestanden" stays unknown)."""
+    low = value.strip().lower()
+    if low in labels:
+        return labels[low]
+    words = [w for w in re.split(r"[^\wäöüß]+", low.replace("_", " ")) if w]
+    if len(words) < 2 or _NEGATION & set(words):
+        return None
+    found = {labels[w] for w in words if w in labels and not w.isdigit()}
+    for a, b in pairwise(words):  # two-word labels: "no show"
+        if f"{a} {b}" in labels:
+            found.add(labels[f"{a} {b}"])
+    return found.pop() if len(found) == 1 else None
 
 
 def sql_literal(value: str) -> str:

@@ -2,10 +2,10 @@
 
 A preset matches when all headers of its ``signature`` are in the file (compared like
 :func:`crm_dash.datasets.normalise_header`: case-insensitive, trimmed, BOM removed). Its
-``columns`` give, per canonical field, the headers to try in order; fields it leaves open fall
-back to the synonyms of :mod:`crm_dash.datasets`. ``values`` adds labels only that source uses,
-``constants`` fills fields the export implies (every LoginHistory row is a login), and
-``action_first`` names a column whose known codes decide the action before the mapped one.
+``columns`` give, per canonical field, the headers to try in order: they raise the confidence
+of the mapping by evidence (:mod:`crm_dash.importing.evidence`), which decides every field.
+``values`` adds labels only that source uses, ``constants`` fills fields the export implies
+(every LoginHistory row is a login), and ``action_first`` names a column whose known codes decide the action before the mapped one.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from crm_dash.datasets import DatasetKind, normalise_header, propose_mapping
+from crm_dash.datasets import DATASETS, DatasetKind, normalise_header
 from crm_dash.importing.actions import DYNAMICS_ACCESS_ACTIONS, DYNAMICS_OPERATIONS
 
 U, A, P, T = DatasetKind.USERS, DatasetKind.USAGE, DatasetKind.PIPELINE, DatasetKind.TRAINING
@@ -35,22 +35,22 @@ class Preset:
         present = {normalise_header(h) for h in headers}
         return all(s in present for s in self.signature)
 
-    def mapping(self, headers: list[str] | tuple[str, ...]) -> dict[str, str]:
-        """``{field: header}`` of this preset for the file's ``headers``, synonyms filling gaps."""
+    def picks(self, headers: list[str] | tuple[str, ...]) -> dict[str, str]:
+        """``{field: header}`` this layout names for the file's ``headers`` (the first of its
+        candidates present). They raise confidence in the mapping by evidence
+        (:func:`crm_dash.importing.evidence.propose`); they do not decide it alone."""
         by_norm: dict[str, str] = {}
         for header in headers:
             by_norm.setdefault(normalise_header(header), header)
-        mapping: dict[str, str] = {}
-        for name, candidates in self.columns.items():
+        picks: dict[str, str] = {}
+        columns = self.columns
+        if self.name == "generic":
+            columns = {name: (name,) for name in DATASETS[self.kind].field_names}
+        for name, candidates in columns.items():
             found = next((by_norm[c] for c in candidates if c in by_norm), None)
             if found is not None:
-                mapping[name] = found
-        used = set(mapping.values())
-        for name, header in propose_mapping(self.kind, list(headers)).items():
-            if name not in mapping and name not in self.constants and header not in used:
-                mapping[name] = header
-                used.add(header)
-        return mapping
+                picks[name] = found
+        return picks
 
 
 _SF_EVENT_COMMON = {

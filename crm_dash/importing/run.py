@@ -20,9 +20,10 @@ import duckdb
 import pandas as pd
 
 from crm_dash.audit import log_event
-from crm_dash.datasets import DATASETS, DatasetKind, normalise_header, propose_mapping
+from crm_dash.datasets import DATASETS, DatasetKind, normalise_header
 from crm_dash.i18n import Language, t
 from crm_dash.importing import validate
+from crm_dash.importing.evidence import Proposal, propose
 from crm_dash.importing.mappings import RememberedMapping, recall_mapping, remember_mapping
 from crm_dash.importing.presets import (
     Preset,
@@ -33,6 +34,7 @@ from crm_dash.importing.presets import (
 )
 from crm_dash.importing.problems import ImportProblem
 from crm_dash.importing.sniff import FileScan, Layout, detect_layout, scan_file, transcode_to_utf8
+from crm_dash.importing.values import ValueProfile, profile
 from crm_dash.store import BatchMeta, Source, load_rows
 
 Status = Literal["ready", "loaded", "already_imported", "failed"]
@@ -54,6 +56,7 @@ class Inspection:
     mapping: dict[str, str]
     remembered: RememberedMapping | None
     other_kind: Preset | None
+    proposal: Proposal
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -168,19 +171,43 @@ def inspect_file(
     source = _csv_source(readable, layout, workdir, scan)
     preset = _preset(kind, layout.headers, preset_name)
     remembered = recall_mapping(conn, kind, layout.headers) if preset_name is None else None
+    if remembered is not None and remembered.preset:
+        preset = _preset(kind, layout.headers, remembered.preset, strict=False) or preset
+    proposal = propose(
+        kind, layout.headers, sample_profiles(conn, source, layout.headers),
+        preset.picks(layout.headers) if preset is not None else None,
+        preset.name if preset is not None else None,
+    )
+    constants = preset.constants if preset is not None else {}
+    mapping = {f: c for f, c in proposal.mapping.items() if f not in constants}
     if remembered is not None:
         mapping = dict(remembered.mapping)
-        if remembered.preset:
-            preset = _preset(kind, layout.headers, remembered.preset, strict=False) or preset
-    elif preset is not None:
-        mapping = preset.mapping(layout.headers)
-    else:
-        mapping = propose_mapping(kind, list(layout.headers))
     return Inspection(
         kind=kind, file_name=file_name or path.name, scan=scan, layout=layout, source=source,
         preset=preset, mapping=mapping, remembered=remembered,
-        other_kind=other_kind_preset(kind, layout.headers),
+        other_kind=other_kind_preset(kind, layout.headers), proposal=proposal,
     )
+
+
+PROFILE_ROWS = 1000
+
+
+def sample_profiles(
+    conn: duckdb.DuckDBPyConnection, source: validate.CsvSource, headers: tuple[str, ...]
+) -> dict[str, ValueProfile]:
+    """A value profile per column from the first :data:`PROFILE_ROWS` rows of the file.
+
+    A file DuckDB cannot read gets no profiles here: the check reports why, with its lines.
+    """
+    cur = conn.cursor()
+    try:
+        rows = cur.execute(f"SELECT * FROM {source.read_sql()} LIMIT {PROFILE_ROWS}",
+                           [str(source.path)]).fetchall()
+    except duckdb.Error:
+        return {}
+    finally:
+        cur.close()
+    return {h: profile([r[i] for r in rows]) for i, h in enumerate(headers)}
 
 
 def named_preset(kind: DatasetKind, name: str) -> Preset:

@@ -23,7 +23,6 @@ import pandas as pd
 
 from crm_dash.datasets import DATASETS, DatasetKind, FieldSpec, FieldType, normalise_header
 from crm_dash.importing import labels as lbl
-from crm_dash.importing.actions import ACTIONS
 from crm_dash.importing.parse import (
     ValueFormat,
     date_sql,
@@ -41,16 +40,6 @@ MAX_LINE_BYTES = 1024 * 1024  # no CRM field needs more; a bigger line is a brok
 SAMPLE_ROWS = 20_000
 YES_NO_LABEL = "yes/no (true/false, ja/nein, 1/0)"
 
-# Labels per field; a preset's ``values`` are added on top.
-_LABELS: dict[tuple[DatasetKind, str], dict[str, str]] = {
-    (DatasetKind.USERS, "is_integration"): lbl.IS_INTEGRATION,
-    (DatasetKind.USAGE, "success"): lbl.SUCCESS,
-    (DatasetKind.USAGE, "action"): ACTIONS,
-    (DatasetKind.PIPELINE, "is_closed"): lbl.IS_CLOSED,
-    (DatasetKind.PIPELINE, "is_won"): lbl.IS_WON,
-    (DatasetKind.TRAINING, "kind"): lbl.TRAINING_KIND,
-    (DatasetKind.TRAINING, "status"): lbl.TRAINING_STATUS,
-}
 # Values outside the labels: the default, or a reject when ``None``.
 _UNKNOWN_LABEL: dict[tuple[DatasetKind, str], str | None] = {
     (DatasetKind.USAGE, "action"): "other",
@@ -182,7 +171,7 @@ def _value(column: int, trim: bool = True) -> str:
 
 def _labels(kind: DatasetKind, name: str, preset: Preset | None) -> dict[str, str] | None:
     """The labels of a field whose values are words mapped onto canonical ones, else ``None``."""
-    base = _LABELS.get((kind, name))
+    base = lbl.FIELD_LABELS.get((kind, name))
     if base is None:
         return None
     labels = dict(base)
@@ -362,13 +351,14 @@ def _label_sql(
     name = plan.spec.name
     by_value: dict[str, str] | None = None
     if present is not None and len({low for _, low in present}) <= _MAX_PRESENT_LABELS:
-        by_value = {raw: labels[low.strip()] for raw, low in present if low.strip() in labels}
+        by_value = {raw: canonical for raw, _ in present
+                    if (canonical := lbl.resolve_label(labels, raw)) is not None}
     elif present is None:  # too many values as written: count them lower-cased
-        found = cur.execute(
+        rows = cur.execute(
             f"SELECT DISTINCT lower({name}) FROM {TYPED} WHERE {name} IS NOT NULL"
             f" LIMIT {_MAX_PRESENT_LABELS + 1}"
         ).fetchall()
-        lowered = [str(r[0]) for r in found]
+        lowered = [str(r[0]) for r in rows]
         if len(lowered) <= _MAX_PRESENT_LABELS:  # matched without the spaces around them
             labels = {v: labels[v.strip()] for v in lowered if v.strip() in labels}
 
@@ -387,13 +377,15 @@ def _label_sql(
 
 
 def _integration_from_roles(columns: list[str], plans: dict[str, FieldPlan]) -> list[str]:
-    """API-only profiles and integration licences mark integration accounts as well."""
+    """Integration and system accounts by the phrases of :data:`labels.INTEGRATION_PHRASES` in
+    their role or profile, licence, or user type / access mode text."""
+    pattern = "|".join(lbl.INTEGRATION_PHRASES)
     parts = []
-    for name, pattern in (("role", r"^api[ _-]?only|integration user"),
-                          ("license_type", r"integration|api[ _-]?only")):
+    for name in ("role", "license_type", "is_integration"):
         plan = plans.get(name)
         if plan is not None and plan.column is not None:
-            parts.append(f"coalesce(regexp_matches(lower({name}), '{pattern}'), false)")
+            letters = f"regexp_replace(lower({name}), '[^a-zäöüß]', '', 'g')"
+            parts.append(f"coalesce(regexp_matches({letters}, '{pattern}'), false)")
     if not parts:
         return columns
     flag = next((c for c in columns if c.endswith(" AS is_integration")), None)

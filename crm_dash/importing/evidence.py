@@ -1,0 +1,351 @@
+"""Mapping by evidence: which column feeds which field, how sure we are, and why.
+
+Each (field, column) pair gets a confidence between 0 and 1 from two kinds of evidence:
+
+- the **header**, by its words (:mod:`crm_dash.importing.words`): all the words of one of the
+  field's wordings present is strong evidence, extra words weaken it a little (more when they
+  belong to another field), only some of the words is weak evidence;
+- the **values** (:mod:`crm_dash.importing.values`): whether they fit the field (dates for a
+  date, e-mails for the e-mail, labels of the field's vocabulary), and whether they speak
+  against it (a column of e-mails is not a department).
+
+``confidence = H * (0.35 + 0.65 * V) + (1 - H) * S``, with ``H`` the header score, ``V`` how
+well the values fit, and ``S`` what the values alone prove (e-mails prove the e-mail field,
+"Anlegen/Ändern/Löschen" prove the action; a date proves little: there are many dates).
+A known export layout (preset) raises its columns' confidence; a column with a hidden-export
+marker counts less when a visible column means the same.
+
+Levels: **sure** (>= 0.8) is mapped; **unsure** (0.4-0.8) is mapped and flagged; below 0.4
+nothing is proposed. Each column feeds at most one field, the best evidence assigned first.
+One exception: the outcome flags ``is_closed``/``is_won`` are one fact, so one status column
+fills both, and a stage column whose labels say won or lost ("Closed Won") fills them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+from crm_dash.datasets import DATASETS, DatasetKind, FieldSpec, ValueKind
+from crm_dash.importing.labels import FIELD_LABELS, STAGE_WORDS
+from crm_dash.importing.values import ValueProfile
+from crm_dash.importing.words import (
+    ENTITY_CONCEPTS,
+    HeaderWords,
+    concept_of,
+    header_words,
+    is_concept,
+)
+
+Level = Literal["sure", "unsure"]
+SURE = 0.8
+UNSURE = 0.4
+#: Fields a figure depends on: never call a file "mapped for you" while one of them is open and
+#: a column in the file looks like it.
+FIGURE_FIELDS: dict[DatasetKind, tuple[str, ...]] = {
+    DatasetKind.USERS: ("email", "end_date", "license_cost_monthly", "is_integration"),
+    DatasetKind.USAGE: ("action",),
+    DatasetKind.PIPELINE: ("stage", "amount", "close_date", "last_modified_at"),
+    DatasetKind.TRAINING: ("status",),
+}
+_SHARED = frozenset({"is_closed", "is_won"})  # one status column fills both
+# Concepts that say little on their own ("Date", "Id", "Name"): half weight in a partial match.
+_GENERIC = frozenset({"date", "id", "name", "type", "time", "status", "code", "by", "is"})
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One reason for (or against) a match: a catalog key ``import.evidence.<code>`` and its
+    values."""
+
+    code: str
+    values: Mapping[str, str | int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Match:
+    """How well one column fits one field."""
+
+    field: str
+    column: str
+    confidence: float
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def picked(self) -> bool:
+        """Whether a known export layout names this column for the field."""
+        return any(e.code == "preset" for e in self.evidence)
+
+    @property
+    def level(self) -> Level | None:
+        if self.confidence >= SURE:
+            return "sure"
+        return "unsure" if self.confidence >= UNSURE else None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The proposed mapping, every pair's evidence, and what stayed open."""
+
+    kind: DatasetKind
+    headers: tuple[str, ...]
+    matches: dict[str, Match]  # field -> the assigned column's match
+    scores: dict[tuple[str, str], Match]  # (field, column) -> match, for every pair
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        return {name: m.column for name, m in self.matches.items()}
+
+    def match(self, field_name: str, column: str) -> Match:
+        """The evidence of ``column`` for ``field_name`` (also when it is not the proposal)."""
+        return self.scores.get((field_name, column)) or Match(field_name, column, 0.0, ())
+
+    def unused_columns(self, mapping: Mapping[str, str]) -> list[str]:
+        """The file's columns that feed no field of ``mapping``."""
+        used = set(mapping.values())
+        return [h for h in self.headers if h not in used]
+
+    def candidates(self, field_name: str, mapping: Mapping[str, str]) -> list[Match]:
+        """Columns unused by ``mapping`` with at least :data:`UNSURE` for ``field_name``."""
+        unused = set(self.unused_columns(mapping))
+        found = [m for (f, c), m in self.scores.items()
+                 if f == field_name and c in unused and m.confidence >= UNSURE]
+        return sorted(found, key=lambda m: -m.confidence)
+
+
+# ---- the header ---------------------------------------------------------------------------
+
+@cache
+def _bags(kind: DatasetKind, name: str) -> tuple[frozenset[str], ...]:
+    spec = DATASETS[kind].field(name)
+    wordings = (spec.name.replace("_", " "), *spec.synonyms)
+    return tuple(dict.fromkeys(header_words(w).concepts for w in wordings if w))
+
+
+@cache
+def _other_keys(kind: DatasetKind, name: str) -> frozenset[str]:
+    """Concepts of the dataset's other fields that this field's wordings never use."""
+    own = frozenset().union(*_bags(kind, name))
+    others = frozenset().union(*(b for f in DATASETS[kind].field_names if f != name
+                                 for b in _bags(kind, f)))
+    return others - own - ENTITY_CONCEPTS
+
+
+def _weight(concepts: frozenset[str]) -> float:
+    return sum(0.4 if c in _GENERIC else 1.0 for c in concepts)
+
+
+def header_score(kind: DatasetKind, name: str, words: HeaderWords) -> tuple[float, list[str]]:
+    """How well a header's words fit a field (0-1), and the header words that matched."""
+    concepts = words.concepts
+    if words.hidden and (concepts <= ENTITY_CONCEPTS | {"id"} or (
+            len(concepts) == 1 and not _known_anywhere(kind, concepts))):
+        concepts = concepts | {"id"}  # "(Do Not Modify) Opportunity": the record's GUID
+    if not concepts:
+        return 0.0, []
+    others = _other_keys(kind, name)
+    own = frozenset().union(*_bags(kind, name))
+    best, best_common = 0.0, frozenset[str]()
+    for bag in _bags(kind, name):
+        common = bag & concepts
+        if not common or common <= {"is"}:
+            continue
+        extra = concepts - bag
+        penalty = sum(_extra_cost(c, others, own) for c in extra)
+        if bag <= concepts:
+            score = 1.0 - penalty
+        else:
+            score = 0.65 * _weight(common) / _weight(bag) - penalty
+        if score > best:
+            best, best_common = score, common
+    matched = [w for w in words.words if concept_of(w) in best_common]
+    return max(0.0, min(1.0, best)), matched
+
+
+def _extra_cost(concept: str, others: frozenset[str], own: frozenset[str]) -> float:
+    """What an extra header word costs: most when another field uses it ("Manager E-Mail" is
+    not the e-mail), little for a word of the field's other wordings or the file's entity."""
+    if concept in others:
+        return 0.15
+    if concept in ENTITY_CONCEPTS:
+        return 0.03
+    if concept in own:
+        return 0.04
+    return 0.1 if is_concept(concept) else 0.06
+
+
+def _known_anywhere(kind: DatasetKind, concepts: frozenset[str]) -> bool:
+    return any(concepts & b for f in DATASETS[kind].field_names for b in _bags(kind, f))
+
+
+# ---- the values ---------------------------------------------------------------------------
+
+def _labels(kind: DatasetKind, name: str) -> Mapping[str, str] | None:
+    if (kind, name) == (DatasetKind.PIPELINE, "stage"):
+        return {**{w: "stage" for w in STAGE_WORDS}, **FIELD_LABELS[(kind, "is_won")]}
+    return FIELD_LABELS.get((kind, name))
+
+
+def value_fit(
+    kind: DatasetKind, spec: FieldSpec, prof: ValueProfile
+) -> tuple[float | None, float, list[Evidence]]:
+    """``(V, S, evidence)``: how well the values fit the field (``None``: no values), what
+    they prove on their own, and why."""
+    if not prof.filled:
+        return None, 0.0, [Evidence("no_values")]
+    share = prof.share
+    labels = _labels(kind, spec.name)
+    vocab = prof.label_share(labels, plain_yes_no=False) if labels else 0.0
+    kind_ = spec.values
+    evidence: list[Evidence] = []
+
+    def pct(x: float) -> int:
+        return round(100 * x)
+
+    fit, proves = 0.0, 0.0
+    if kind_ == ValueKind.EMAIL:
+        fit, proves = share("email"), 0.6 * share("email")
+        if share("email") >= 0.5:
+            evidence.append(Evidence("values_email", {"pct": pct(share("email"))}))
+    elif kind_ == ValueKind.DATE:
+        fit = share("date") + share("epoch")
+        proves = 0.1 * fit
+        if fit >= 0.5:
+            evidence.append(Evidence("values_date", {"pct": pct(min(fit, 1.0))}))
+    elif kind_ == ValueKind.NUMBER:
+        fit = share("number") + (share("id") - share("sfid") - share("guid")) * 0.5
+        fit = min(fit, 1.0)
+        proves = 0.1 * fit
+        if fit >= 0.5:
+            evidence.append(Evidence("values_number", {"pct": pct(fit)}))
+    elif kind_ == ValueKind.FLAG:
+        fit = max(prof.label_share(labels or {}), share("yes_no"))
+        proves = 0.6 * vocab
+        if vocab >= 0.5:
+            evidence.append(Evidence("values_labels", {"pct": pct(vocab)}))
+        elif fit >= 0.5:
+            evidence.append(Evidence("values_yes_no", {"pct": pct(fit)}))
+    elif kind_ == ValueKind.CURRENCY:
+        fit = share("currency")
+        proves = 0.5 * fit if prof.distinct <= 10 else 0.0
+        if fit >= 0.5:
+            evidence.append(Evidence("values_currency", {"pct": pct(fit)}))
+    elif kind_ == ValueKind.ID:
+        ids = max(share("id"), share("email"))
+        fit = max(0.0, 1.0 - share("date") - 0.5 * share("person"))
+        unique = prof.distinct_ratio >= 0.95
+        proves = 0.3 * ids if unique and prof.distinct > 3 else 0.0
+        if ids >= 0.5:
+            evidence.append(Evidence("values_id", {"pct": pct(ids)}))
+    elif kind_ == ValueKind.PERSON:
+        who = max(share("email"), share("id"), share("person"))
+        fit = max(0.0, min(1.0, who + 0.3 * share("text")) - share("date"))
+        if kind in (DatasetKind.TRAINING, DatasetKind.USAGE):
+            proves = 0.45 * max(share("email"), share("sfid"), share("guid"))
+        if share("email") >= 0.5:
+            evidence.append(Evidence("values_email", {"pct": pct(share("email"))}))
+        elif who >= 0.5:
+            evidence.append(Evidence("values_person", {"pct": pct(who)}))
+    elif kind_ == ValueKind.NAME:
+        fit = max(0.0, share("person") + 0.4 * share("text") - share("email") - share("date"))
+        fit = min(fit, 1.0)
+        if share("person") >= 0.5:
+            evidence.append(Evidence("values_name", {"pct": pct(share("person"))}))
+    else:  # LABEL, TEXT
+        against = share("email") + share("date") + share("epoch") + 0.7 * share("number")
+        fit = max(0.0, 1.0 - against)
+        if vocab:
+            fit = max(fit, vocab)
+            proves = 0.6 * vocab if vocab >= 0.5 else 0.0
+            if vocab >= 0.3:
+                evidence.append(Evidence("values_labels", {"pct": pct(vocab)}))
+        if kind_ == ValueKind.LABEL and prof.filled >= 20 and prof.distinct_ratio > 0.9:
+            fit *= 0.7  # nearly every value differs: not a label
+    if fit < 0.5:
+        what = max(("email", "date", "number", "id", "text"), key=share)
+        if share(what) >= 0.5:
+            evidence.append(Evidence("values_against", {"pct": pct(share(what)), "what": what}))
+    return min(fit, 1.0), min(proves, 1.0), evidence
+
+
+# ---- putting it together --------------------------------------------------------------------
+
+def score(
+    kind: DatasetKind, spec: FieldSpec, column: str, prof: ValueProfile,
+    visible_twin: bool = False, preset_pick: str | None = None,
+) -> Match:
+    """The match of ``column`` for the field ``spec``."""
+    words = header_words(column)
+    if words.checksum:
+        return Match(spec.name, column, 0.0, (Evidence("checksum"),))
+    h, matched = header_score(kind, spec.name, words)
+    fit, proves, evidence = value_fit(kind, spec, prof)
+    v = 0.75 if fit is None else fit
+    confidence = h * (0.35 + 0.65 * v) + (1 - h) * proves
+    reasons: list[Evidence] = []
+    if h >= 0.5:
+        reasons.append(Evidence("header", {"column": column, "words": " ".join(matched)}))
+    elif h > 0:
+        reasons.append(Evidence("header_partial", {"column": column,
+                                                   "words": " ".join(matched)}))
+    reasons += evidence
+    if words.hidden and visible_twin:
+        confidence *= 0.5
+        reasons.append(Evidence("hidden_twin"))
+    if preset_pick is not None:
+        confidence = max(confidence, 0.6 + 0.3 * v)
+        reasons.insert(0, Evidence("preset", {"preset": preset_pick}))
+    return Match(spec.name, column, round(min(confidence, 1.0), 3), tuple(reasons))
+
+
+def _says_outcome(m: Match) -> bool:
+    return any(e.code == "values_labels" for e in m.evidence)
+
+
+def propose(
+    kind: DatasetKind,
+    headers: Sequence[str],
+    profiles: Mapping[str, ValueProfile],
+    preset_picks: Mapping[str, str] | None = None,
+    preset_name: str | None = None,
+) -> Proposal:
+    """Score every (field, column) pair and assign the best evidence first.
+
+    ``preset_picks`` (``{field: column}``) are a known layout's choices: they raise their
+    column's confidence, but a better-evidenced column still wins.
+    """
+    spec = DATASETS[kind]
+    picks = dict(preset_picks or {})
+    empty = ValueProfile(rows=0, filled=0)
+    # Header score of each pair first: a hidden column is weaker where a visible one means the
+    # same (its header fits as well).
+    header_fit = {(f.name, c): header_score(kind, f.name, header_words(c))[0]
+                  for f in spec.fields for c in headers}
+    scores: dict[tuple[str, str], Match] = {}
+    for f in spec.fields:
+        visible_best = max((header_fit[(f.name, c)] for c in headers
+                            if not header_words(c).hidden), default=0.0)
+        for c in headers:
+            twin = header_words(c).hidden and visible_best >= 0.8
+            pick = preset_name if picks.get(f.name) == c else None
+            scores[(f.name, c)] = score(kind, f, c, profiles.get(c, empty), twin, pick)
+    order = {name: i for i, name in enumerate(spec.field_names)}
+    ranked = sorted(
+        (m for m in scores.values() if m.confidence >= UNSURE),
+        key=lambda m: (-m.confidence, not m.picked, not spec.field(m.field).required,
+                       order[m.field], headers.index(m.column)),
+    )
+    matches: dict[str, Match] = {}
+    used: dict[str, str] = {}  # column -> field
+    for m in ranked:
+        if m.field in matches:
+            continue
+        holder = used.get(m.column)
+        if holder is not None and not (m.field in _SHARED and (
+                holder in _SHARED or (holder == "stage" and _says_outcome(m)))):
+            continue
+        matches[m.field] = m
+        used.setdefault(m.column, m.field)
+    return Proposal(kind=kind, headers=tuple(headers), matches=matches, scores=scores)

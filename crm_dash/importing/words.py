@@ -1,0 +1,218 @@
+"""Header words: a column header (or a field's synonym) as a set of concepts.
+
+Headers are compared by their words, never as whole strings. A header is folded (case, umlauts
+and ``ae``/``oe``/``ue``, accents, punctuation, camelCase), split into words, compound words are
+split into known parts ("Abschlussdatum" -> abschluss + datum, "LASTMODIFIEDDATE" -> last +
+modified + date), and each word is replaced by its concept: the English and German words,
+abbreviations and system spellings of one meaning share one concept ("Gesch.", "estimated",
+"voraussichtlich" -> ``expected``). Filler words ("Primary", "Primäre", "dienstlich", "the",
+"am") are dropped. Markers of hidden export columns ("(Do Not Modify)", "(Nicht ändern)") are
+taken off and reported, so they can count against the column where a visible twin exists.
+
+The lexicon is about *words*, so wordings nobody listed still match: "Dienstliche
+E-Mail-Adresse", "Mail (geschäftlich)" and "Work email" all come down to ``{email}``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+# concept: the surface words (folded: lower-case, ä -> ae, ß -> ss) that mean it.
+_CONCEPTS: dict[str, str] = {
+    "id": "id ids nr no nummer number num kennung kennziffer identifier guid schluessel key"
+          " uid",
+    "user": "user users benutzer benutzers nutzer anwender mitarbeiter mitarbeiterin employee"
+            " employees person personal staff member",
+    "learner": "learner learners teilnehmer teilnehmerin teilnehmende participant participants"
+               " attendee attendees lernender lernende trainee student",
+    "name": "name names namen",
+    "full": "full vollstaendig vollstaendiger vollstaendige voll fullname",
+    "display": "display anzeige",
+    "email": "email emails mail emailadresse mailadresse emailaddress",
+    "department": "department departments dept abteilung abt bereich division sparte"
+                  " unternehmenseinheit organisationseinheit orgeinheit ressort",
+    "business": "business geschaefts",
+    "unit": "unit einheit",
+    "cost": "cost costs kosten price preis fee fees gebuehr gebuehren charge",
+    "center": "center centre stelle",
+    "team": "team teams gruppe group region territory gebiet bezirk zone",
+    "role": "role rolle title titel position funktion job profile profil jobtitle"
+            " stellenbezeichnung",
+    "manager": "manager vorgesetzter vorgesetzte vorgesetzten fuehrungskraft supervisor chef"
+               " reports",
+    "parent": "parent uebergeordnet uebergeordneter",
+    "license": "license licence licenses licences lizenz lizenzen lic seat",
+    "type": "type typ types art kind kategorie category sorte",
+    "month": "month monthly monat monatlich monatl mtl monats",
+    "start": "start starts beginn begin eintritt hire hired joined entry einstellung starting"
+             " onboarding",
+    "end": "end ende austritt exit leaving leave left termination terminated ausgeschieden"
+           " ausscheiden deactivated deaktiviert deaktivierung disabled inactive inaktiv"
+           " kuendigung offboarding deprovisioned",
+    "workday": "workday arbeitstag",
+    "date": "date dates datum dat day tag termin stichtag",
+    "time": "time zeit uhrzeit",
+    "timestamp": "timestamp zeitstempel datetime",
+    "integration": "integration integrations integrationen",
+    "api": "api",
+    "access": "access zugriff zugriffs",
+    "mode": "mode modus",
+    "account": "account accounts konto firma firm company kunde kunden customer organisation"
+               " organization org client mandant",
+    "opportunity": "opportunity opportunities verkaufschance verkaufschancen chance opp oppty"
+                   " deal deals",
+    "owner": "owner besitzer inhaber verantwortlich verantwortlicher verantwortliche zustaendig"
+             " zustaendiger zustaendige betreuer assigned rep salesperson",
+    "sales": "sales vertrieb verkauf verkaufs vertriebs",
+    "stage": "stage stages phase phasen stufe",
+    "step": "step steps schritt schritte",
+    "pipeline": "pipeline",
+    "amount": "amount betrag value wert revenue umsatz volumen volume summe",
+    "currency": "currency waehrung curr",
+    "iso": "iso",
+    "code": "code codes",
+    "created": "created create erstellt erstellung erstell angelegt anlage creation"
+               " creationdate erzeugt",
+    "close": "close closing abschluss schluss abschl",
+    "closed": "closed geschlossen abgeschlossen",
+    "expected": "expected estimated est erwartet erwartetes erwarteter erwartete"
+                " voraussichtlich voraussichtl vorauss geschaetzt geschaetzter geschaetztes"
+                " geschaetzte gesch geplant planned forecast prognose",
+    "modified": "modified modify changed change geaendert aenderung aenderungs updated update"
+                " aktualisiert aktualisierung edited bearbeitet",
+    "last": "last letzte letzter letztes letzten zuletzt latest recent",
+    "activity": "activity activities aktivitaet aktivitaeten",
+    "next": "next naechster naechste naechstes",
+    "won": "won gewonnen win",
+    "lost": "lost verloren",
+    "is": "is ist",
+    "status": "status state zustand statecode",
+    "success": "success successful erfolg erfolgreich",
+    "action": "action aktion aktionen operation vorgang event ereignis method methode",
+    "object": "object objekt entity entitaet module modul record datensatz",
+    "page": "page seite",
+    "course": "course courses kurs kurse training trainings schulung schulungen session"
+              " sessions veranstaltung seminar lesson lektion webinar workshop lerninhalt",
+    "score": "score punkte punktzahl points bewertung rating ergebnis result note grade",
+    "login": "login logon logins anmeldung anmelde signin einloggen",
+    "by": "by von",
+    "derived": "derived",
+    "request": "request anfrage",
+    "completion": "completion completed abgeschlossenam completiondate",
+    "attendance": "attendance teilnahme anwesenheit",
+    "transcript": "transcript",
+    "format": "format",
+    "integrationuser": "integrationsbenutzer",
+    "system": "system systems",
+    "deleted": "deleted geloescht isdeleted",
+}
+
+# Words that carry no meaning for the mapping.
+_FILLER = frozenset({
+    "primary", "primaer", "primaere", "primaerer", "main", "haupt", "dienstlich", "dienstliche",
+    "dienstlicher", "geschaeftlich", "geschaeftliche", "work", "arbeit", "the", "of", "a", "an",
+    "der", "die", "das", "des", "dem", "den", "am", "on", "at", "in", "im", "zum", "zur", "zu",
+    "vom", "for", "fuer", "per", "pro", "je", "und", "and", "or", "oder", "mit", "with", "ohne",
+    "address", "adresse", "adr", "field", "feld", "eur", "usd", "chf", "gbp", "potenzieller",
+    "potenzielle", "potential", "potentieller", "s", "internal", "intern", "interne", "interner",
+})
+
+#: Concepts that stand for the record a file is about: an extra one costs little.
+ENTITY_CONCEPTS = frozenset({"user", "opportunity"})
+
+_HIDDEN = re.compile(r"\(\s*(do not modify|nicht aendern|nicht andern)\s*\)", re.IGNORECASE)
+_CHECKSUM = frozenset({"checksum", "pruefsumme", "zeilenpruefsumme", "rowchecksum"})
+_WORD: dict[str, str] = {
+    word: concept for concept, words in _CONCEPTS.items() for word in words.split()
+}
+_WORD.update({
+    # Phrases a lexicon word cannot express, and spellings of whole system names.
+    "username": "username", "benutzername": "username", "loginname": "username",
+    "per month": "month", "checksum": "checksum", "pruefsumme": "checksum",
+})
+
+
+@dataclass(frozen=True)
+class HeaderWords:
+    """A header as concepts, and what was taken off it."""
+
+    concepts: frozenset[str]
+    words: tuple[str, ...]  # the folded words it was made of (shown as evidence)
+    hidden: bool = False  # carried a "(Do Not Modify)" marker
+    checksum: bool = False
+
+
+def fold(text: str) -> str:
+    """Lower-case, umlauts as ``ae``/``oe``/``ue``, ``ß`` as ``ss``, accents and BOM removed."""
+    text = text.replace("\ufeff", "").strip()
+    text = re.sub(r"(?<=[a-zäöü])(?=[A-ZÄÖÜ])", " ", text)  # camelCase -> camel Case
+    text = text.lower()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def _raw_words(folded: str) -> list[str]:
+    folded = re.sub(r"\be[\s-]?mail", "email", folded)
+    folded = re.sub(r"\bp\.\s?m\.|/\s?(monat|month)\b|\bpro monat\b|\bper month\b", " month ",
+                    folded)
+    return [w for w in re.split(r"[^a-z0-9]+", folded) if w]
+
+
+@cache
+def split_compound(word: str) -> tuple[str, ...]:
+    """``word`` as known parts ("austrittsdatum" -> austritt, datum), or itself.
+
+    A word the lexicon knows stays whole; otherwise the split with the fewest parts wins, each
+    part a known word of at least two letters, with the German linking ``s`` allowed between
+    parts. Digits stay apart (``c1`` is no word).
+    """
+    if word in _WORD or word in _FILLER or len(word) < 5:
+        return (word,)
+    best: list[tuple[str, ...] | None] = [None] * (len(word) + 1)
+    best[0] = ()
+    for end in range(2, len(word) + 1):
+        for start in range(0, end - 1):
+            head = best[start]
+            if head is None:
+                continue
+            part = word[start:end]
+            if part in _WORD or (part in _FILLER and len(part) > 2):
+                candidate = (*head, part)
+            elif part.endswith("s") and part[:-1] in _WORD and len(part) > 3:
+                candidate = (*head, part[:-1])  # Fugen-s: austritts|datum
+            else:
+                continue
+            current = best[end]
+            if current is None or len(candidate) < len(current):
+                best[end] = candidate
+    found = best[len(word)]
+    return found if found else (word,)
+
+
+@cache
+def header_words(header: str) -> HeaderWords:
+    """The concepts of a header (see the module text)."""
+    folded = fold(header)
+    hidden = bool(_HIDDEN.search(folded))
+    folded = _HIDDEN.sub(" ", folded)
+    words: list[str] = []
+    for raw in _raw_words(folded):
+        words.extend(split_compound(raw))
+    concepts = {_WORD.get(w, w) for w in words if w not in _FILLER and not w.isdigit()}
+    checksum = "checksum" in concepts or any(w in _CHECKSUM for w in words)
+    return HeaderWords(frozenset(concepts), tuple(words), hidden, checksum)
+
+
+def is_concept(concept: str) -> bool:
+    """Whether ``concept`` is one of the lexicon's meanings (not an unknown word)."""
+    return concept in _CONCEPTS or concept in _WORD.values()
+
+
+def concept_of(word: str) -> str:
+    """The concept of one folded word (the word itself when the lexicon lacks it)."""
+    return _WORD.get(word, word)
