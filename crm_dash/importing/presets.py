@@ -5,7 +5,8 @@ A preset matches when all headers of its ``signature`` are in the file (compared
 ``columns`` give, per canonical field, the headers to try in order: they raise the confidence
 of the mapping by evidence (:mod:`crm_dash.importing.evidence`), which decides every field.
 ``values`` adds labels only that source uses, ``constants`` fills fields the export implies
-(every LoginHistory row is a login), and ``action_first`` names a column whose known codes decide the action before the mapped one.
+(every LoginHistory row is a login), and ``action_first`` names a column whose known codes
+decide the action before the mapped one.
 """
 
 from __future__ import annotations
