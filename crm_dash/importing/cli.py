@@ -2,8 +2,9 @@
 
 Contract (keep it stable): with ``--json`` stdout gets exactly
 ``{"batch_id", "kind", "status", "rows_read", "rows_loaded", "rows_rejected",
-"duplicates_skipped", "rejects": [{"line", "column", "value", "reason"}, ... first 100]}`` with
-status ``loaded``, ``already_imported`` or ``failed``; every failure prints that payload, status
+"duplicates_skipped", "mapping": {field: {"column", "confidence", "level", "evidence"}},
+"unmapped_fields", "unused_columns", "warnings", "rejects": [{"line", "column", "value",
+"reason"}, ... first 100]}`` with status ``loaded``, ``already_imported`` or ``failed``; every failure prints that payload, status
 ``failed``. Exit code 0 when the file is loaded or was loaded before, 1 when nothing was loaded (a
 bad file, a missing or unknown field in the mapping, more rejected rows than
 ``--max-reject-rate``), 2 for bad usage (argparse's errors, which print no payload, and an unknown
@@ -25,8 +26,16 @@ from crm_dash.datasets import DATASETS, DatasetKind
 from crm_dash.errors import ConfigError, CrmDashError
 from crm_dash.i18n import t
 from crm_dash.importing.presets import presets_for
+from crm_dash.importing.labels import label_values
 from crm_dash.importing.problems import ImportProblem
-from crm_dash.importing.run import ImportReport, inspect_file, named_preset, run_import
+from crm_dash.importing.run import (
+    ImportReport,
+    Inspection,
+    inspect_file,
+    mapping_evidence,
+    named_preset,
+    run_import,
+)
 
 
 def _field_map(value: str) -> tuple[str, str]:
@@ -34,6 +43,14 @@ def _field_map(value: str) -> tuple[str, str]:
     if not sep or not field.strip() or not column.strip():
         raise argparse.ArgumentTypeError(f"expected FIELD=COLUMN, got {value!r}")
     return field.strip(), column.strip()
+
+
+def _label_choice(value: str) -> tuple[str, str, str]:
+    field, sep, rest = value.partition(":")
+    label, eq, canonical = rest.rpartition("=")
+    if not sep or not eq or not field.strip() or not label.strip() or not canonical.strip():
+        raise argparse.ArgumentTypeError(f"expected FIELD:LABEL=VALUE, got {value!r}")
+    return field.strip(), label.strip(), canonical.strip()
 
 
 def _rate(value: str) -> float:
@@ -64,6 +81,10 @@ def add_import_command(
                      f"{', '.join(names)}")
     cmd.add_argument("--map", metavar="FIELD=COLUMN", type=_field_map, action="append",
                      default=[], help="map a field to a column (repeatable); wins over the preset")
+    cmd.add_argument("--label", metavar="FIELD:LABEL=VALUE", type=_label_choice,
+                     action="append", default=[],
+                     help="what a source label means, e.g. action:Freigeben=update or "
+                     "status:entschuldigt=no_show (repeatable)")
     cmd.add_argument("--max-reject-rate", type=_rate, default=0.01, metavar="SHARE",
                      help="load the valid rows only if at most this share of rows is rejected "
                      "(default 0.01)")
@@ -71,7 +92,7 @@ def add_import_command(
 
 
 #: Problems that are bad usage of the command (exit code 2), not a file that cannot be loaded.
-USAGE_PROBLEMS = frozenset({"unknown_preset"})
+USAGE_PROBLEMS = frozenset({"unknown_preset", "unknown_label_field", "unknown_label_value"})
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -104,6 +125,7 @@ def _import(args: argparse.Namespace, kind: DatasetKind) -> ImportReport:
     unknown = sorted({f for f, _ in args.map} - set(fields))
     if unknown:
         raise ImportProblem("unknown_fields", fields=", ".join(unknown), known=", ".join(fields))
+    _check_labels(kind, args.label)
     if args.preset is not None:
         named_preset(kind, args.preset)  # bad usage: found out before anything is read
     if not args.file.is_file():
@@ -111,6 +133,7 @@ def _import(args: argparse.Namespace, kind: DatasetKind) -> ImportReport:
     conn = db.connect(config.db_path(args.db))
     try:
         with tempfile.TemporaryDirectory(prefix="crm-dash-import-") as workdir:
+            inspection: Inspection | None = None
             try:
                 inspection = inspect_file(conn, args.file, kind, Path(workdir),
                                           preset_name=args.preset)
@@ -118,13 +141,35 @@ def _import(args: argparse.Namespace, kind: DatasetKind) -> ImportReport:
                            **{f: inspection.header_named(c) for f, c in args.map}}
                 # No activity rebuild here: automation imports several logs in a row, and the
                 # next report or page view rebuilds once for all of them.
+                labels = {name: dict(chosen) for name, chosen in inspection.value_labels.items()}
+                for name, label, canonical in args.label:
+                    labels.setdefault(name, {})[label.lower()] = canonical
                 return run_import(conn, inspection, mapping=mapping, imported_by=_cli_actor(),
-                                  source="cli", max_reject_rate=args.max_reject_rate)
+                                  source="cli", max_reject_rate=args.max_reject_rate,
+                                  value_labels=labels)
             except ImportProblem as problem:
-                return ImportReport(kind=kind, file_name=args.file.name, status="failed",
-                                    problem=problem)
+                failed = ImportReport(kind=kind, file_name=args.file.name, status="failed",
+                                      problem=problem)
+                if inspection is not None:  # what was proposed, to fix the --map with
+                    described = mapping_evidence(inspection, inspection.mapping)
+                    failed.mapping = described["mapping"]
+                    failed.unmapped_fields = described["unmapped_fields"]
+                    failed.unused_columns = described["unused_columns"]
+                return failed
     finally:
         conn.close()
+
+
+def _check_labels(kind: DatasetKind, choices: list[tuple[str, str, str]]) -> None:
+    """``--label`` names a label field of ``kind`` and one of its canonical values."""
+    for name, _, canonical in choices:
+        allowed = label_values(kind, name)
+        if allowed is None:
+            raise ImportProblem("unknown_label_field", field=name, kind=kind.value, known=", ".join(
+                f for f in DATASETS[kind].field_names if label_values(kind, f) is not None))
+        if canonical not in allowed:
+            raise ImportProblem("unknown_label_value", field=name, value=canonical,
+                                known=", ".join(allowed))
 
 
 def _print(args: argparse.Namespace, report: ImportReport, error: CrmDashError | None) -> None:

@@ -188,6 +188,11 @@ def _labels(kind: DatasetKind, name: str) -> Mapping[str, str] | None:
     return FIELD_LABELS.get((kind, name))
 
 
+@cache
+def _count_of(kind: DatasetKind, values: ValueKind) -> int:
+    return sum(1 for f in DATASETS[kind].fields if f.values == values)
+
+
 def value_fit(
     kind: DatasetKind, spec: FieldSpec, prof: ValueProfile
 ) -> tuple[float | None, float, list[Evidence]]:
@@ -211,13 +216,13 @@ def value_fit(
             evidence.append(Evidence("values_email", {"pct": pct(share("email"))}))
     elif kind_ == ValueKind.DATE:
         fit = share("date") + share("epoch")
-        proves = 0.1 * fit
+        proves = 0.5 * fit / _count_of(kind, ValueKind.DATE)  # one of many dates proves little
         if fit >= 0.5:
             evidence.append(Evidence("values_date", {"pct": pct(min(fit, 1.0))}))
     elif kind_ == ValueKind.NUMBER:
         fit = share("number") + (share("id") - share("sfid") - share("guid")) * 0.5
         fit = min(fit, 1.0)
-        proves = 0.1 * fit
+        proves = 0.3 * fit / _count_of(kind, ValueKind.NUMBER)
         if fit >= 0.5:
             evidence.append(Evidence("values_number", {"pct": pct(fit)}))
     elif kind_ == ValueKind.FLAG:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from itertools import pairwise
 
-from crm_dash.datasets import TRAINING_KINDS, TRAINING_STATUSES, DatasetKind
+from crm_dash.datasets import TRAINING_KINDS, TRAINING_STATUSES, USAGE_ACTIONS, DatasetKind
 from crm_dash.importing.actions import ACTIONS
 
 YES: frozenset[str] = frozenset(
@@ -75,6 +75,12 @@ INTEGRATION_PHRASES: tuple[str, ...] = (
     "integrationsbenutzer", "integrationskonto", "technicaluser", "technischerbenutzer",
     "technischeruser", "technischeskonto", "systemaccount", "systemkonto", "apiuser",
 )
+
+def integration_phrase(text: str) -> bool:
+    """Whether ``text`` (a profile, licence, user type ...) names an integration account."""
+    letters = re.sub(r"[^a-zäöüß]", "", text.lower())
+    return any(phrase in letters for phrase in INTEGRATION_PHRASES)
+
 
 # Stage words that say a column holds sales stages (beyond the won/lost/open ones).
 STAGE_WORDS: frozenset[str] = frozenset({
@@ -191,3 +197,15 @@ def case_sql(
     )
     value = f"lower({value_sql})" if lower else value_sql
     return f"CASE {value} {whens} ELSE {default_sql} END"
+
+
+def label_values(kind: DatasetKind, name: str) -> tuple[str, ...] | None:
+    """The canonical values a label field takes (``None``: not a label field)."""
+    labels = FIELD_LABELS.get((kind, name))
+    if labels is None:
+        return None
+    return tuple(dict.fromkeys(sorted(labels.values(), key=_CANONICAL_ORDER.get)))
+
+
+_CANONICAL_ORDER = {v: i for i, v in enumerate(
+    ("true", "false", *USAGE_ACTIONS, *TRAINING_KINDS, *TRAINING_STATUSES))}

@@ -23,7 +23,7 @@ from crm_dash.audit import log_event
 from crm_dash.datasets import DATASETS, DatasetKind, normalise_header
 from crm_dash.i18n import Language, t
 from crm_dash.importing import validate
-from crm_dash.importing.evidence import Proposal, propose
+from crm_dash.importing.evidence import FIGURE_FIELDS, Evidence, Proposal, propose
 from crm_dash.importing.mappings import RememberedMapping, recall_mapping, remember_mapping
 from crm_dash.importing.presets import (
     Preset,
@@ -57,6 +57,7 @@ class Inspection:
     remembered: RememberedMapping | None
     other_kind: Preset | None
     proposal: Proposal
+    value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -100,6 +101,11 @@ class ImportReport:
     preview: pd.DataFrame = field(default_factory=pd.DataFrame)
     formats: dict[str, str] = field(default_factory=dict)
     problem: ImportProblem | None = None
+    mapping: dict[str, dict[str, Any]] = field(default_factory=dict)  # field -> its evidence
+    unmapped_fields: list[str] = field(default_factory=list)
+    unused_columns: list[str] = field(default_factory=list)
+    unknown_labels: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
 
     @property
     def reject_rate(self) -> float:
@@ -129,12 +135,107 @@ class ImportReport:
             "rows_loaded": self.rows_loaded,
             "rows_rejected": self.rows_rejected,
             "duplicates_skipped": self.duplicates_skipped,
+            "mapping": self.mapping,
+            "unmapped_fields": self.unmapped_fields,
+            "unused_columns": self.unused_columns,
+            "warnings": [n.text(self.kind, "en") for n in self.notices],
             "rejects": [
                 {"line": int(r["line"]), "column": r["column"], "value": r["value"],
                  "reason": reason_text(str(r["reason"]), str(r["format"]), "en")}
                 for r in table.to_dict("records")
             ],
         }
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something about a file's mapping or values a person should check before loading."""
+
+    code: str  # catalog key import.notice.<code>
+    field_name: str
+    values: dict[str, str | int] = field(default_factory=dict)
+
+    def text(self, kind: DatasetKind, lang: Language) -> str:
+        values = dict(self.values)
+        if "fallback" in values:
+            values["fallback"] = t(f"import.notice.fallback.{values['fallback']}", lang)
+        return t(f"import.notice.{self.code}", lang,
+                 field=field_label(kind, self.field_name, lang), **values)
+
+
+def field_label(kind: DatasetKind, name: str, lang: Language) -> str:
+    """A canonical field in words ("E-mail address", "E-Mail-Adresse")."""
+    spec = DATASETS[kind].field(name)
+    return spec.help_de if lang == "de" else spec.help_en
+
+
+def evidence_text(evidence: Evidence, lang: Language) -> str:
+    """One reason of a match in words."""
+    values = dict(evidence.values)
+    if "what" in values:
+        values["what"] = t(f"import.evidence.what.{values['what']}", lang)
+    if "preset" in values:
+        values["preset"] = t(f"import.preset.{values['preset']}", lang)
+    return t(f"import.evidence.{evidence.code}", lang, **values)
+
+
+#: What an unknown label counts as until someone says what it means (flags: no).
+LABEL_FALLBACK = {"action": "other", "kind": "other", "status": "reject"}
+
+
+def mapping_notices(
+    inspection: Inspection,
+    mapping: dict[str, str],
+    unknown: dict[str, list[tuple[str, int]]] | None = None,
+) -> list[Notice]:
+    """What to check: unsure proposals, columns that look like an open figure field, and
+    labels nobody knows the meaning of."""
+    proposal = inspection.proposal
+    notices: list[Notice] = []
+    for name, column in mapping.items():
+        match = proposal.match(name, column)
+        if proposal.mapping.get(name) == column and match.level == "unsure":
+            notices.append(Notice("unsure", name, {"column": column,
+                                                   "pct": round(100 * match.confidence)}))
+    constants = inspection.preset.constants if inspection.preset else {}
+    for name in FIGURE_FIELDS[inspection.kind]:
+        if name in mapping or name in constants:
+            continue
+        candidates = proposal.candidates(name, mapping)
+        if candidates:
+            notices.append(Notice("candidate", name, {
+                "column": candidates[0].column, "pct": round(100 * candidates[0].confidence)}))
+    for name, labels in (unknown or {}).items():
+        listed = ", ".join(f"'{label}' ({rows})" for label, rows in labels[:8])
+        more = len(labels) - 8
+        notices.append(Notice("unknown_labels", name, {
+            "labels": listed + (f" +{more}" if more > 0 else ""), "n": len(labels),
+            "column": mapping.get(name, ""), "fallback": LABEL_FALLBACK.get(name, "no")}))
+    return notices
+
+
+def mapping_evidence(inspection: Inspection, mapping: dict[str, str]) -> dict[str, Any]:
+    """``{"mapping": {field: {"column", "confidence", "level", "evidence"}}, "unmapped_fields",
+    "unused_columns"}`` as the CLI's JSON reports them (evidence in English)."""
+    proposal = inspection.proposal
+    out: dict[str, dict[str, Any]] = {}
+    for name, column in mapping.items():
+        match = proposal.match(name, column)
+        evidence = [evidence_text(e, "en") for e in match.evidence]
+        if inspection.remembered is not None and inspection.remembered.mapping.get(name) == column:
+            evidence.insert(0, evidence_text(Evidence("remembered", {
+                "who": inspection.remembered.confirmed_by}), "en"))
+        elif proposal.mapping.get(name) != column:
+            evidence.insert(0, evidence_text(Evidence("chosen"), "en"))
+        out[name] = {"column": column, "confidence": match.confidence,
+                     "level": match.level or "none", "evidence": evidence}
+    constants = inspection.preset.constants if inspection.preset else {}
+    return {
+        "mapping": out,
+        "unmapped_fields": [f for f in DATASETS[inspection.kind].field_names
+                            if f not in mapping and f not in constants],
+        "unused_columns": proposal.unused_columns(mapping),
+    }
 
 
 def _empty_rejects() -> pd.DataFrame:
@@ -186,6 +287,7 @@ def inspect_file(
         kind=kind, file_name=file_name or path.name, scan=scan, layout=layout, source=source,
         preset=preset, mapping=mapping, remembered=remembered,
         other_kind=other_kind_preset(kind, layout.headers), proposal=proposal,
+        value_labels=dict(remembered.value_labels) if remembered is not None else {},
     )
 
 
@@ -275,6 +377,7 @@ def run_import(
     commit: bool = True,
     max_reject_rate: float | None = None,
     remember: bool = False,
+    value_labels: dict[str, dict[str, str]] | None = None,
 ) -> ImportReport:
     """Check and (with ``commit``) load the file of ``inspection`` as one batch.
 
@@ -284,7 +387,13 @@ def run_import(
     """
     kind = inspection.kind
     mapping = dict(inspection.mapping if mapping is None else mapping)
+    value_labels = inspection.value_labels if value_labels is None else value_labels
     report = ImportReport(kind=kind, file_name=inspection.file_name, status="ready")
+    described = mapping_evidence(inspection, mapping)
+    report.mapping = described["mapping"]
+    report.unmapped_fields = described["unmapped_fields"]
+    report.unused_columns = described["unused_columns"]
+    report.notices = mapping_notices(inspection, mapping)
     # The content hash is computed while DuckDB reads the file (sniff.hash_in_background). It
     # is awaited up front when it is known already or when this file name was imported before
     # (a re-run over the same files hears "already imported" at once), else after the reading:
@@ -298,7 +407,7 @@ def run_import(
     try:
         try:
             _check_mapping(inspection, mapping)
-            _check(cur, inspection, mapping, report, max_reject_rate)
+            _check(cur, inspection, mapping, report, max_reject_rate, value_labels)
         except ImportProblem:
             if not awaited and (previous := already_imported(
                     conn, kind, inspection.scan.sha256)) is not None:
@@ -315,7 +424,7 @@ def run_import(
             if commit and remember:
                 remember_mapping(cur, kind, inspection.headers, mapping,
                                  inspection.preset.name if inspection.preset else None,
-                                 imported_by)
+                                 imported_by, value_labels)
         except BaseException:
             cur.execute("ROLLBACK")
             raise
@@ -366,14 +475,18 @@ def _check(
     mapping: dict[str, str],
     report: ImportReport,
     max_reject_rate: float | None,
+    value_labels: dict[str, dict[str, str]],
 ) -> None:
-    """Read, type and validate the file in DuckDB; fill counts, rejects and preview."""
+    """Read, type and validate the file in DuckDB; fill counts, rejects, unknown labels and
+    preview."""
     kind = inspection.kind
     plans = validate.plan_fields(cur, inspection.source, kind, inspection.headers, mapping,
                                  inspection.preset)
     report.formats = {p.spec.name: p.format_label for p in plans if p.format_label}
     validate.build_typed(cur, inspection.source, kind, plans, inspection.preset)
-    staging = validate.plan_staging(cur, kind, plans, inspection.preset)
+    staging = validate.plan_staging(cur, kind, plans, inspection.preset, value_labels)
+    report.unknown_labels = staging.unknown
+    report.notices = mapping_notices(inspection, mapping, staging.unknown)
     report.rows_read, report.rows_rejected = validate.reject_counts(cur, staging)
     if report.rows_read == 0:
         raise ImportProblem("header_only")

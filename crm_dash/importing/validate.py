@@ -14,7 +14,7 @@ label values do, as SQL string literals with their quotes doubled (:func:`labels
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +250,7 @@ class Staging:
 
     columns: list[str]
     checks: dict[str, Check]
+    unknown: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # label -> rows
 
 
 _MAX_PRESENT_LABELS = 64  # more distinct values than this: the whole vocabulary as CASE
@@ -260,15 +261,19 @@ def plan_staging(
     kind: DatasetKind,
     plans: list[FieldPlan],
     preset: Preset | None,
+    value_labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Staging:
     """The canonical columns over the typed table, label fields mapped onto canonical values.
 
     Label fields are mapped through the distinct values that occur in the file (a few, mostly),
     which keeps the ``CASE`` short for ten million rows; Python only sees those distinct values,
-    found for all label fields in one scan of the typed table.
+    found for all label fields in one scan of the typed table. ``value_labels`` are a person's
+    choices for labels the vocabulary does not know (``{field: {label: canonical}}``); the
+    labels still unknown are listed in :attr:`Staging.unknown`.
     """
     columns: list[str] = []
     checks: dict[str, Check] = {}
+    unknown: dict[str, list[tuple[str, int]]] = {}
     by_name = {p.spec.name: p for p in plans}
     present = _present_values(cur, [p.spec.name for p in plans if p.column is not None
                                     and _labels(kind, p.spec.name, preset) is not None])
@@ -288,6 +293,12 @@ def plan_staging(
         if labels is None:
             columns.append(name)
             continue
+        chosen = (value_labels or {}).get(name, {})
+        labels.update({label.strip().lower(): value for label, value in chosen.items()})
+        if present[name] is not None:
+            unknown[name] = [(label, rows) for label, rows in unknown_labels(
+                labels, present[name] or []) if not (name == "is_integration"
+                                                     and lbl.integration_phrase(label))]
         expr, rejects = _label_sql(cur, kind, plan, labels, present[name])
         if rejects:
             checks[name] = Check(f"CASE WHEN {name} IS NOT NULL AND ({expr}) IS NULL THEN"
@@ -301,7 +312,23 @@ def plan_staging(
         columns.append(f"{expr} AS {name}")
     if kind == DatasetKind.USERS:
         columns = _integration_from_roles(columns, by_name)
-    return Staging(columns=columns, checks=checks)
+    return Staging(columns=columns, checks=checks,
+                   unknown={n: v for n, v in unknown.items() if v})
+
+
+def unknown_labels(
+    labels: Mapping[str, str], present: list[tuple[str, str, int]]
+) -> list[tuple[str, int]]:
+    """The values of ``present`` that no label resolves, with their rows, most frequent first
+    (spellings that differ only in case or spaces are one)."""
+    counts: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for raw, low, rows in present:
+        if lbl.resolve_label(labels, raw) is None:
+            key = low.strip()
+            counts[key] = counts.get(key, 0) + rows
+            shown.setdefault(key, raw.strip())
+    return sorted(((shown[k], n) for k, n in counts.items()), key=lambda kv: (-kv[1], kv[0]))
 
 
 _MAX_RAW_LABELS = 1024  # distinct values as written; more: found again lower-cased
@@ -309,8 +336,9 @@ _MAX_RAW_LABELS = 1024  # distinct values as written; more: found again lower-ca
 
 def _present_values(
     cur: duckdb.DuckDBPyConnection, names: list[str]
-) -> dict[str, list[tuple[str, str]] | None]:
-    """``{field: [(value as written, lower-cased), ...]}`` for the label fields ``names``.
+) -> dict[str, list[tuple[str, str, int]] | None]:
+    """``{field: [(value as written, lower-cased, rows), ...]}`` for the label fields
+    ``names``.
 
     One scan of the typed table groups every field at once (``GROUPING SETS``), on the values as
     written: lower-casing happens on the few distinct values, not on every row. A field with more
@@ -318,18 +346,19 @@ def _present_values(
     """
     if not names:
         return {}
-    field = " ".join(f"WHEN grouping({n}) = 0 THEN {i}" for i, n in enumerate(names))
+    which = " ".join(f"WHEN grouping({n}) = 0 THEN {i}" for i, n in enumerate(names))
     sets = ", ".join(f"({n})" for n in names)
     rows = cur.execute(
-        f"SELECT f, v, lower(v) FROM (SELECT CASE {field} END AS f,"
-        f" coalesce({', '.join(names)}) AS v FROM {TYPED} GROUP BY GROUPING SETS ({sets}))"
+        f"SELECT f, v, lower(v), n FROM (SELECT CASE {which} END AS f,"
+        f" coalesce({', '.join(names)}) AS v, count(*) AS n FROM {TYPED}"
+        f" GROUP BY GROUPING SETS ({sets}))"
         f" WHERE v IS NOT NULL QUALIFY row_number() OVER (PARTITION BY f) <= {_MAX_RAW_LABELS + 1}"
     ).fetchall()
-    found: dict[str, list[tuple[str, str]] | None] = {n: [] for n in names}
-    for index, raw, lowered in rows:
+    found: dict[str, list[tuple[str, str, int]] | None] = {n: [] for n in names}
+    for index, raw, lowered, count in rows:
         values = found[names[int(index)]]
         assert values is not None
-        values.append((str(raw), str(lowered)))
+        values.append((str(raw), str(lowered), int(count)))
     return {n: None if v is not None and len(v) > _MAX_RAW_LABELS else v
             for n, v in found.items()}
 
@@ -339,7 +368,7 @@ def _label_sql(
     kind: DatasetKind,
     plan: FieldPlan,
     labels: dict[str, str],
-    present: list[tuple[str, str]] | None,
+    present: list[tuple[str, str, int]] | None,
 ) -> tuple[str, bool]:
     """SQL mapping a label column onto canonical values, and whether unknown values fail.
 
@@ -350,8 +379,8 @@ def _label_sql(
     """
     name = plan.spec.name
     by_value: dict[str, str] | None = None
-    if present is not None and len({low for _, low in present}) <= _MAX_PRESENT_LABELS:
-        by_value = {raw: canonical for raw, _ in present
+    if present is not None and len({low for _, low, _ in present}) <= _MAX_PRESENT_LABELS:
+        by_value = {raw: canonical for raw, _, _ in present
                     if (canonical := lbl.resolve_label(labels, raw)) is not None}
     elif present is None:  # too many values as written: count them lower-cased
         rows = cur.execute(

@@ -53,7 +53,7 @@ _CONCEPTS: dict[str, str] = {
            " ausscheiden deactivated deaktiviert deaktivierung disabled inactive inaktiv"
            " kuendigung offboarding deprovisioned",
     "workday": "workday arbeitstag",
-    "date": "date dates datum dat day tag termin stichtag",
+    "date": "date dates datum dat day tag termin stichtag zeitpunkt",
     "time": "time zeit uhrzeit",
     "timestamp": "timestamp zeitstempel datetime",
     "integration": "integration integrations integrationen",

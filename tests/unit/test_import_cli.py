@@ -18,7 +18,8 @@ from crm_dash.importing.run import inspect_file, named_preset
 EXPORTS = Path(__file__).parent.parent / "fixtures" / "exports"
 BAD = EXPORTS / "bad"
 KEYS = ["batch_id", "kind", "status", "rows_read", "rows_loaded", "rows_rejected",
-        "duplicates_skipped", "rejects"]
+        "duplicates_skipped", "mapping", "unmapped_fields", "unused_columns", "warnings",
+        "rejects"]
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object], str]:
@@ -33,9 +34,19 @@ def test_json_of_a_loaded_file(tmp_path: Path, capsys: pytest.CaptureFixture[str
                               "--kind", "usage", "--db", str(database))
     assert code == 0 and err == ""
     assert list(payload) == KEYS
+    mapping = payload.pop("mapping")
+    unused = payload.pop("unused_columns")
     assert payload == {"batch_id": 1, "kind": "usage", "status": "loaded", "rows_read": 3,
                        "rows_loaded": 3, "rows_rejected": 0, "duplicates_skipped": 0,
-                       "rejects": []}
+                       "unmapped_fields": ["object"], "warnings": [], "rejects": []}
+    assert isinstance(mapping, dict) and isinstance(unused, list)
+    # The Login log's derived (18-character, ISO) columns, its event type and login status; the
+    # 15-character USER_ID and the compact TIMESTAMP stay unused, as do the 22 other columns.
+    assert {f: (m["column"], m["level"]) for f, m in mapping.items()} == {
+        "user_id": ("USER_ID_DERIVED", "sure"), "timestamp": ("TIMESTAMP_DERIVED", "sure"),
+        "action": ("EVENT_TYPE", "sure"), "success": ("LOGIN_STATUS", "sure")}
+    assert "known layout: Salesforce Event Monitoring: Login" in mapping["action"]["evidence"]
+    assert len(unused) == 24 and {"USER_ID", "TIMESTAMP", "REQUEST_STATUS"} <= set(unused)
     conn = db.connect(database)
     assert conn.execute("SELECT source, imported_by, preset FROM import_batches").fetchall() == [
         ("cli", f"cli:{getpass.getuser()}", "salesforce_eventlog_login"),
@@ -159,10 +170,17 @@ def test_every_failure_prints_the_failed_payload(
                               "--db", str(tmp_path / "crm.duckdb"))
     assert code == 1
     assert list(payload) == KEYS
+    mapping = payload.pop("mapping")
+    unmapped = payload.pop("unmapped_fields")
     assert payload == {"batch_id": None, "kind": "usage", "status": "failed", "rows_read": 0,
                        "rows_loaded": 0, "rows_rejected": 0, "duplicates_skipped": 0,
-                       "rejects": []}
+                       "unused_columns": [], "warnings": [], "rejects": []}
     assert err.startswith("Error: Import rejected: ")
+    if bad[1].startswith("user_id="):  # the file was read: the proposal is there to fix --map
+        assert isinstance(mapping, dict) and mapping["user_id"]["column"] == "user_id"
+        assert unmapped == []
+    else:  # refused before the file was read
+        assert (mapping, unmapped) == ({}, [])
 
 
 def test_unknown_field_names_the_fields(capsys: pytest.CaptureFixture[str],
