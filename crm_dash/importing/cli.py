@@ -4,12 +4,15 @@ Contract (keep it stable): with ``--json`` stdout gets exactly
 ``{"batch_id", "kind", "status", "rows_read", "rows_loaded", "rows_rejected",
 "duplicates_skipped", "mapping": {field: {"column", "confidence", "level", "evidence"}},
 "unmapped_fields", "unused_columns", "warnings", "rejects": [{"line", "column", "value",
-"reason"}, ... first 100]}`` with status ``loaded``, ``already_imported`` or ``failed``; every failure prints that payload, status
-``failed``. Exit code 0 when the file is loaded or was loaded before, 1 when nothing was loaded (a
+"reason"}, ... first 100]}`` with status ``loaded``, ``already_imported`` or ``failed``; every
+failure prints that payload, status ``failed`` (with the proposed mapping once the file was
+read). Exit code 0 when the file is loaded or was loaded before, 1 when nothing was loaded (a
 bad file, a missing or unknown field in the mapping, more rejected rows than
-``--max-reject-rate``), 2 for bad usage (argparse's errors, which print no payload, and an unknown
-``--preset``). ``--map FIELD=COLUMN`` finds COLUMN ignoring case and surrounding spaces when the
-file has exactly one such header (an exact match wins). Messages go to stderr.
+``--max-reject-rate``), 2 for bad usage (argparse's errors, which print no payload, an unknown
+``--preset``, a ``--label`` for a field without labels or with a value it does not take).
+``--map FIELD=COLUMN`` finds COLUMN ignoring case and surrounding spaces when the file has
+exactly one such header (an exact match wins); ``--label FIELD:LABEL=VALUE`` says what a source
+label means. Messages go to stderr.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ from crm_dash import config, db
 from crm_dash.datasets import DATASETS, DatasetKind
 from crm_dash.errors import ConfigError, CrmDashError
 from crm_dash.i18n import t
-from crm_dash.importing.presets import presets_for
 from crm_dash.importing.labels import label_values
+from crm_dash.importing.presets import presets_for
 from crm_dash.importing.problems import ImportProblem
 from crm_dash.importing.run import (
     ImportReport,

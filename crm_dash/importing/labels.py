@@ -204,7 +204,7 @@ def label_values(kind: DatasetKind, name: str) -> tuple[str, ...] | None:
     labels = FIELD_LABELS.get((kind, name))
     if labels is None:
         return None
-    return tuple(dict.fromkeys(sorted(labels.values(), key=_CANONICAL_ORDER.get)))
+    return tuple(sorted(set(labels.values()), key=lambda v: _CANONICAL_ORDER.get(v, 99)))
 
 
 _CANONICAL_ORDER = {v: i for i, v in enumerate(
