@@ -135,7 +135,8 @@ USERS = DatasetSpec(
     fields=(
         _f("user_id", T, "id", "user id", "systemuserid", "record id", "employee number",
            required=True, values=ID, en="Id of the person in the CRM", de="Id der Person im CRM"),
-        _f("name", T, "name", "full name", "display name", "user", values=NM,
+        _f("name", T, "name", "full name", "display name", "user", "lastname firstname",
+           "lastname", values=NM,
            en="Display name", de="Anzeigename"),
         _f("email", T, "email", "internalemailaddress", values=E, en="E-mail address",
            de="E-Mail-Adresse"),

@@ -25,10 +25,12 @@ _CONCEPTS: dict[str, str] = {
     "id": "id ids nr no nummer number num kennung kennziffer identifier guid schluessel key"
           " uid",
     "user": "user users benutzer benutzers nutzer anwender mitarbeiter mitarbeiterin employee"
-            " employees person personal staff member",
+            " employees person personal pers staff member",
     "learner": "learner learners teilnehmer teilnehmerin teilnehmende participant participants"
                " attendee attendees lernender lernende trainee student",
     "name": "name names namen",
+    "lastname": "lastname nachname surname familienname familyname",
+    "firstname": "firstname vorname givenname rufname",
     "full": "full vollstaendig vollstaendiger vollstaendige voll fullname",
     "display": "display anzeige",
     "email": "email emails mail emailadresse mailadresse emailaddress",
@@ -40,7 +42,7 @@ _CONCEPTS: dict[str, str] = {
     "center": "center centre stelle",
     "team": "team teams gruppe group region territory gebiet bezirk zone",
     "role": "role rolle title titel position funktion job profile profil jobtitle"
-            " stellenbezeichnung",
+            " stellenbezeichnung taetigkeit",
     "manager": "manager vorgesetzter vorgesetzte vorgesetzten fuehrungskraft supervisor chef"
                " reports",
     "parent": "parent uebergeordnet uebergeordneter",
@@ -158,6 +160,7 @@ def fold(text: str) -> str:
 
 def _raw_words(folded: str) -> list[str]:
     folded = re.sub(r"\be[\s-]?mail", "email", folded)
+    folded = re.sub(r"\b(last|first|given|family|sur)[\s_-]?name\b", r"\1name", folded)
     folded = re.sub(r"\bp\.\s?m\.|/\s?(monat|month)\b|\bpro monat\b|\bper month\b", " month ",
                     folded)
     return [w for w in re.split(r"[^a-z0-9]+", folded) if w]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,18 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.datasets import DATASETS, DatasetKind, FieldSpec
 from crm_dash.i18n import Language, catalog, fmt_datetime, fmt_int, t
+from crm_dash.importing.evidence import Evidence
+from crm_dash.importing.labels import label_values
 from crm_dash.importing.problems import ImportProblem
 from crm_dash.importing.run import (
+    LABEL_FALLBACK,
     ImportReport,
     Inspection,
     already_imported,
+    evidence_text,
+    field_label,
     inspect_file,
+    mapping_notices,
     run_import,
 )
 from crm_dash.metrics.activity import prepare_activity
@@ -54,6 +61,8 @@ class _FileState:
     check_problem: ImportProblem | None = None
     result: ImportReport | None = None
     cancelled: bool = False
+    value_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # chosen meanings
+    unknown_seen: dict[str, dict[str, int]] = field(default_factory=dict)  # field -> label -> rows
 
 
 def md_text(text: str) -> str:
@@ -123,21 +132,24 @@ def file_panel(ctx: PageContext, kind: DatasetKind, upload: UploadedFile) -> Non
         if previous is not None:
             st.info(t("upload.already_imported", lang, batch=previous))
             return
-        _detected(inspection, lang)
+        banner = st.container()
         mapping = _mapping_editor(inspection, key, lang)
+        with banner:
+            _detected(inspection, mapping, lang)
         missing = inspection.missing_fields(mapping)
         if missing:
             st.warning(t("import.error.missing_fields", lang, fields=", ".join(missing),
                          headers=", ".join(inspection.headers)))
             _cancel_button(fs, key, lang)
             return
-        check_key = json.dumps(mapping, sort_keys=True)
+        check_key = json.dumps([mapping, fs.value_labels], sort_keys=True)
         if fs.check_key != check_key:
             fs.check_key, fs.check, fs.check_problem = check_key, None, None
             with st.spinner(t("upload.checking", lang)):
                 try:
                     fs.check = run_import(ctx.conn, inspection, mapping=mapping, commit=False,
-                                          imported_by=ctx.user.username, source="upload")
+                                          imported_by=ctx.user.username, source="upload",
+                                          value_labels=fs.value_labels)
                 except ImportProblem as problem:
                     fs.check_problem = problem
         if fs.check_problem is not None or fs.check is None:
@@ -145,6 +157,7 @@ def file_panel(ctx: PageContext, kind: DatasetKind, upload: UploadedFile) -> Non
             _cancel_button(fs, key, lang)
             return
         _check_summary(ctx, fs.check, mapping)
+        _label_choices(fs, key, lang)
         _decision(ctx, fs, key, mapping)
 
 
@@ -160,12 +173,15 @@ def _inspect(
     with st.spinner(t("upload.inspecting", ctx.lang)):
         try:
             fs.inspection = inspect_file(ctx.conn, fs.path, kind, workdir, file_name=upload.name)
+            fs.value_labels = {f: dict(v) for f, v in fs.inspection.value_labels.items()}
         except ImportProblem as problem:
             fs.problem = problem
 
 
-def _detected(inspection: Inspection, lang: Language) -> None:
-    """One line on the file's format, one on what it was recognised as."""
+def _detected(inspection: Inspection, mapping: dict[str, str], lang: Language) -> None:
+    """One line on the file's format, one on what it was recognised as, and what to check in
+    the mapping: it is never "mapped for you" while a match is unsure or a column that looks
+    like an open figure field is left out."""
     layout = inspection.layout
     parts = [
         _ENCODINGS[inspection.scan.encoding],
@@ -179,7 +195,16 @@ def _detected(inspection: Inspection, lang: Language) -> None:
     if layout.duplicate_headers:
         parts.append(t("upload.duplicates", lang, names=", ".join(layout.duplicate_headers)))
     st.caption(t("upload.detected", lang) + " " + " · ".join(parts))
-    if inspection.remembered is not None:
+    notices = mapping_notices(inspection, mapping)
+    if notices:
+        label = (preset_label(inspection.preset.name, lang) if inspection.preset is not None
+                 and inspection.preset.name != "generic" else None)
+        intro = (t("upload.check_mapping_preset", lang, preset=label) if label
+                 else t("upload.check_mapping", lang))
+        st.warning(intro + "\n\n" + "\n".join(
+            f"- {md_text(n.text(inspection.kind, lang))}" for n in notices),
+            icon=":material/rule:")
+    elif inspection.remembered is not None:
         st.success(t("upload.remembered", lang,
                      when=fmt_datetime(inspection.remembered.confirmed_at, lang),
                      who=inspection.remembered.confirmed_by), icon=":material/bookmark:")
@@ -209,11 +234,13 @@ def _field_label(field: FieldSpec, lang: Language) -> str:
 
 
 def _mapping_editor(inspection: Inspection, key: str, lang: Language) -> dict[str, str]:
-    """One select box per canonical field; the proposal preselected. Returns the mapping."""
+    """One select box per canonical field, the proposal preselected, each with its evidence;
+    then the columns that feed no field. Returns the mapping."""
     spec = DATASETS[inspection.kind]
     options = [_NOT_MAPPED, *inspection.headers]
     constants = inspection.preset.constants if inspection.preset else {}
-    open_it = bool(inspection.missing_fields()) or inspection.preset is None
+    open_it = (bool(inspection.missing_fields()) or inspection.preset is None
+               or bool(mapping_notices(inspection, inspection.mapping)))
     mapping: dict[str, str] = {}
     with st.expander(t("upload.mapping", lang), expanded=open_it, icon=":material/tune:"):
         st.caption(t("upload.mapping_help", lang))
@@ -229,9 +256,86 @@ def _mapping_editor(inspection: Inspection, key: str, lang: Language) -> dict[st
                 )
                 if picked == _NOT_MAPPED and field.name in constants:
                     st.caption(t("upload.constant", lang, value=constants[field.name]))
-            if picked != _NOT_MAPPED:
-                mapping[field.name] = picked
+                elif picked != _NOT_MAPPED:
+                    mapping[field.name] = picked
+                    st.caption(_evidence_line(inspection, field.name, picked, lang))
+        unused = inspection.proposal.unused_columns(mapping)
+        for index, field in enumerate(spec.fields):  # open fields a column could fill
+            if field.name not in mapping and field.name not in constants:
+                found = inspection.proposal.candidates(field.name, mapping)
+                if found:
+                    with columns[index % 3]:
+                        st.caption(t("upload.could_be", lang, column=md_text(found[0].column),
+                                     pct=round(100 * found[0].confidence)))
+        if unused:
+            st.caption(t("upload.unused", lang, n=len(unused),
+                         columns=", ".join(md_text(c) for c in unused)))
     return mapping
+
+
+_LEVEL_COLOURS = {"sure": "green", "unsure": "orange", "none": "gray"}
+
+
+def _evidence_line(inspection: Inspection, name: str, column: str, lang: Language) -> str:
+    """How sure the match of ``column`` for ``name`` is, and why (Markdown)."""
+    match = inspection.proposal.match(name, column)
+    level = match.level or "none"
+    reasons = [evidence_text(e, lang) for e in match.evidence if e.code != "no_values"]
+    if inspection.remembered is not None and inspection.remembered.mapping.get(name) == column:
+        reasons.insert(0, evidence_text(Evidence("remembered", {
+            "who": inspection.remembered.confirmed_by}), lang))
+    elif inspection.proposal.mapping.get(name) != column:
+        reasons.insert(0, evidence_text(Evidence("chosen"), lang))
+    head = f":{_LEVEL_COLOURS[level]}[{t(f'import.level.{level}', lang)}"
+    head += f" · {round(100 * match.confidence)} %]" if match.confidence else "]"
+    return head + (" — " + md_text("; ".join(reasons)) if reasons else "")
+
+
+def _label_choices(fs: _FileState, key: str, lang: Language) -> None:
+    """Labels the importer does not know, each with a choice of what it means. A choice
+    re-checks the file; what was chosen is remembered with the mapping at Load."""
+    report, inspection = fs.check, fs.inspection
+    assert report is not None and inspection is not None
+    for name, labels in report.unknown_labels.items():
+        seen = fs.unknown_seen.setdefault(name, {})
+        seen.update({label: rows for label, rows in labels})
+    if not fs.unknown_seen:
+        return
+    chosen: dict[str, dict[str, str]] = {f: dict(v) for f, v in fs.value_labels.items()}
+    with st.container(border=True):
+        st.markdown(f"**{t('upload.labels_title', lang)}**")
+        st.caption(t("upload.labels_help", lang))
+        for name, seen in fs.unknown_seen.items():
+            values: list[str] = list(label_values(inspection.kind, name) or ())
+            fallback = LABEL_FALLBACK.get(name, "false")
+            options = ["", *values] if fallback == "reject" else values
+            columns = st.columns(3)
+            ranked = sorted(seen.items(), key=lambda kv: -kv[1])[:30]
+            for index, (label, rows) in enumerate(ranked):
+                current = chosen.get(name, {}).get(label.lower(), fallback)
+                current = current if current in options else options[0]
+                with columns[index % 3]:
+                    picked: str = st.selectbox(
+                        t("upload.label_choice", lang, field=field_label(inspection.kind, name,
+                                                                         lang),
+                          label=label, rows=fmt_int(rows, lang)),
+                        options, index=options.index(current), key=f"label:{key}:{name}:{label}",
+                        format_func=partial(value_text, name, lang=lang),
+                    )
+                if picked:
+                    chosen.setdefault(name, {})[label.lower()] = picked
+                else:
+                    chosen.get(name, {}).pop(label.lower(), None)
+    if chosen != fs.value_labels:
+        fs.value_labels = chosen
+        st.rerun()
+
+
+def value_text(name: str, value: str, lang: Language) -> str:
+    """A canonical value of a label field in words ("" for a status: reject the row)."""
+    if name == "action":
+        return t(f"adoption.action.{value}", lang)
+    return t(f"import.value.{name}.{value or 'reject'}", lang)
 
 
 def _check_summary(ctx: PageContext, report: ImportReport, mapping: dict[str, str]) -> None:
@@ -288,7 +392,7 @@ def _decision(ctx: PageContext, fs: _FileState, key: str, mapping: dict[str, str
             with st.spinner(t("upload.loading", lang)):
                 fs.result = run_import(ctx.conn, fs.inspection, mapping=mapping,
                                        imported_by=ctx.user.username, source="upload",
-                                       remember=True)
+                                       remember=True, value_labels=fs.value_labels)
                 if fs.result.status == "loaded" and fs.inspection.kind == DatasetKind.USAGE:
                     prepare_activity(ctx.conn)
             _forget_files(fs)
