@@ -245,7 +245,7 @@ def value_fit(
         if ids >= 0.5:
             evidence.append(Evidence("values_id", {"pct": pct(ids)}))
     elif kind_ == ValueKind.PERSON:
-        who = max(share("email"), share("id"), share("person"))
+        who = max(share("email"), share("id"), share("person"), share("token"))
         fit = max(0.0, min(1.0, who + 0.3 * share("text")) - share("date"))
         if kind in (DatasetKind.TRAINING, DatasetKind.USAGE):
             proves = 0.45 * max(share("email"), share("sfid"), share("guid"))

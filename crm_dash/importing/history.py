@@ -71,6 +71,26 @@ def roster_people(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def confirm_integrations(
+    conn: duckdb.DuckDBPyConnection, user_keys: set[str], actor: str
+) -> int:
+    """Confirm recognised integration accounts: each becomes a decision by hand (audited), so a
+    later roster that says otherwise does not undo it. Returns how many were confirmed."""
+    current = {str(k) for (k,) in conn.cursor().execute(
+        "SELECT user_key FROM users WHERE is_integration").fetchall()}
+    wanted = user_keys & current
+    if not wanted:
+        return 0
+    with transaction(conn) as cur:
+        for key in sorted(wanted):
+            cur.execute(
+                "INSERT INTO integration_overrides (user_key, is_integration, set_by)"
+                " VALUES (?, true, ?) ON CONFLICT (user_key) DO NOTHING", [key, actor])
+        log_event(cur, actor, "flag_integration", None, {"integration": sorted(wanted),
+                                                         "person": []})
+    return len(wanted)
+
+
 def set_integration_accounts(
     conn: duckdb.DuckDBPyConnection, user_keys: set[str], actor: str
 ) -> int:

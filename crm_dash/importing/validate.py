@@ -322,12 +322,13 @@ def unknown_labels(
     """The values of ``present`` that no label resolves, with their rows, most frequent first
     (spellings that differ only in case or spaces are one)."""
     counts: dict[str, int] = {}
-    shown: dict[str, str] = {}
+    spellings: dict[str, list[tuple[int, str]]] = {}
     for raw, low, rows in present:
         if lbl.resolve_label(labels, raw) is None:
             key = low.strip()
             counts[key] = counts.get(key, 0) + rows
-            shown.setdefault(key, raw.strip())
+            spellings.setdefault(key, []).append((-rows, raw.strip()))
+    shown = {k: min(v)[1] for k, v in spellings.items()}  # the most frequent spelling
     return sorted(((shown[k], n) for k, n in counts.items()), key=lambda kv: (-kv[1], kv[0]))
 
 

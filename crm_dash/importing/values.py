@@ -92,6 +92,8 @@ def _kind_of(value: str) -> set[str]:
         kinds.add("person")
     if not kinds & {"email", "id", "date", "epoch", "number"} and any(c.isalpha() for c in value):
         kinds.add("text")
+        if len(value) <= 64 and not any(c.isspace() for c in value):
+            kinds.add("token")  # one word: a login name, a short id ("U1"), a first name
     return kinds
 
 

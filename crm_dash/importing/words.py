@@ -176,6 +176,9 @@ def split_compound(word: str) -> tuple[str, ...]:
     """
     if word in _WORD or word in _FILLER or len(word) < 5:
         return (word,)
+    for ending in ("es", "en", "er", "s", "n", "e"):  # inflected: "Abschlusses", "Kunden"
+        if word.endswith(ending) and word[: -len(ending)] in _WORD:
+            return (word[: -len(ending)],)
     best: list[tuple[str, ...] | None] = [None] * (len(word) + 1)
     best[0] = ()
     for end in range(2, len(word) + 1):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from crm_dash.importing.labels import integration_phrase
 from crm_dash.metrics.definitions import AdoptionDefinition
 
 #: The roster with each account's effective integration flag; ``$patterns`` is the rule list.
@@ -33,7 +34,7 @@ people AS (
 """
 
 _ACCOUNTS_SQL = "WITH " + PEOPLE_CTE + """
-SELECT user_key, coalesce(name, user_id) AS name, email, department,
+SELECT user_key, coalesce(name, user_id) AS name, email, department, role, license_type,
        CASE WHEN flagged_by_hand THEN 'by_hand'
             WHEN matches_rule AND NOT is_integration THEN 'rule'
             ELSE 'roster' END AS reason
@@ -47,10 +48,20 @@ def integration_accounts(
     conn: duckdb.DuckDBPyConnection, definition: AdoptionDefinition
 ) -> pd.DataFrame:
     """The accounts left out of every figure. Columns: user_key, name, email, department,
-    reason (``roster``, ``by_hand`` or ``rule``)."""
-    return conn.cursor().execute(
+    role, license_type, reason (``by_hand``; ``rule``; ``role`` or ``licence``: the importer
+    found an integration phrase (:data:`crm_dash.importing.labels.INTEGRATION_PHRASES`) there;
+    ``roster``: the export's own user type, access mode or flag said so)."""
+    frame = conn.cursor().execute(
         _ACCOUNTS_SQL, {"patterns": list(definition.integration_patterns)}
     ).df()
+    frame["reason"] = [
+        reason if reason != "roster"
+        else "role" if isinstance(role, str) and integration_phrase(role)
+        else "licence" if isinstance(lic, str) and integration_phrase(lic) else "roster"
+        for reason, role, lic in zip(frame["reason"], frame["role"], frame["license_type"],
+                                     strict=True)
+    ]
+    return frame
 
 
 _FLAG_HISTORY_SQL = """

@@ -9,12 +9,15 @@ from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import Language, fmt_datetime, fmt_int, t
 from crm_dash.importing.history import (
     batch_rows,
+    confirm_integrations,
     delete_batch,
     import_batches,
     roster_people,
     set_integration_accounts,
 )
 from crm_dash.metrics.activity import prepare_activity
+from crm_dash.metrics.definitions import load_definition
+from crm_dash.metrics.integration import integration_accounts
 from crm_dash.privacy import for_display
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
@@ -102,6 +105,7 @@ def integration_section(ctx: PageContext) -> None:
         str(r.user_key): f"{r.name} <{r.email}>" if isinstance(r.email, str) else str(r.name)
         for r in people.itertuples()
     }
+    _to_confirm(ctx)
     current = [str(k) for k in people.loc[people["is_integration"], "user_key"]]
     with st.form("imports_integration"):
         picked = st.multiselect(t("imports.integration.accounts", lang), list(names),
@@ -110,3 +114,31 @@ def integration_section(ctx: PageContext) -> None:
         if st.form_submit_button(t("imports.integration.save", lang)):
             changed = set_integration_accounts(ctx.conn, set(picked), ctx.user.username)
             st.success(t("imports.integration.saved", lang, n=changed))
+
+
+def _to_confirm(ctx: PageContext) -> None:
+    """Accounts the importer recognised as integrations, with why, for a lead to confirm (or to
+    take out in the list below)."""
+    lang = ctx.lang
+    message = st.session_state.pop("imports_confirmed", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+    accounts = integration_accounts(ctx.conn, load_definition(ctx.conn).definition)
+    found = for_display(ctx.conn, accounts[accounts["reason"].isin(["role", "licence", "roster"])])
+    if found.empty:
+        return
+    st.markdown(f"**{t('imports.integration.found', lang, n=len(found))}**")
+    st.dataframe(pd.DataFrame({
+        t("people.col.name", lang): found["name"],
+        t("settings.integration.email", lang): found["email"].fillna("–"),
+        t("imports.integration.role", lang): found["role"].fillna("–"),
+        t("imports.integration.licence", lang): found["license_type"].fillna("–"),
+        t("settings.integration.reason", lang):
+            found["reason"].map(lambda r: t(f"settings.integration.reason.{r}", lang)),
+    }), hide_index=True, width="stretch")
+    if st.button(t("imports.integration.confirm", lang, n=len(found)),
+                 key="imports_integration_confirm", icon=":material/task_alt:"):
+        done = confirm_integrations(ctx.conn, {str(k) for k in found["user_key"]},
+                                    ctx.user.username)
+        st.session_state["imports_confirmed"] = t("imports.integration.confirmed", lang, n=done)
+        st.rerun()
