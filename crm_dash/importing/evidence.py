@@ -52,7 +52,9 @@ FIGURE_FIELDS: dict[DatasetKind, tuple[str, ...]] = {
 }
 _SHARED = frozenset({"is_closed", "is_won"})  # one status column fills both
 # Concepts that say little on their own ("Date", "Id", "Name"): half weight in a partial match.
-_GENERIC = frozenset({"date", "id", "name", "type", "time", "status", "code", "by", "is"})
+# Modifiers ("Last", "Next", "Expected") say little on their own either.
+_GENERIC = frozenset({"date", "id", "name", "type", "time", "status", "code", "by", "is", "last",
+                      "next", "expected", "created", "modified"})
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,15 @@ class Proposal:
 
 @cache
 def _bags(kind: DatasetKind, name: str) -> tuple[frozenset[str], ...]:
+    return tuple(dict.fromkeys(concepts for concepts, _ in _wordings(kind, name)))
+
+
+@cache
+def _wordings(kind: DatasetKind, name: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """The field's wordings as (concepts, the words written)."""
     spec = DATASETS[kind].field(name)
-    wordings = (spec.name.replace("_", " "), *spec.synonyms)
-    return tuple(dict.fromkeys(header_words(w).concepts for w in wordings if w))
+    found = (header_words(w) for w in (spec.name.replace("_", " "), *spec.synonyms) if w)
+    return tuple((h.concepts, frozenset(h.words)) for h in found)
 
 
 @cache
@@ -148,14 +156,17 @@ def header_score(kind: DatasetKind, name: str, words: HeaderWords) -> tuple[floa
     others = _other_keys(kind, name)
     own = frozenset().union(*_bags(kind, name))
     best, best_common = 0.0, frozenset[str]()
-    for bag in _bags(kind, name):
+    written = set(words.words)
+    for bag, bag_words in _wordings(kind, name):
         common = bag & concepts
         if not common or common <= {"is"}:
             continue
         extra = concepts - bag
         penalty = sum(_extra_cost(c, others, own) for c in extra)
         if bag <= concepts:
-            score = 1.0 - penalty
+            # The field's own word ("Department") is a little better than a synonym
+            # ("Division") where a file has both.
+            score = 1.0 - penalty - (0.0 if bag_words <= written else 0.02)
         else:
             score = 0.65 * _weight(common) / _weight(bag) - penalty
         if score > best:
@@ -222,7 +233,7 @@ def value_fit(
     elif kind_ == ValueKind.NUMBER:
         fit = share("number") + (share("id") - share("sfid") - share("guid")) * 0.5
         fit = min(fit, 1.0)
-        proves = 0.3 * fit / _count_of(kind, ValueKind.NUMBER)
+        proves = 0.3 * share("money") / _count_of(kind, ValueKind.NUMBER)
         if fit >= 0.5:
             evidence.append(Evidence("values_number", {"pct": pct(fit)}))
     elif kind_ == ValueKind.FLAG:
@@ -246,7 +257,10 @@ def value_fit(
             evidence.append(Evidence("values_id", {"pct": pct(ids)}))
     elif kind_ == ValueKind.PERSON:
         who = max(share("email"), share("id"), share("person"), share("token"))
-        fit = max(0.0, min(1.0, who + 0.3 * share("text")) - share("date"))
+        # Who matches across systems: an e-mail best, then an id or login, then a name.
+        fit = max(share("email"), 0.95 * share("id"), 0.9 * share("token"),
+                  0.85 * share("person"), 0.3 * share("text")) - share("date")
+        fit = max(0.0, fit)
         if kind in (DatasetKind.TRAINING, DatasetKind.USAGE):
             proves = 0.45 * max(share("email"), share("sfid"), share("guid"))
         if share("email") >= 0.5:
@@ -300,7 +314,7 @@ def score(
         confidence *= 0.5
         reasons.append(Evidence("hidden_twin"))
     if preset_pick is not None:
-        confidence = max(confidence, 0.6 + 0.3 * v)
+        confidence = max(confidence + 0.05, 0.6 + 0.3 * v)
         reasons.insert(0, Evidence("preset", {"preset": preset_pick}))
     return Match(spec.name, column, round(min(confidence, 1.0), 3), tuple(reasons))
 
@@ -354,3 +368,13 @@ def propose(
         matches[m.field] = m
         used.setdefault(m.column, m.field)
     return Proposal(kind=kind, headers=tuple(headers), matches=matches, scores=scores)
+
+
+def implied_constants(kind: DatasetKind, proposal: Proposal) -> dict[str, str]:
+    """Fields a file implies without a column: a usage log without an action whose time column
+    is a login time ("Login Time", "Anmeldezeit") is a login history, every row a login."""
+    timestamp = proposal.matches.get("timestamp")
+    if (kind == DatasetKind.USAGE and "action" not in proposal.matches and timestamp is not None
+            and "login" in header_words(timestamp.column).concepts):
+        return {"action": "login"}
+    return {}

@@ -59,6 +59,8 @@ IS_INTEGRATION = yes_no(
         "support user", "supportbenutzer", "delegated admin", "delegierter administrator",
         "powerpartner", "powercustomersuccess", "customersuccess", "cspliteportal", "guest",
         "csnonly", "mensch", "human", "natürliche person", "interaktiv", "interactive",
+        "full", "full access", "read only", "read-only", "vollzugriff", "lesezugriff",
+        "schreibzugriff", "voll", "lesend", "nur lesen",
     ),
 )
 
@@ -74,6 +76,7 @@ INTEGRATION_PHRASES: tuple[str, ...] = (
     "serviceaccount", "serviceuser", "servicekonto", "dienstkonto", "dienstbenutzer",
     "integrationsbenutzer", "integrationskonto", "technicaluser", "technischerbenutzer",
     "technischeruser", "technischeskonto", "systemaccount", "systemkonto", "apiuser",
+    "automatisierterprozess", "nurapi", "schnittstellenbenutzer", "schnittstellenkonto",
 )
 
 def integration_phrase(text: str) -> bool:

@@ -95,12 +95,10 @@ PRESETS: tuple[Preset, ...] = (
     Preset("salesforce_loginhistory", A,
            ("userid", "logintime", "status"), {
         "user_id": ("userid",), "timestamp": ("logintime",), "success": ("status",),
-        "object": ("application",),
     }, constants={"action": "login"}),
     Preset("salesforce_loginhistory_setup", A,
            ("login time", "status", "username"), {
         "user_id": ("username",), "timestamp": ("login time",), "success": ("status",),
-        "object": ("application",),
     }, constants={"action": "login"}),
     Preset("salesforce_eventlog_login", A,
            ("event_type", "login_status", "user_id"),

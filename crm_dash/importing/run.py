@@ -23,7 +23,13 @@ from crm_dash.audit import log_event
 from crm_dash.datasets import DATASETS, DatasetKind, normalise_header
 from crm_dash.i18n import Language, t
 from crm_dash.importing import validate
-from crm_dash.importing.evidence import FIGURE_FIELDS, Evidence, Proposal, propose
+from crm_dash.importing.evidence import (
+    FIGURE_FIELDS,
+    Evidence,
+    Proposal,
+    implied_constants,
+    propose,
+)
 from crm_dash.importing.mappings import RememberedMapping, recall_mapping, remember_mapping
 from crm_dash.importing.presets import (
     Preset,
@@ -77,10 +83,18 @@ class Inspection:
         found = [h for h in self.headers if normalise_header(h) == wanted]
         return found[0] if len(found) == 1 else column
 
+    @property
+    def constants(self) -> dict[str, str]:
+        """Values of fields the file has no column for, implied by its layout: the preset's
+        (every LoginHistory row is a login), or what the evidence implies
+        (:func:`crm_dash.importing.evidence.implied_constants`)."""
+        implied = implied_constants(self.kind, self.proposal)
+        return {**implied, **(self.preset.constants if self.preset else {})}
+
     def missing_fields(self, mapping: dict[str, str] | None = None) -> list[str]:
         """Required fields that ``mapping`` (default: the proposed one) leaves open."""
         mapping = self.mapping if mapping is None else mapping
-        constants = self.preset.constants if self.preset else {}
+        constants = self.constants
         return [f for f in DATASETS[self.kind].required_fields
                 if f not in mapping and f not in constants]
 
@@ -197,7 +211,7 @@ def mapping_notices(
         if proposal.mapping.get(name) == column and match.level == "unsure":
             notices.append(Notice("unsure", name, {"column": column,
                                                    "pct": round(100 * match.confidence)}))
-    constants = inspection.preset.constants if inspection.preset else {}
+    constants = inspection.constants
     for name in FIGURE_FIELDS[inspection.kind]:
         if name in mapping or name in constants:
             continue
@@ -229,7 +243,7 @@ def mapping_evidence(inspection: Inspection, mapping: dict[str, str]) -> dict[st
             evidence.insert(0, evidence_text(Evidence("chosen"), "en"))
         out[name] = {"column": column, "confidence": match.confidence,
                      "level": match.level or "none", "evidence": evidence}
-    constants = inspection.preset.constants if inspection.preset else {}
+    constants = inspection.constants
     return {
         "mapping": out,
         "unmapped_fields": [f for f in DATASETS[inspection.kind].field_names
@@ -481,7 +495,7 @@ def _check(
     preview."""
     kind = inspection.kind
     plans = validate.plan_fields(cur, inspection.source, kind, inspection.headers, mapping,
-                                 inspection.preset)
+                                 inspection.preset, inspection.constants)
     report.formats = {p.spec.name: p.format_label for p in plans if p.format_label}
     validate.build_typed(cur, inspection.source, kind, plans, inspection.preset)
     staging = validate.plan_staging(cur, kind, plans, inspection.preset, value_labels)

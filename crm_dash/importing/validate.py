@@ -103,8 +103,10 @@ def plan_fields(
     headers: tuple[str, ...],
     mapping: Mapping[str, str],
     preset: Preset | None,
+    constants: Mapping[str, str] | None = None,
 ) -> list[FieldPlan]:
-    """One plan per canonical field, formats decided from a sample of the file.
+    """One plan per canonical field, formats decided from a sample of the file; a field without
+    a column takes its value from ``constants`` (default: the preset's), if there.
 
     A column is trimmed only if its sample shows padded values: the CSV reader keeps spaces,
     and trimming every value of ten million rows is a third of the typing work.
@@ -116,7 +118,9 @@ def plan_fields(
     for f in spec.fields:
         header = mapping.get(f.name)
         column = index[header] if header is not None else None
-        constant = preset.constants.get(f.name) if preset and header is None else None
+        if constants is None:
+            constants = preset.constants if preset is not None else {}
+        constant = constants.get(f.name) if header is None else None
         fmt: ValueFormat | None = None
         strict = False
         if column is not None:

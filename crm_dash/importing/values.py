@@ -26,7 +26,8 @@ _NUMBER = re.compile(
     r"[-+]?\s?(€|\$|£|eur|usd|chf|gbp)?\s?[-+]?(\d{1,3}([.,'’ \u00a0]\d{3})+|\d+)([.,]\d+)?"
     r"\s?(€|\$|£|eur|usd|chf|gbp|%)?", re.IGNORECASE)
 _PERSON = re.compile(r"[^\W\d_][\w'’.-]*(,? [^\W\d_][\w'’.-]*){1,3}")
-_CURRENCY = re.compile(r"[A-Z]{3}|€|\$|£")
+_CURRENCY = re.compile(r"[A-Z]{3}|€|\$|£|euro|eur|(us[- ])?dollars?|swiss francs?|schweizer franken"
+                       r"|franken|pounds?( sterling)?|pfund", re.IGNORECASE)
 _DATES = tuple(p for key, p in _DATE_PATTERNS if key not in ("epoch_ms", "epoch_s"))
 _EPOCH = re.compile(r"\d{9,10}|\d{12,13}")
 _YES_NO = YES | NO
@@ -84,6 +85,8 @@ def _kind_of(value: str) -> set[str]:
         kinds.add("epoch")
     elif _NUMBER.fullmatch(value):
         kinds.add("number")
+        if re.search(r"[.,]\d{1,2}\s?(€|\$|£|eur|usd|chf|gbp)?$|€|\$|£|eur|usd|chf|gbp", low):
+            kinds.add("money")  # cents or a currency: an amount, not a code like 4100
     if low in _YES_NO:
         kinds.add("yes_no")
     if _CURRENCY.fullmatch(value):

@@ -25,7 +25,7 @@ _CONCEPTS: dict[str, str] = {
     "id": "id ids nr no nummer number num kennung kennziffer identifier guid schluessel key"
           " uid",
     "user": "user users benutzer benutzers nutzer anwender mitarbeiter mitarbeiterin employee"
-            " employees person personal pers staff member",
+            " employees emp person personal pers staff member",
     "learner": "learner learners teilnehmer teilnehmerin teilnehmende participant participants"
                " attendee attendees lernender lernende trainee student",
     "name": "name names namen",
@@ -34,45 +34,47 @@ _CONCEPTS: dict[str, str] = {
     "full": "full vollstaendig vollstaendiger vollstaendige voll fullname",
     "display": "display anzeige",
     "email": "email emails mail emailadresse mailadresse emailaddress",
-    "department": "department departments dept abteilung abt bereich division sparte"
+    "department": "department departments dept abteilung abt division sparte"
                   " unternehmenseinheit organisationseinheit orgeinheit ressort",
+    "area": "area areas bereich bereiche",
     "business": "business geschaefts",
     "unit": "unit einheit",
     "cost": "cost costs kosten price preis fee fees gebuehr gebuehren charge",
     "center": "center centre stelle",
-    "team": "team teams gruppe group region territory gebiet bezirk zone",
+    "team": "team teams gruppe group region territory gebiet bezirk",
     "role": "role rolle title titel position funktion job profile profil jobtitle"
             " stellenbezeichnung taetigkeit",
-    "manager": "manager vorgesetzter vorgesetzte vorgesetzten fuehrungskraft supervisor chef"
+    "manager": "manager mgr vorgesetzter vorgesetzte vorgesetzten fuehrungskraft supervisor chef"
                " reports",
     "parent": "parent uebergeordnet uebergeordneter",
     "license": "license licence licenses licences lizenz lizenzen lic seat",
     "type": "type typ types art kind kategorie category sorte",
     "month": "month monthly monat monatlich monatl mtl monats",
-    "start": "start starts beginn begin eintritt hire hired joined entry einstellung starting"
-             " onboarding",
+    "start": "start starts beginn begin starting",
+    "hire": "hire hired joined entry eintritt einstellung onboarding",
+    "since": "since seit",
     "end": "end ende austritt exit leaving leave left termination terminated ausgeschieden"
            " ausscheiden deactivated deaktiviert deaktivierung disabled inactive inaktiv"
            " kuendigung offboarding deprovisioned",
     "workday": "workday arbeitstag",
-    "date": "date dates datum dat day tag termin stichtag zeitpunkt",
+    "date": "date dates datum dat dt day tag termin stichtag zeitpunkt",
     "time": "time zeit uhrzeit",
     "timestamp": "timestamp zeitstempel datetime",
     "integration": "integration integrations integrationen",
     "api": "api",
-    "access": "access zugriff zugriffs",
+    "access": "access zugriff zugriffs zugang",
     "mode": "mode modus",
-    "account": "account accounts konto firma firm company kunde kunden customer organisation"
+    "account": "account accounts acct konto firma firm company kunde kunden customer organisation"
                " organization org client mandant",
     "opportunity": "opportunity opportunities verkaufschance verkaufschancen chance opp oppty"
                    " deal deals",
     "owner": "owner besitzer inhaber verantwortlich verantwortlicher verantwortliche zustaendig"
              " zustaendiger zustaendige betreuer assigned rep salesperson",
     "sales": "sales vertrieb verkauf verkaufs vertriebs",
-    "stage": "stage stages phase phasen stufe",
+    "stage": "stage stages stg phase phasen stufe",
     "step": "step steps schritt schritte",
     "pipeline": "pipeline",
-    "amount": "amount betrag value wert revenue umsatz volumen volume summe",
+    "amount": "amount amt betrag value wert revenue umsatz volumen volume summe",
     "currency": "currency waehrung curr",
     "iso": "iso",
     "code": "code codes",
@@ -84,20 +86,22 @@ _CONCEPTS: dict[str, str] = {
                 " voraussichtlich voraussichtl vorauss geschaetzt geschaetzter geschaetztes"
                 " geschaetzte gesch geplant planned forecast prognose",
     "modified": "modified modify changed change geaendert aenderung aenderungs updated update"
-                " aktualisiert aktualisierung edited bearbeitet",
+                " aktualisiert aktualisierung edited bearbeitet mod",
     "last": "last letzte letzter letztes letzten zuletzt latest recent",
-    "activity": "activity activities aktivitaet aktivitaeten",
+    "activity": "activity activities act aktivitaet aktivitaeten",
     "next": "next naechster naechste naechstes",
     "won": "won gewonnen win",
     "lost": "lost verloren",
     "is": "is ist",
     "status": "status state zustand statecode",
-    "success": "success successful erfolg erfolgreich",
+    "success": "success successful erfolg erfolgreich ok",
     "action": "action aktion aktionen operation vorgang event ereignis method methode",
-    "object": "object objekt entity entitaet module modul record datensatz",
+    "object": "object objekt entity entitaet entitaetstyp module modul",
+    "record": "record records datensatz datensaetze",
     "page": "page seite",
     "course": "course courses kurs kurse training trainings schulung schulungen session"
-              " sessions veranstaltung seminar lesson lektion webinar workshop lerninhalt",
+              " sessions veranstaltung seminar lesson lektion webinar workshop lerninhalt"
+              " massnahme massnahmen lernelement content thema",
     "score": "score punkte punktzahl points bewertung rating ergebnis result note grade",
     "login": "login logon logins anmeldung anmelde signin einloggen",
     "by": "by von",

@@ -238,7 +238,7 @@ def _mapping_editor(inspection: Inspection, key: str, lang: Language) -> dict[st
     then the columns that feed no field. Returns the mapping."""
     spec = DATASETS[inspection.kind]
     options = [_NOT_MAPPED, *inspection.headers]
-    constants = inspection.preset.constants if inspection.preset else {}
+    constants = inspection.constants
     open_it = (bool(inspection.missing_fields()) or inspection.preset is None
                or bool(mapping_notices(inspection, inspection.mapping)))
     mapping: dict[str, str] = {}

@@ -52,6 +52,8 @@ def test_email_found_by_its_values_then_training_matches(
     server = start_app(database)
     page.goto(server.url)
     login(page, "lead")
+    expect(page.get_by_role("heading", name="Overview").first).to_be_visible(timeout=20_000)
+    wait_idle(page)
     _open(page, "Upload data")
 
     _choose_file(page, EVIDENCE / "roster_hr_list.csv")

@@ -57,11 +57,12 @@ def test_email_by_values_alone_is_unsure() -> None:
 
 
 def test_values_speak_against_a_header() -> None:
-    # "Abteilung" fits department (H = 1), but its values are e-mails: V = 0, 0.35 < 0.4.
+    # "Abteilung" fits department (H = 0.98: by the lexicon, not the field's own word
+    # "department"), but its values are e-mails: V = 0, 0.98 * 0.35 = 0.343 < 0.4.
     prof = {"Abteilung": profile(["a@x.de", "b@x.de"]), "Id": profile(["1", "2"])}
     proposal = propose(U, ["Id", "Abteilung"], prof)
     assert "department" not in proposal.matches
-    assert proposal.match("department", "Abteilung").confidence == 0.35
+    assert proposal.match("department", "Abteilung").confidence == 0.343
     # ... and they are an e-mail column: H = 0, S = 0.6.
     assert proposal.mapping["email"] == "Abteilung"
 
@@ -196,8 +197,9 @@ def test_cli_json_has_evidence_and_takes_label_meanings(
                  "--json", "--label", "action:Freigeben=update"])
     payload = json.loads(capsys.readouterr().out)
     assert code == 0 and payload["warnings"] == []
+    # "Aktion" is "action" by the lexicon (0.98; the field's own word would be 1.0).
     assert payload["mapping"]["action"] == {
-        "column": "Aktion", "confidence": 1.0, "level": "sure",
+        "column": "Aktion", "confidence": 0.98, "level": "sure",
         "evidence": ['header: the words "aktion"']}
     assert payload["unmapped_fields"] == ["object", "success"]
     assert payload["unused_columns"] == ["Kanal"]
