@@ -41,7 +41,7 @@ from crm_dash.importing.presets import (
 from crm_dash.importing.problems import ImportProblem
 from crm_dash.importing.sniff import FileScan, Layout, detect_layout, scan_file, transcode_to_utf8
 from crm_dash.importing.values import ValueProfile, profile
-from crm_dash.store import BatchMeta, Source, load_rows
+from crm_dash.store import BatchMeta, Source, load_rows, user_key_sql
 
 Status = Literal["ready", "loaded", "already_imported", "failed"]
 MAX_REJECTS_KEPT = 100_000  # on screen and in the CSV download; the count is always complete
@@ -288,10 +288,11 @@ def inspect_file(
     remembered = recall_mapping(conn, kind, layout.headers) if preset_name is None else None
     if remembered is not None and remembered.preset:
         preset = _preset(kind, layout.headers, remembered.preset, strict=False) or preset
+    profiles, roster = sample_profiles(conn, source, layout.headers, kind)
     proposal = propose(
-        kind, layout.headers, sample_profiles(conn, source, layout.headers),
+        kind, layout.headers, profiles,
         preset.picks(layout.headers) if preset is not None else None,
-        preset.name if preset is not None else None,
+        preset.name if preset is not None else None, roster,
     )
     constants = preset.constants if preset is not None else {}
     mapping = {f: c for f, c in proposal.mapping.items() if f not in constants}
@@ -309,9 +310,12 @@ PROFILE_ROWS = 1000
 
 
 def sample_profiles(
-    conn: duckdb.DuckDBPyConnection, source: validate.CsvSource, headers: tuple[str, ...]
-) -> dict[str, ValueProfile]:
-    """A value profile per column from the first :data:`PROFILE_ROWS` rows of the file.
+    conn: duckdb.DuckDBPyConnection, source: validate.CsvSource, headers: tuple[str, ...],
+    kind: DatasetKind,
+) -> tuple[dict[str, ValueProfile], dict[str, float] | None]:
+    """A value profile per column from the first :data:`PROFILE_ROWS` rows of the file, and
+    for a file about people's work (usage, pipeline, training) the share of each column's
+    values that name someone in the roster (``None`` while there is no roster).
 
     A file DuckDB cannot read gets no profiles here: the check reports why, with its lines.
     """
@@ -319,11 +323,46 @@ def sample_profiles(
     try:
         rows = cur.execute(f"SELECT * FROM {source.read_sql()} LIMIT {PROFILE_ROWS}",
                            [str(source.path)]).fetchall()
+        profiles = {h: profile([r[i] for r in rows]) for i, h in enumerate(headers)}
+        roster = None if kind == DatasetKind.USERS else _roster_shares(cur, headers, rows,
+                                                                        profiles)
     except duckdb.Error:
-        return {}
+        return {}, None
     finally:
         cur.close()
-    return {h: profile([r[i] for r in rows]) for i, h in enumerate(headers)}
+    return profiles, roster
+
+
+def _roster_shares(
+    cur: duckdb.DuckDBPyConnection, headers: tuple[str, ...], rows: list[Any],
+    profiles: dict[str, ValueProfile],
+) -> dict[str, float] | None:
+    """``{column: share of its values that are a roster person's id, e-mail or name}`` for the
+    columns whose values could name a person; ``None`` when the roster is empty."""
+    found = cur.execute("SELECT count(*) FROM users").fetchone()
+    if not found or not found[0]:
+        return None
+    columns, values = [], []
+    for i, header in enumerate(headers):
+        prof = profiles[header]
+        if max(prof.share("email"), prof.share("id"), prof.share("token"),
+               prof.share("person")) < 0.5:
+            continue
+        for row in rows:
+            if row[i] is not None and str(row[i]).strip():
+                columns.append(i)
+                values.append(str(row[i]).strip())
+    if not values:
+        return {}
+    shares = cur.execute(
+        f"SELECT c, avg(CASE WHEN k IN (SELECT user_key FROM users)"
+        f" OR lower(v) IN (SELECT lower(email) FROM users WHERE email IS NOT NULL)"
+        f" OR lower(v) IN (SELECT lower(name) FROM users WHERE name IS NOT NULL)"
+        f" THEN 1.0 ELSE 0.0 END) FROM (SELECT c, v, {user_key_sql('v')} AS k"
+        f" FROM (SELECT unnest(?::INTEGER[]) AS c, unnest(?::VARCHAR[]) AS v)) GROUP BY c",
+        [columns, values],
+    ).fetchall()
+    return {headers[int(c)]: float(share) for c, share in shares}
 
 
 def named_preset(kind: DatasetKind, name: str) -> Preset:

@@ -14,13 +14,15 @@ import pytest
 
 from crm_dash.cli import main
 from crm_dash.datasets import DatasetKind
+from crm_dash.fixtures import load_generic_csv
 from crm_dash.importing.actions import ACTIONS
-from crm_dash.importing.evidence import propose
+from crm_dash.importing.evidence import Evidence, propose
 from crm_dash.importing.labels import IS_INTEGRATION, SUCCESS, TRAINING_STATUS, resolve_label
 from crm_dash.importing.run import inspect_file, mapping_notices, run_import
 from crm_dash.importing.values import profile
 from crm_dash.importing.words import header_words
 
+GENERIC = Path(__file__).parent.parent / "fixtures" / "generic"
 U, A, P, T = DatasetKind.USERS, DatasetKind.USAGE, DatasetKind.PIPELINE, DatasetKind.TRAINING
 
 
@@ -207,3 +209,24 @@ def test_cli_json_has_evidence_and_takes_label_meanings(
                 "--label", "action:Freigeben=approve"])
     assert bad == 2
     assert "'approve' is not a value of action" in capsys.readouterr().err
+
+
+def test_values_found_in_the_roster_decide_who(
+    conn: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    load_generic_csv(conn, U, GENERIC / "users.csv")
+    # Both columns could name the learner. Without a roster the e-mail would win: 1.0 against
+    # H * (0.35 + 0.65 * V) + (1 - H) * S = 0.98 * (0.35 + 0.65 * 0.95) + 0.02 * 0.45 = 0.957
+    # for the ids (H 0.98: "user id" by the lexicon; V 0.95: ids; S 0.45: Salesforce ids). But
+    # these are private addresses nobody in the roster has: 1.0 * (0.85 + 0.15 * 0) = 0.85,
+    # while the ids all are: 0.957 * (0.85 + 0.15 * 1).
+    path = _csv(tmp_path, "schulung.csv",
+                "Mitarbeiter-ID;E-Mail;Kurs;Datum\n"
+                "005A00000000001AAA;jm@gmx.de;Kick-off;15.01.2024\n"
+                "005A00000000002AAA;oc@web.de;Kick-off;15.01.2024\n")
+    proposal = inspect_file(conn, path, T, tmp_path).proposal
+    assert proposal.mapping["user"] == "Mitarbeiter-ID"
+    assert proposal.match("user", "Mitarbeiter-ID").confidence == 0.957
+    assert proposal.match("user", "E-Mail").confidence == 0.85
+    assert Evidence("values_roster", {"pct": 100}) in proposal.match(
+        "user", "Mitarbeiter-ID").evidence
