@@ -9,6 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from crm_dash import db
+from crm_dash.datasets import DatasetKind
 
 
 def _rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -86,3 +87,31 @@ def test_executives_may_not_open_it(make_app: Callable[..., AppTest],
     at = make_app(fixture_db_path, "pages/imports.py", role="executive").run()
     assert not at.dataframe
     assert at.error
+
+
+def test_recognised_integration_accounts_are_confirmed(
+    make_app: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    from crm_dash.importing.run import inspect_file, run_import
+
+    database = tmp_path / "crm.duckdb"
+    roster = tmp_path / "benutzer.csv"
+    roster.write_text("Id,Name,Profile\n1,Anna Berg,Standard User\n"
+                      "2,SAP Connector,Minimum Access - API Only Integrations\n"
+                      "3,Clara Weiß,Integration Manager\n", encoding="utf-8")
+    conn = db.connect(database)
+    run_import(conn, inspect_file(conn, roster, DatasetKind.USERS, tmp_path),
+               imported_by="lead", source="upload")
+    conn.close()
+    at = make_app(database, "pages/imports.py").run()
+    table = at.dataframe[1].value
+    assert table["Name"].tolist() == ["SAP Connector"]  # not the Integration Manager
+    assert table["Why"].tolist() == ["Profile or role names a system account"]
+    at.button(key="imports_integration_confirm").click().run()
+    assert not at.exception
+    assert at.success[0].value == ("Confirmed 1 integration account(s); a later roster upload"
+                                   " keeps them.")
+    conn = db.connect(database)
+    assert conn.execute("SELECT user_key, is_integration, set_by FROM integration_overrides"
+                        ).fetchall() == [("2", True, "lead")]
+    conn.close()

@@ -205,3 +205,43 @@ def test_executives_may_not_upload(make_app: Callable[..., AppTest], tmp_path: P
     at = make_app(tmp_path / "crm.duckdb", "pages/upload.py", role="executive").run()
     assert not at.file_uploader
     assert at.error
+
+
+def test_an_unsure_match_is_flagged_with_its_evidence(
+    make_app: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    """The HR list's e-mail column "Erreichbar unter" is known by its values only (0.6)."""
+    at = make_app(tmp_path / "crm.duckdb", "pages/upload.py").run()
+    _upload(at, EXPORTS / "evidence" / "roster_hr_list.csv")
+    assert not at.exception and not at.success  # never "mapped for you"
+    assert at.warning[0].value.startswith("Please check the mapping:")
+    assert ("Unsure: column 'Erreichbar unter' is used for the field \"E-mail address\""
+            " (60 % sure)") in at.warning[0].value
+    captions = [c.value for c in at.caption]
+    assert ":orange[unsure · 60 %] — values: 100 % look like e-mails" in captions
+    assert any(c.startswith(":green[sure · 98 %] — header: the words") and "austritt" in c
+               for c in captions)
+    assert at.expander[0].proto.expanded  # the mapping opens for a look
+
+
+def test_unknown_labels_get_a_meaning_before_the_load(
+    make_app: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    csv = tmp_path / "aktivitaeten.csv"
+    csv.write_text("Benutzer;Zeitpunkt;Aktion\nU1;01.10.2026 08:00;Anmeldung\n"
+                   "U1;01.10.2026 08:05;Freigeben\nU1;01.10.2026 08:06;Freigeben\n",
+                   encoding="utf-8")
+    database = tmp_path / "crm.duckdb"
+    at = make_app(database, "pages/upload.py").run()
+    at.radio(key="upload_kind").set_value(DatasetKind.USAGE).run()
+    _upload(at, csv)
+    choice = [s for s in at.selectbox if s.key and s.key.startswith("label:")]
+    assert [(s.label, s.value) for s in choice] == [
+        ("What was done: 'Freigeben' · rows: 2", "other")]
+    choice[0].set_value("update").run()
+    assert not at.exception
+    _button(at, "load:").click().run()  # type: ignore[attr-defined]
+    assert _rows(database, "SELECT action, count(*) FROM usage_events GROUP BY 1 ORDER BY 1"
+                 ) == [("login", 1), ("update", 2)]
+    assert _rows(database, "SELECT value_labels FROM import_mappings") == [
+        ('{"action": {"freigeben": "update"}}',)]
