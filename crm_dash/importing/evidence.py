@@ -33,6 +33,7 @@ from crm_dash.importing.labels import FIELD_LABELS, STAGE_WORDS
 from crm_dash.importing.values import ValueProfile
 from crm_dash.importing.words import (
     ENTITY_CONCEPTS,
+    FOREIGN_CONCEPTS,
     HeaderWords,
     concept_of,
     header_words,
@@ -121,15 +122,22 @@ class Proposal:
 
 @cache
 def _bags(kind: DatasetKind, name: str) -> tuple[frozenset[str], ...]:
-    return tuple(dict.fromkeys(concepts for concepts, _ in _wordings(kind, name)))
+    return tuple(dict.fromkeys(concepts for concepts, _, _ in _wordings(kind, name)))
 
 
 @cache
-def _wordings(kind: DatasetKind, name: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
-    """The field's wordings as (concepts, the words written)."""
+def _wordings(
+    kind: DatasetKind, name: str
+) -> tuple[tuple[frozenset[str], frozenset[str], float], ...]:
+    """The field's wordings as (concepts, the words written, weight): a wording marked ``~``
+    is a stand-in that counts less ("created" for the start date, when nothing says start)."""
     spec = DATASETS[kind].field(name)
-    found = (header_words(w) for w in (spec.name.replace("_", " "), *spec.synonyms) if w)
-    return tuple((h.concepts, frozenset(h.words)) for h in found)
+    out = []
+    for wording in (spec.name.replace("_", " "), *spec.synonyms):
+        words = header_words(wording.lstrip("~"))
+        out.append((words.concepts, frozenset(words.words),
+                    0.85 if wording.startswith("~") else 1.0))
+    return tuple(out)
 
 
 @cache
@@ -157,10 +165,10 @@ def header_score(kind: DatasetKind, name: str, words: HeaderWords) -> tuple[floa
     own = frozenset().union(*_bags(kind, name))
     best, best_common = 0.0, frozenset[str]()
     written = set(words.words)
-    for bag, bag_words in _wordings(kind, name):
+    for bag, bag_words, weight in _wordings(kind, name):
         common = bag & concepts
-        if not common or common <= {"is"}:
-            continue
+        if not common or common <= {"is"} or (common <= ENTITY_CONCEPTS and not bag <= concepts):
+            continue  # "Benutzer gesperrt" shares only the file's entity with "system user"
         extra = concepts - bag
         penalty = sum(_extra_cost(c, others, own) for c in extra)
         if bag <= concepts:
@@ -169,9 +177,12 @@ def header_score(kind: DatasetKind, name: str, words: HeaderWords) -> tuple[floa
             score = 1.0 - penalty - (0.0 if bag_words <= written else 0.02)
         else:
             score = 0.65 * _weight(common) / _weight(bag) - penalty
+        score *= weight
         if score > best:
             best, best_common = score, common
     matched = [w for w in words.words if concept_of(w) in best_common]
+    if concepts & FOREIGN_CONCEPTS:
+        best *= 0.35  # "Country/Region", "Phone (work)": about something else
     return max(0.0, min(1.0, best)), matched
 
 
@@ -257,8 +268,10 @@ def value_fit(
             evidence.append(Evidence("values_id", {"pct": pct(ids)}))
     elif kind_ == ValueKind.PERSON:
         who = max(share("email"), share("id"), share("person"), share("token"))
-        # Who matches across systems: an e-mail best, then an id or login, then a name.
-        fit = max(share("email"), 0.95 * share("id"), 0.9 * share("token"),
+        # Who: in a CRM's own log its user id is the key; across systems (an LMS, a list) the
+        # e-mail is; then a login, then a name.
+        email, ids = (0.97, 1.0) if kind == DatasetKind.USAGE else (1.0, 0.95)
+        fit = max(email * share("email"), ids * share("id"), 0.9 * share("token"),
                   0.85 * share("person"), 0.3 * share("text")) - share("date")
         fit = max(0.0, fit)
         if kind in (DatasetKind.TRAINING, DatasetKind.USAGE):
@@ -274,7 +287,12 @@ def value_fit(
             evidence.append(Evidence("values_name", {"pct": pct(share("person"))}))
     else:  # LABEL, TEXT
         against = share("email") + share("date") + share("epoch") + 0.7 * share("number")
+        if kind_ == ValueKind.LABEL and prof.distinct_ratio > 0.9 and prof.filled >= 5:
+            against += share("id")  # a column of unique ids is no label
         fit = max(0.0, 1.0 - against)
+        if labels is not None and (kind, spec.name) != (DatasetKind.PIPELINE, "stage"):
+            # A closed vocabulary (actions, statuses, kinds): values outside it are half a fit.
+            fit = min(fit, 0.5 + 0.5 * vocab)
         if vocab:
             fit = max(fit, vocab)
             proves = 0.6 * vocab if vocab >= 0.5 else 0.0
@@ -376,14 +394,43 @@ def propose(
             continue
         matches[m.field] = m
         used.setdefault(m.column, m.field)
+    _required_first(spec.field_names, [f.name for f in spec.fields if f.required], ranked,
+                    matches, used)
     return Proposal(kind=kind, headers=tuple(headers), matches=matches, scores=scores)
 
 
-def implied_constants(kind: DatasetKind, proposal: Proposal) -> dict[str, str]:
-    """Fields a file implies without a column: a usage log without an action whose time column
-    is a login time ("Login Time", "Anmeldezeit") is a login history, every row a login."""
-    timestamp = proposal.matches.get("timestamp")
-    if (kind == DatasetKind.USAGE and "action" not in proposal.matches and timestamp is not None
-            and "login" in header_words(timestamp.column).concepts):
+def _required_first(
+    names: list[str], required: list[str], ranked: list[Match], matches: dict[str, Match],
+    used: dict[str, str],
+) -> None:
+    """A required field left open takes its best column from an optional field (which then
+    takes its next best free column): without it the file cannot load at all."""
+    for name in required:
+        if name in matches:
+            continue
+        best = next((m for m in ranked if m.field == name), None)
+        if best is None or used.get(best.column) not in names or used[best.column] in required:
+            continue
+        loser = used[best.column]
+        del matches[loser]
+        matches[name] = best
+        used[best.column] = name
+        taken = set(used)
+        other = next((m for m in ranked if m.field == loser and m.column not in taken), None)
+        if other is not None:
+            matches[loser] = other
+            used[other.column] = loser
+
+
+def implied_constants(
+    kind: DatasetKind, proposal: Proposal, file_name: str = ""
+) -> dict[str, str]:
+    """Fields a file implies without a column: a usage log without an action column that is
+    about logins (a header such as "Login Time", "Login Status", "Anmeldezeit", or the file's
+    name: "LoginHistory.csv", "signins.csv") is a login history, every row a login."""
+    if kind != DatasetKind.USAGE or "action" in proposal.matches:
+        return {}
+    about_logins = any("login" in header_words(h).concepts for h in proposal.headers)
+    if about_logins or "login" in header_words(file_name.rsplit(".", 1)[0]).concepts:
         return {"action": "login"}
     return {}

@@ -118,6 +118,10 @@ TRAINING_STATUS: dict[str, str] = {
     "not started": "registered", "nicht begonnen": "registered", "pending": "registered",
     "pending approval": "registered", "approved": "registered", "past due": "registered",
     "überfällig": "registered", "started": "registered", "begonnen": "registered",
+    "gebucht": "registered", "booked": "registered",
+    # A yes/no column of "attended?" ("teilgenommen: ja/nein").
+    **{word: "attended" for word in ("ja", "yes", "y", "j", "x", "true", "wahr", "1")},
+    **{word: "no_show" for word in ("nein", "no", "n", "false", "falsch", "0")},
 }
 
 TRAINING_KIND: dict[str, str] = {
@@ -153,6 +157,19 @@ FIELD_LABELS: dict[tuple[DatasetKind, str], dict[str, str]] = {
 _NEGATION = frozenset({"not", "no", "non", "nicht", "kein", "keine", "un", "ohne", "without"})
 
 
+def _word_label(labels: Mapping[str, str], word: str) -> str | None:
+    """One word's label: itself, its stem ("added" -> add, "exports" -> export), or the head of
+    a German compound ("berichtsexport" -> export)."""
+    if word in labels:
+        return labels[word]
+    for ending in ("ing", "ed", "es", "s", "d", "e"):
+        if word.endswith(ending) and word[: -len(ending)] in labels:
+            return labels[word[: -len(ending)]]
+    heads = {labels[k] for k in labels if len(k) >= 5 and " " not in k
+             and len(word) >= len(k) + 3 and word.endswith(k)}
+    return heads.pop() if len(heads) == 1 else None
+
+
 def resolve_label(labels: Mapping[str, str], value: str) -> str | None:
     """The canonical value of a source label, by its meaning: the label itself (lower-case,
     trimmed), else its words. "Datensatz anlegen", "Create record" and "Login (Web)" resolve
@@ -162,9 +179,9 @@ def resolve_label(labels: Mapping[str, str], value: str) -> str | None:
     if low in labels:
         return labels[low]
     words = [w for w in re.split(r"[^\wäöüß]+", low.replace("_", " ")) if w]
-    if len(words) < 2 or _NEGATION & set(words):
+    if _NEGATION & set(words):
         return None
-    found = {labels[w] for w in words if w in labels and not w.isdigit()}
+    found = {hit for w in words if not w.isdigit() and (hit := _word_label(labels, w))}
     for a, b in pairwise(words):  # two-word labels: "no show"
         if f"{a} {b}" in labels:
             found.add(labels[f"{a} {b}"])

@@ -88,7 +88,7 @@ class Inspection:
         """Values of fields the file has no column for, implied by its layout: the preset's
         (every LoginHistory row is a login), or what the evidence implies
         (:func:`crm_dash.importing.evidence.implied_constants`)."""
-        implied = implied_constants(self.kind, self.proposal)
+        implied = implied_constants(self.kind, self.proposal, self.file_name)
         return {**implied, **(self.preset.constants if self.preset else {})}
 
     def missing_fields(self, mapping: dict[str, str] | None = None) -> list[str]:

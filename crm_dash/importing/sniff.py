@@ -337,18 +337,27 @@ def _footer(path: Path, size: int, delimiter: str, data_start: int) -> tuple[int
         offsets.append(position)
         position += len(line) + 1
     first_whole = 0 if start == data_start else 1
+    # Walking back from the end: blank rows and one-cell rows (report name, company, "Generated
+    # By: ...") make up the footer, provided one of them is a footer marker; a grand total row
+    # is one whatever its cells.
     footer_start = size
+    candidate_start, candidate_lines, marked = size, 0, False
     text_lines = 0
     for index in range(len(lines) - 1, first_whole, -1):  # never the header itself
         raw = lines[index].decode("utf-8", errors="replace").strip("\r")
         cells = next(csv.reader([raw], delimiter=delimiter, quotechar='"'), [])
         filled = [cell.strip() for cell in cells if cell.strip()]
         if not filled:
-            footer_start = offsets[index]
+            candidate_start = offsets[index]
+            if marked:
+                footer_start = candidate_start
             continue
-        if (len(filled) == 1 and _FOOTER.match(filled[0])) or _GRAND_TOTAL.match(filled[0]):
-            footer_start = offsets[index]
-            text_lines += 1
+        if len(filled) == 1 or _GRAND_TOTAL.match(filled[0]):
+            candidate_start = offsets[index]
+            candidate_lines += 1
+            marked = marked or bool(_FOOTER.match(filled[0]) or _GRAND_TOTAL.match(filled[0]))
+            if marked:
+                footer_start, text_lines = candidate_start, candidate_lines
             continue
         break
     if text_lines == 0:

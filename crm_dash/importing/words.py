@@ -44,18 +44,20 @@ _CONCEPTS: dict[str, str] = {
     "team": "team teams gruppe group region territory gebiet bezirk",
     "role": "role rolle title titel position funktion job profile profil jobtitle"
             " stellenbezeichnung taetigkeit",
-    "manager": "manager mgr vorgesetzter vorgesetzte vorgesetzten fuehrungskraft supervisor chef"
-               " reports",
+    "manager": "manager mgr reporting vorgesetzter vorgesetzte vorgesetzten fuehrungskraft"
+               " supervisor chef reports",
     "parent": "parent uebergeordnet uebergeordneter",
     "license": "license licence licenses licences lizenz lizenzen lic seat",
     "type": "type typ types art kind kategorie category sorte",
     "month": "month monthly monat monatlich monatl mtl monats",
-    "start": "start starts beginn begin starting",
+    "start": "start starts beginn begin starting from ab",
     "hire": "hire hired joined entry eintritt einstellung onboarding",
     "since": "since seit",
     "end": "end ende austritt exit leaving leave left termination terminated ausgeschieden"
            " ausscheiden deactivated deaktiviert deaktivierung disabled inactive inaktiv"
-           " kuendigung offboarding deprovisioned",
+           " kuendigung offboarding deprovisioned bis until till gesperrt locked blocked",
+    "valid": "valid validity gueltig gueltigkeit",
+    "money": "eur euro usd chf gbp",
     "workday": "workday arbeitstag",
     "date": "date dates datum dat dt day tag termin stichtag zeitpunkt",
     "time": "time zeit uhrzeit",
@@ -64,12 +66,12 @@ _CONCEPTS: dict[str, str] = {
     "api": "api",
     "access": "access zugriff zugriffs zugang",
     "mode": "mode modus",
-    "account": "account accounts acct konto firma firm company kunde kunden customer organisation"
-               " organization org client mandant",
+    "account": "account accounts acct comp kd konto firma firm company kunde kunden customer"
+               " organisation organization org client mandant",
     "opportunity": "opportunity opportunities verkaufschance verkaufschancen chance opp oppty"
                    " deal deals",
     "owner": "owner besitzer inhaber verantwortlich verantwortlicher verantwortliche zustaendig"
-             " zustaendiger zustaendige betreuer assigned rep salesperson",
+             " zustaendiger zustaendige betreuer assigned rep salesperson responsible",
     "sales": "sales vertrieb verkauf verkaufs vertriebs",
     "stage": "stage stages stg phase phasen stufe",
     "step": "step steps schritt schritte",
@@ -79,9 +81,10 @@ _CONCEPTS: dict[str, str] = {
     "iso": "iso",
     "code": "code codes",
     "created": "created create erstellt erstellung erstell angelegt anlage creation"
-               " creationdate erzeugt",
+               " creationdate erzeugt insert inserted",
+    "order": "order orders auftrag auftraege bestellung",
     "close": "close closing abschluss schluss abschl",
-    "closed": "closed geschlossen abgeschlossen",
+    "closed": "closed geschlossen abgeschlossen erledigt done",
     "expected": "expected estimated est erwartet erwartetes erwarteter erwartete"
                 " voraussichtlich voraussichtl vorauss geschaetzt geschaetzter geschaetztes"
                 " geschaetzte gesch geplant planned forecast prognose",
@@ -95,23 +98,38 @@ _CONCEPTS: dict[str, str] = {
     "is": "is ist",
     "status": "status state zustand statecode",
     "success": "success successful erfolg erfolgreich ok",
-    "action": "action aktion aktionen operation vorgang event ereignis method methode",
+    "action": "action aktion aktionen operation vorgang event ereignis",
     "object": "object objekt entity entitaet entitaetstyp module modul",
     "record": "record records datensatz datensaetze",
     "page": "page seite",
     "course": "course courses kurs kurse training trainings schulung schulungen session"
               " sessions veranstaltung seminar lesson lektion webinar workshop lerninhalt"
-              " massnahme massnahmen lernelement content thema",
+              " massnahme massnahmen lernelement content thema item",
     "score": "score punkte punktzahl points bewertung rating ergebnis result note grade",
     "login": "login logon logins anmeldung anmelde signin einloggen",
     "by": "by von",
     "derived": "derived",
     "request": "request anfrage",
     "completion": "completion completed abgeschlossenam completiondate",
-    "attendance": "attendance teilnahme anwesenheit",
+    "attendance": "attendance teilnahme anwesenheit teilgenommen attended",
+    # Words of columns about something else than any field: a header with one of them is
+    # about that ("Country/Region" is no team, "Phone (work)" no e-mail).
+    "country": "country land staat nation",
+    "city": "city stadt ort",
+    "postcode": "postcode plz zip postleitzahl",
+    "street": "street strasse",
+    "phone": "phone telefon tel mobile mobil handy fax",
+    "birth": "birth geburt geburtsdatum birthday",
+    "gender": "gender geschlecht",
+    "salary": "salary gehalt",
+    "ip": "ip",
+    "browser": "browser agent",
+    "url": "url link",
+    "location": "location standort",
     "transcript": "transcript",
     "format": "format",
     "integrationuser": "integrationsbenutzer",
+    "technical": "technical technisch technischer technische technisches tech",
     "system": "system systems",
     "deleted": "deleted geloescht isdeleted",
 }
@@ -122,10 +140,13 @@ _FILLER = frozenset({
     "dienstlicher", "geschaeftlich", "geschaeftliche", "work", "arbeit", "the", "of", "a", "an",
     "der", "die", "das", "des", "dem", "den", "am", "on", "at", "in", "im", "zum", "zur", "zu",
     "vom", "for", "fuer", "per", "pro", "je", "und", "and", "or", "oder", "mit", "with", "ohne",
-    "address", "adresse", "adr", "field", "feld", "eur", "usd", "chf", "gbp", "potenzieller",
+    "address", "adresse", "adr", "field", "feld", "to", "potenzieller",
     "potenzielle", "potential", "potentieller", "s", "internal", "intern", "interne", "interner",
 })
 
+#: Concepts of columns about other things: a header with one of them is about that.
+FOREIGN_CONCEPTS = frozenset({"country", "city", "postcode", "street", "phone", "birth", "gender",
+                              "salary", "ip", "browser", "url", "location"})
 #: Concepts that stand for the record a file is about: an extra one costs little.
 ENTITY_CONCEPTS = frozenset({"user", "opportunity"})
 
@@ -163,7 +184,10 @@ def fold(text: str) -> str:
 
 
 def _raw_words(folded: str) -> list[str]:
+    folded = folded.replace("€", " eur ").replace("$", " usd ").replace("£", " gbp ")
     folded = re.sub(r"\be[\s-]?mail", "email", folded)
+    folded = re.sub(r"\bsign[\s-]?in", "signin", folded)
+    folded = re.sub(r"\bvalid\s+to\b", "valid until", folded)
     folded = re.sub(r"\b(last|first|given|family|sur)[\s_-]?name\b", r"\1name", folded)
     folded = re.sub(r"\bp\.\s?m\.|/\s?(monat|month)\b|\bpro monat\b|\bper month\b", " month ",
                     folded)
@@ -205,15 +229,52 @@ def split_compound(word: str) -> tuple[str, ...]:
 
 
 @cache
+def abbreviation(word: str) -> str | None:
+    """The concept of an abbreviation written with a dot ("Verantw.", "Änd.", "Fkt.", "Kd."):
+    the lexicon words it begins ("aend" -> aenderung), else those that start with its first
+    letter and hold its letters in order most tightly ("fkt" -> funktion, not
+    fuehrungskraft); ``None`` unless they mean one thing."""
+    if len(word) < 2:
+        return None
+    prefixed = {c for known, c in _WORD.items() if known.startswith(word) and known != word}
+    if prefixed:
+        return prefixed.pop() if len(prefixed) == 1 else None
+    spans: dict[str, int] = {}
+    for known, concept in _WORD.items():
+        if known[0] != word[0] or len(known) <= len(word):
+            continue
+        position = 0
+        for letter in word[1:]:
+            position = known.find(letter, position + 1)
+            if position < 0:
+                break
+        else:
+            spans[concept] = min(spans.get(concept, position), position)
+    if not spans:
+        return None
+    tightest = min(spans.values())
+    found = [c for c, span in spans.items() if span == tightest]
+    return found[0] if len(found) == 1 else None
+
+
+@cache
 def header_words(header: str) -> HeaderWords:
     """The concepts of a header (see the module text)."""
     folded = fold(header)
     hidden = bool(_HIDDEN.search(folded))
     folded = _HIDDEN.sub(" ", folded)
+    dotted = set(re.findall(r"([a-z]+)\.", folded))  # "verantw." is an abbreviation
     words: list[str] = []
     for raw in _raw_words(folded):
         words.extend(split_compound(raw))
-    concepts = {_WORD.get(w, w) for w in words if w not in _FILLER and not w.isdigit()}
+    concepts = set()
+    for w in words:
+        if w in _FILLER or w.isdigit():
+            continue
+        concept = _WORD.get(w)
+        if concept is None and w in dotted:
+            concept = abbreviation(w)
+        concepts.add(concept or w)
     checksum = "checksum" in concepts or any(w in _CHECKSUM for w in words)
     return HeaderWords(frozenset(concepts), tuple(words), hidden, checksum)
 

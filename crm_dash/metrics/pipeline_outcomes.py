@@ -9,7 +9,7 @@ The first rule that applies decides:
    closed?" or the stage label) when ``is_closed`` is known, or ``is_won`` is true;
 3. **label**: the stage label is one of the importer's known won / lost / open words
    (:mod:`crm_dash.importing.labels`: Salesforce, HubSpot, Dynamics, Pipedrive; English and
-   German);
+   German), or says one by its words ("Closed Lost to Competition");
 4. **default**: open.
 
 Everything happens in SQL; the labels and the setting travel as list parameters.
@@ -17,14 +17,14 @@ Everything happens in SQL; the labels and the setting travel as list parameters.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import duckdb
 import pandas as pd
 
 from crm_dash.errors import ConfigError
-from crm_dash.importing.labels import IS_CLOSED, IS_WON, NO, YES
+from crm_dash.importing.labels import IS_CLOSED, IS_WON, NO, YES, resolve_label
 from crm_dash.settings import get_setting, set_setting
 
 Outcome = Literal["open", "won", "lost"]
@@ -117,16 +117,36 @@ classified AS (
 """
 
 
-def outcome_params(mapping: dict[str, Outcome]) -> dict[str, Any]:
-    """The parameters of :data:`CLASSIFIED_CTE` for a stage mapping."""
+def outcome_params(
+    mapping: dict[str, Outcome], stages: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The parameters of :data:`CLASSIFIED_CTE` for a stage mapping. ``stages`` are stage keys
+    in the data: those no word list names are read by their words ("closed lost to
+    competition" is lost, :func:`crm_dash.importing.labels.resolve_label`)."""
     labels = sorted(mapping)
+    won, closed, opened = set(WON_LABELS), set(CLOSED_LABELS), set(OPEN_LABELS)
+    for stage in stages:
+        if stage in won | closed | opened:
+            continue
+        is_closed = resolve_label(IS_CLOSED, stage)
+        if is_closed == "true":
+            (won if resolve_label(IS_WON, stage) == "true" else closed).add(stage)
+        elif is_closed == "false":
+            opened.add(stage)
     return {
         "map_labels": labels,
         "map_outcomes": [mapping[label] for label in labels],
-        "won_labels": list(WON_LABELS),
-        "closed_labels": list(CLOSED_LABELS),
-        "open_labels": list(OPEN_LABELS),
+        "won_labels": sorted(won),
+        "closed_labels": sorted(closed),
+        "open_labels": sorted(opened),
     }
+
+
+def stage_keys(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """The stage keys (trimmed, lower-case) of the latest pipeline snapshot."""
+    return [str(r[0]) for r in conn.cursor().execute(
+        "SELECT DISTINCT lower(trim(stage)) FROM opportunities WHERE stage IS NOT NULL"
+    ).fetchall()]
 
 
 _STAGES_SQL = "WITH " + CLASSIFIED_CTE + """
@@ -149,4 +169,4 @@ def stage_labels(
     """
     if mapping is None:
         mapping = stage_outcomes(conn)
-    return conn.cursor().execute(_STAGES_SQL, outcome_params(mapping)).df()
+    return conn.cursor().execute(_STAGES_SQL, outcome_params(mapping, stage_keys(conn))).df()

@@ -27,7 +27,12 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from crm_dash.metrics.pipeline_outcomes import CLASSIFIED_CTE, outcome_params, stage_outcomes
+from crm_dash.metrics.pipeline_outcomes import (
+    CLASSIFIED_CTE,
+    outcome_params,
+    stage_keys,
+    stage_outcomes,
+)
 from crm_dash.months import add_months, last_day_of_month
 
 #: Hygiene reasons, in the order of their weight (ties in a ranking keep this order).
@@ -176,7 +181,7 @@ def pipeline_data(
     if as_of is None:
         as_of, source = default
     params: dict[str, Any] = {
-        **outcome_params(stage_outcomes(conn)),
+        **outcome_params(stage_outcomes(conn), stage_keys(conn)),
         "as_of": as_of,
         "stale_days": STALE_DAYS,
         "window_start": _months_before(as_of, WIN_RATE_MONTHS),

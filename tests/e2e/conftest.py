@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 ROOT = Path(__file__).parent.parent.parent
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -212,4 +212,22 @@ def login(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_role("textbox", name="Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    wait_idle(page)
+
+
+def open_page(page: Page, title: str) -> None:
+    """Open a page from the sidebar navigation and wait until it has drawn its title."""
+    page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=20_000)
+    wait_idle(page)
+
+
+def choose_file(page: Page, path: Path) -> None:
+    """Upload ``path`` through the file chooser, as a person would, and wait for its panel."""
+    with page.expect_file_chooser() as chooser:
+        page.get_by_test_id("stFileUploaderDropzone").get_by_test_id(
+            "stBaseButton-secondary").click()
+    chooser.value.set_files(str(path))
+    expect(page.get_by_role("heading", name=path.name)).to_be_visible(timeout=30_000)
     wait_idle(page)

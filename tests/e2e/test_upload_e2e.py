@@ -7,27 +7,19 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import AppServer, login, metric_value, wait_idle, whole_page
+from tests.e2e.conftest import (
+    AppServer,
+    choose_file,
+    login,
+    metric_value,
+    open_page,
+    wait_idle,
+    whole_page,
+)
 
 EXPORTS = Path(__file__).parent.parent / "fixtures" / "exports"
 
 
-
-
-def _open(page: Page, title: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
-    wait_idle(page)
-    expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=20_000)
-    wait_idle(page)
-
-
-def _choose_file(page: Page, path: Path) -> None:
-    with page.expect_file_chooser() as chooser:
-        page.get_by_test_id("stFileUploaderDropzone").get_by_test_id(
-            "stBaseButton-secondary").click()
-    chooser.value.set_files(str(path))
-    expect(page.get_by_role("heading", name=path.name)).to_be_visible(timeout=30_000)
-    wait_idle(page)
 
 
 
@@ -43,8 +35,8 @@ def test_upload_roster_and_usage_then_the_overview_changes(
     assert metric_value(page, "People in the roster") == "6"
     assert metric_value(page, "Usage events") == "12"
 
-    _open(page, "Upload data")
-    _choose_file(page, EXPORTS / "roster_de_excel.csv")  # ';', cp1252, a title block above
+    open_page(page, "Upload data")
+    choose_file(page, EXPORTS / "roster_de_excel.csv")  # ';', cp1252, a title block above
     expect(page.get_by_text("Windows-1252 (ANSI) · semicolon-separated · header in line 4")
            ).to_be_visible(timeout=20_000)
     assert metric_value(page, "Will be loaded") == "5"
@@ -58,20 +50,20 @@ def test_upload_roster_and_usage_then_the_overview_changes(
     page.get_by_text("Usage / activity log", exact=True).click()
     expect(page.get_by_text("--kind usage")).to_be_visible(timeout=20_000)
     wait_idle(page)
-    _choose_file(page, EXPORTS / "usage_e2e.csv")
+    choose_file(page, EXPORTS / "usage_e2e.csv")
     assert metric_value(page, "Will be loaded") == "5"
     whole_page(page, "upload-usage-check")
     page.get_by_role("button", name="Load", exact=True).click()
     wait_idle(page)
     expect(page.get_by_text("Loaded 5 rows as upload #")).to_be_visible(timeout=20_000)
 
-    _open(page, "Overview")
+    open_page(page, "Overview")
     # 6 + 4 people (the SAP integration account does not count), 12 + 5 events.
     assert metric_value(page, "People in the roster") == "10"
     assert metric_value(page, "Usage events") == "17"
     whole_page(page, "overview-after-upload")
 
-    _open(page, "Import history")
+    open_page(page, "Import history")
     table = page.get_by_test_id("stDataFrame").first
     expect(table).to_be_visible()
     whole_page(page, "import-history")
@@ -93,7 +85,7 @@ def test_rejects_shown_in_the_browser(
     page.get_by_text("Nutzungs-/Aktivitätsprotokoll", exact=True).click()
     expect(page.get_by_text("--kind usage")).to_be_visible(timeout=20_000)
     wait_idle(page)
-    _choose_file(page, EXPORTS / "bad" / "invalid_dates.csv")
+    choose_file(page, EXPORTS / "bad" / "invalid_dates.csv")
     assert metric_value(page, "Abgelehnte Zeilen") == "3"
     expect(page.get_by_role("button", name="Ohne die abgelehnten Zeilen laden")).to_be_visible(
         timeout=20_000)

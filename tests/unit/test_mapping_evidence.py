@@ -194,15 +194,18 @@ def test_cli_json_has_evidence_and_takes_label_meanings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = _csv(tmp_path, "log.csv", "Benutzer;Zeitpunkt;Aktion;Kanal\n"
+                                     "U1;01.10.2026 07:59;Anmeldung;Web\n"
                                      "U1;01.10.2026 08:00;Freigeben;Web\n")
     code = main(["import", str(path), "--kind", "usage", "--db", str(tmp_path / "c.duckdb"),
                  "--json", "--label", "action:Freigeben=update"])
     payload = json.loads(capsys.readouterr().out)
     assert code == 0 and payload["warnings"] == []
-    # "Aktion" is "action" by the lexicon (0.98; the field's own word would be 1.0).
+    # "Aktion" is "action" by the lexicon (H 0.98; the field's own word would be 1.0); half of
+    # its values are known actions, half unknown: V = 0.5 + 0.5 * 0.5 = 0.75, S = 0.6 * 0.5;
+    # 0.98 * (0.35 + 0.65 * 0.75) + 0.02 * 0.3 = 0.827.
     assert payload["mapping"]["action"] == {
-        "column": "Aktion", "confidence": 0.98, "level": "sure",
-        "evidence": ['header: the words "aktion"']}
+        "column": "Aktion", "confidence": 0.827, "level": "sure",
+        "evidence": ['header: the words "aktion"', "values: 50 % are known labels of this field"]}
     assert payload["unmapped_fields"] == ["object", "success"]
     assert payload["unused_columns"] == ["Kanal"]
     bad = main(["import", str(path), "--kind", "usage", "--db", str(tmp_path / "c.duckdb"),
