@@ -185,7 +185,8 @@ USAGE = DatasetSpec(
            "page entity type", "object type", "module", "area", "record type", values=L,
            en="CRM area or object",
            de="CRM-Bereich oder Objekt"),
-        _f("success", B, "success", "status", "login status", "request status",
+        _f("success", B, "success", "status", "login status", "request status", "outcome",
+           "result", "outcome result",
            en="Whether it succeeded", de="Ob es erfolgreich war"),
     ),
 )
@@ -233,7 +234,7 @@ TRAINING = DatasetSpec(
            "user email", required=True, values=P, en="Learner (id or e-mail)",
            de="Teilnehmer (Id oder E-Mail)"),
         _f("course", T, "course", "training title", "course name", "course title",
-           "training", required=True, values=L, en="Course or session",
+           "training", "module", required=True, values=L, en="Course or session",
            de="Kurs oder Schulung"),
         _f("date", D, "date", "completed date", "completion date", "session date",
            "attendance date", "course date", "completion", "closed", "start", "start date",

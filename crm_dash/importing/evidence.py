@@ -154,7 +154,19 @@ def _weight(concepts: frozenset[str]) -> float:
 
 
 def header_score(kind: DatasetKind, name: str, words: HeaderWords) -> tuple[float, list[str]]:
-    """How well a header's words fit a field (0-1), and the header words that matched."""
+    """How well a header's words fit a field (0-1), and the header words that matched.
+
+    An API path ("profile.hireDate", "outcome.result") also counts by its last part: the
+    parts before it name the object that holds the attribute."""
+    whole = _header_score(kind, name, words)
+    if words.path_tail is not None:
+        tail_score, tail_words = _header_score(kind, name, header_words(words.path_tail))
+        if tail_score * 0.98 > whole[0]:
+            return round(tail_score * 0.98, 4), tail_words
+    return whole
+
+
+def _header_score(kind: DatasetKind, name: str, words: HeaderWords) -> tuple[float, list[str]]:
     concepts = words.concepts
     if words.hidden and (concepts <= ENTITY_CONCEPTS | {"id"} or (
             len(concepts) == 1 and not _known_anywhere(kind, concepts))):
@@ -171,10 +183,13 @@ def header_score(kind: DatasetKind, name: str, words: HeaderWords) -> tuple[floa
             continue  # "Benutzer gesperrt" shares only the file's entity with "system user"
         extra = concepts - bag
         penalty = sum(_extra_cost(c, others, own) for c in extra)
+        if bag == {"id"}:  # "Building ID" is a building's id, not the record's
+            penalty += 0.25 * len(extra - ENTITY_CONCEPTS)
         if bag <= concepts:
             # The field's own word ("Department") is a little better than a synonym
-            # ("Division") where a file has both.
-            score = 1.0 - penalty - (0.0 if bag_words <= written else 0.02)
+            # ("Division"), and a two-word fit ("Attendee email") than one word ("Email").
+            score = (1.0 - penalty - (0.0 if bag_words <= written else 0.02)
+                     - (0.01 if len(bag) == 1 else 0.0))
         else:
             score = 0.65 * _weight(common) / _weight(bag) - penalty
         score *= weight
@@ -249,7 +264,7 @@ def value_fit(
             evidence.append(Evidence("values_number", {"pct": pct(fit)}))
     elif kind_ == ValueKind.FLAG:
         fit = max(prof.label_share(labels or {}), share("yes_no"))
-        proves = 0.6 * vocab
+        proves = 0.6 * vocab * min(1.0, 2 * prof.fill)  # one "Auftrag AB-4711" in a notes column
         if vocab >= 0.5:
             evidence.append(Evidence("values_labels", {"pct": pct(vocab)}))
         elif fit >= 0.5:
@@ -262,6 +277,11 @@ def value_fit(
     elif kind_ == ValueKind.ID:
         ids = max(share("id"), share("email"))
         fit = max(0.0, 1.0 - share("date") - 0.5 * share("person"))
+        if prof.filled >= 5:
+            fit *= prof.distinct_ratio  # a record's id is one per row: "Building ID" repeats
+        if spec.required:
+            fit *= prof.fill  # ... and every row has one
+        fit = max(0.0, fit - share("percent") - share("money"))  # "60 %" is no id
         unique = prof.distinct_ratio >= 0.95
         proves = 0.3 * ids if unique and prof.distinct > 3 else 0.0
         if ids >= 0.5:
@@ -274,6 +294,8 @@ def value_fit(
         fit = max(email * share("email"), ids * share("id"), 0.9 * share("token"),
                   0.85 * share("person"), 0.3 * share("text")) - share("date")
         fit = max(0.0, fit)
+        if kind != DatasetKind.USERS and prof.filled >= 5 and prof.distinct <= 2:
+            fit *= 0.6  # one or two people in every row: who filled in the form, not who took part
         if kind in (DatasetKind.TRAINING, DatasetKind.USAGE):
             proves = 0.45 * max(share("email"), share("sfid"), share("guid"))
         if share("email") >= 0.5:
@@ -281,7 +303,8 @@ def value_fit(
         elif who >= 0.5:
             evidence.append(Evidence("values_person", {"pct": pct(who)}))
     elif kind_ == ValueKind.NAME:
-        fit = max(0.0, share("person") + 0.4 * share("text") - share("email") - share("date"))
+        fit = max(0.0, max(share("person"), 0.7 * share("token")) + 0.4 * share("text")
+                  - share("email") - share("date"))
         fit = min(fit, 1.0)
         if share("person") >= 0.5:
             evidence.append(Evidence("values_name", {"pct": pct(share("person"))}))
@@ -321,6 +344,8 @@ def score(
         return Match(spec.name, column, 0.0, (Evidence("checksum"),))
     h, matched = header_score(kind, spec.name, words)
     fit, proves, evidence = value_fit(kind, spec, prof)
+    if fit is None:  # no values: fine for a leaver's date, no use for a required field
+        fit = 0.0 if spec.required and prof.rows else None
     v = 0.75 if fit is None else fit
     confidence = h * (0.35 + 0.65 * v) + (1 - h) * proves
     reasons: list[Evidence] = []
@@ -396,6 +421,12 @@ def propose(
         used.setdefault(m.column, m.field)
     _required_first(spec.field_names, [f.name for f in spec.fields if f.required], ranked,
                     matches, used)
+    if kind == DatasetKind.USERS and "user_id" not in matches and "email" in matches:
+        # A list without ids (Google Workspace, many HR lists): the e-mail is the person's id.
+        email = matches["email"]
+        scores[("user_id", email.column)] = matches["user_id"] = Match(
+            "user_id", email.column, round(email.confidence * 0.9, 3),
+            (Evidence("email_as_id"), *email.evidence))
     return Proposal(kind=kind, headers=tuple(headers), matches=matches, scores=scores)
 
 

@@ -34,9 +34,11 @@ def yes_no(true_labels: Iterable[str] = (), false_labels: Iterable[str] = ()) ->
 # Deal status labels (Salesforce stages, HubSpot default stages, Dynamics statecode, Pipedrive
 # status) in English and German.
 _WON = ("won", "closed won", "closedwon", "gewonnen", "abgeschlossen gewonnen",
-        "geschlossen und gewonnen", "geschlossen - gewonnen", "auftrag erteilt")
+        "geschlossen und gewonnen", "geschlossen - gewonnen", "auftrag erteilt", "auftrag",
+        "beauftragt", "zuschlag")
 _LOST = ("lost", "closed lost", "closedlost", "verloren", "abgeschlossen verloren",
-         "geschlossen und verloren", "geschlossen - verloren", "deleted", "gelöscht")
+         "geschlossen und verloren", "geschlossen - verloren", "deleted", "gelöscht",
+         "abandoned", "aufgegeben", "absage", "abgesagt", "storniert", "cancelled", "canceled")
 _OPEN = ("open", "offen", "in bearbeitung")
 _CLOSED = ("closed", "geschlossen", "abgeschlossen")
 
@@ -60,7 +62,8 @@ IS_INTEGRATION = yes_no(
         "powerpartner", "powercustomersuccess", "customersuccess", "cspliteportal", "guest",
         "csnonly", "mensch", "human", "natürliche person", "interaktiv", "interactive",
         "full", "full access", "read only", "read-only", "vollzugriff", "lesezugriff",
-        "schreibzugriff", "voll", "lesend", "nur lesen",
+        "schreibzugriff", "voll", "lesend", "nur lesen", "employee", "contractor",
+        "freelancer", "external", "extern", "intern", "temporary", "angestellt",
     ),
 )
 
@@ -100,7 +103,8 @@ STAGE_WORDS: frozenset[str] = frozenset({
 SUCCESS = yes_no(
     true_labels=("success", "succeeded", "successful", "erfolgreich", "erfolg", "ok",
                  "login_no_error", "s", "r", "u"),
-    false_labels=("failed", "failure", "fehlgeschlagen", "fehler", "error", "a"),
+    false_labels=("failed", "failure", "fehlgeschlagen", "fehler", "error", "a", "deny", "denied",
+                  "blocked", "abgelehnt", "gesperrt", "invalid", "ungültig"),
 )
 
 TRAINING_STATUS: dict[str, str] = {

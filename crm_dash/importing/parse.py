@@ -28,7 +28,7 @@ class ValueFormat:
     sql: str
 
 
-_HMS = r"( \d{1,2}:\d{2}(:\d{2})?)?"
+_HMS = r"(,? \d{1,2}:\d{2}(:\d{2})?)?"  # Salesforce Lightning: "12.10.2026, 08:05"
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(
         r"\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?"
@@ -36,7 +36,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso_slash", re.compile(r"\d{4}/\d{1,2}/\d{1,2}" + _HMS)),
     ("de", re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}" + _HMS)),
     ("de_short", re.compile(r"\d{1,2}\.\d{1,2}\.\d{2}" + _HMS)),
-    ("us", re.compile(r"\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?")),
+    ("us", re.compile(r"\d{1,2}/\d{1,2}/\d{4}(,? \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?")),
     ("sf_compact", re.compile(r"\d{14}(\.\d{1,3})?")),
     ("epoch_ms", re.compile(r"\d{12,13}")),
     ("epoch_s", re.compile(r"\d{9,10}")),
@@ -65,14 +65,17 @@ DATE_FORMATS: dict[str, ValueFormat] = {
         ValueFormat("iso_slash", "yyyy/mm/dd [hh:mm]",
                     _strptime("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")),
         ValueFormat("de", "dd.mm.yyyy [hh:mm]",
-                    _strptime("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")),
+                    _strptime("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+                              "%d.%m.%Y, %H:%M:%S", "%d.%m.%Y, %H:%M")),
         ValueFormat("de_short", "dd.mm.yy [hh:mm]",
                     _strptime("%d.%m.%y %H:%M:%S", "%d.%m.%y %H:%M", "%d.%m.%y")),
         ValueFormat("us", "m/d/yyyy [h:mm AM/PM]",
                     _strptime("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S",
-                              "%m/%d/%Y %H:%M", "%m/%d/%Y")),
+                              "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%Y, %I:%M:%S %p",
+                              "%m/%d/%Y, %I:%M %p", "%m/%d/%Y, %H:%M")),
         ValueFormat("uk", "d/m/yyyy [hh:mm]",
-                    _strptime("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")),
+                    _strptime("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
+                              "%d/%m/%Y, %H:%M:%S", "%d/%m/%Y, %H:%M")),
         ValueFormat("sf_compact", "yyyyMMddHHmmss.SSS (UTC)",
                     _strptime("%Y%m%d%H%M%S.%g", "%Y%m%d%H%M%S")),
         ValueFormat("epoch_ms", "epoch milliseconds",

@@ -60,9 +60,15 @@ class ValueProfile:
         if not self.filled:
             return 0.0
         hits = sum(count for value, count in self.values
-                   if (plain_yes_no or value not in _YES_NO)
+                   if (plain_yes_no or value not in _YES_NO) and _is_label(value)
                    and resolve_label(labels, value) is not None)
         return hits / sum(count for _, count in self.values)
+
+
+def _is_label(value: str) -> bool:
+    """A label is short: a sentence ("Lost to a competitor on price") is a note, even when one
+    of its words is a label."""
+    return len(value) <= 40 and len(value.split()) <= 4
 
 
 def _kind_of(value: str) -> set[str]:
@@ -87,6 +93,8 @@ def _kind_of(value: str) -> set[str]:
         kinds.add("number")
         if re.search(r"[.,]\d{1,2}\s?(€|\$|£|eur|usd|chf|gbp)?$|€|\$|£|eur|usd|chf|gbp", low):
             kinds.add("money")  # cents or a currency: an amount, not a code like 4100
+        if low.endswith("%"):
+            kinds.add("percent")
     if low in _YES_NO:
         kinds.add("yes_no")
     if _CURRENCY.fullmatch(value):

@@ -31,7 +31,7 @@ _CONCEPTS: dict[str, str] = {
     "name": "name names namen",
     "lastname": "lastname nachname surname familienname familyname",
     "firstname": "firstname vorname givenname rufname",
-    "full": "full vollstaendig vollstaendiger vollstaendige voll fullname",
+    "full": "full vollstaendig vollstaendiger vollstaendige voll",
     "display": "display anzeige",
     "email": "email emails mail emailadresse mailadresse emailaddress",
     "department": "department departments dept abteilung abt division sparte"
@@ -68,7 +68,8 @@ _CONCEPTS: dict[str, str] = {
     "mode": "mode modus",
     "account": "account accounts acct comp kd konto firma firm company kunde kunden customer"
                " organisation organization org client mandant",
-    "opportunity": "opportunity opportunities verkaufschance verkaufschancen chance opp oppty"
+    "probability": "probability chance wahrscheinlichkeit wahrsch prob",
+    "opportunity": "opportunity opportunities verkaufschance verkaufschancen opp oppty"
                    " deal deals",
     "owner": "owner besitzer inhaber verantwortlich verantwortlicher verantwortliche zustaendig"
              " zustaendiger zustaendige betreuer assigned rep salesperson responsible",
@@ -82,7 +83,7 @@ _CONCEPTS: dict[str, str] = {
     "code": "code codes",
     "created": "created create erstellt erstellung erstell angelegt anlage creation"
                " creationdate erzeugt insert inserted",
-    "order": "order orders auftrag auftraege bestellung",
+    "order": "order orders auftrag auftraege bestellung eingang intake",
     "close": "close closing abschluss schluss abschl",
     "closed": "closed geschlossen abgeschlossen erledigt done",
     "expected": "expected estimated est erwartet erwartetes erwarteter erwartete"
@@ -97,14 +98,14 @@ _CONCEPTS: dict[str, str] = {
     "lost": "lost verloren",
     "is": "is ist",
     "status": "status state zustand statecode",
-    "success": "success successful erfolg erfolgreich ok",
+    "success": "success successful erfolg erfolgreich ok outcome",
     "action": "action aktion aktionen operation vorgang event ereignis",
-    "object": "object objekt entity entitaet entitaetstyp module modul",
+    "object": "object objekt entity entitaet entitaetstyp module modul board",
     "record": "record records datensatz datensaetze",
     "page": "page seite",
     "course": "course courses kurs kurse training trainings schulung schulungen session"
               " sessions veranstaltung seminar lesson lektion webinar workshop lerninhalt"
-              " massnahme massnahmen lernelement content thema item",
+              " massnahme massnahmen lernelement content inhalt inhalte thema item",
     "score": "score punkte punktzahl points bewertung rating ergebnis result note grade",
     "login": "login logon logins anmeldung anmelde signin einloggen",
     "by": "by von",
@@ -127,7 +128,7 @@ _CONCEPTS: dict[str, str] = {
     "url": "url link",
     "location": "location standort",
     "transcript": "transcript",
-    "format": "format",
+    "format": "format form lernform",
     "integrationuser": "integrationsbenutzer",
     "technical": "technical technisch technischer technische technisches tech",
     "system": "system systems",
@@ -170,6 +171,7 @@ class HeaderWords:
     words: tuple[str, ...]  # the folded words it was made of (shown as evidence)
     hidden: bool = False  # carried a "(Do Not Modify)" marker
     checksum: bool = False
+    path_tail: str | None = None  # "hireDate" of the API path "profile.hireDate"
 
 
 def fold(text: str) -> str:
@@ -229,16 +231,16 @@ def split_compound(word: str) -> tuple[str, ...]:
 
 
 @cache
-def abbreviation(word: str) -> str | None:
-    """The concept of an abbreviation written with a dot ("Verantw.", "Änd.", "Fkt.", "Kd."):
-    the lexicon words it begins ("aend" -> aenderung), else those that start with its first
-    letter and hold its letters in order most tightly ("fkt" -> funktion, not
-    fuehrungskraft); ``None`` unless they mean one thing."""
+def abbreviation(word: str) -> frozenset[str]:
+    """The concepts an abbreviation written with a dot may stand for ("Verantw.", "Änd.",
+    "Fkt.", "Kd."): those of the lexicon words it begins ("zust." is zuständig or Zustand: both,
+    and the values decide), else of the word that holds its letters in order most tightly
+    ("fkt" -> funktion, not fuehrungskraft)."""
     if len(word) < 2:
-        return None
+        return frozenset()
     prefixed = {c for known, c in _WORD.items() if known.startswith(word) and known != word}
     if prefixed:
-        return prefixed.pop() if len(prefixed) == 1 else None
+        return frozenset(prefixed) if len(prefixed) <= 2 else frozenset()
     spans: dict[str, int] = {}
     for known, concept in _WORD.items():
         if known[0] != word[0] or len(known) <= len(word):
@@ -251,10 +253,10 @@ def abbreviation(word: str) -> str | None:
         else:
             spans[concept] = min(spans.get(concept, position), position)
     if not spans:
-        return None
+        return frozenset()
     tightest = min(spans.values())
     found = [c for c, span in spans.items() if span == tightest]
-    return found[0] if len(found) == 1 else None
+    return frozenset(found) if len(found) == 1 else frozenset()
 
 
 @cache
@@ -267,16 +269,19 @@ def header_words(header: str) -> HeaderWords:
     words: list[str] = []
     for raw in _raw_words(folded):
         words.extend(split_compound(raw))
-    concepts = set()
+    concepts: set[str] = set()
     for w in words:
         if w in _FILLER or w.isdigit():
             continue
         concept = _WORD.get(w)
-        if concept is None and w in dotted:
-            concept = abbreviation(w)
-        concepts.add(concept or w)
+        if concept is None and w in dotted and abbreviation(w):
+            concepts |= abbreviation(w)
+        else:
+            concepts.add(concept or w)
     checksum = "checksum" in concepts or any(w in _CHECKSUM for w in words)
-    return HeaderWords(frozenset(concepts), tuple(words), hidden, checksum)
+    path = re.fullmatch(r"\w+(\.\w+)+", header.strip().replace("\ufeff", ""))
+    tail = header.strip().rsplit(".", 1)[1] if path else None
+    return HeaderWords(frozenset(concepts), tuple(words), hidden, checksum, tail)
 
 
 def is_concept(concept: str) -> bool:

@@ -59,12 +59,13 @@ def test_email_by_values_alone_is_unsure() -> None:
 
 
 def test_values_speak_against_a_header() -> None:
-    # "Abteilung" fits department (H = 0.98: by the lexicon, not the field's own word
-    # "department"), but its values are e-mails: V = 0, 0.98 * 0.35 = 0.343 < 0.4.
+    # "Abteilung" fits department (H = 1 - 0.02 - 0.01 = 0.97: by the lexicon, not the field's
+    # own word "department", and one word), but its values are e-mails: V = 0,
+    # 0.97 * 0.35 = 0.3395 < 0.4.
     prof = {"Abteilung": profile(["a@x.de", "b@x.de"]), "Id": profile(["1", "2"])}
     proposal = propose(U, ["Id", "Abteilung"], prof)
     assert "department" not in proposal.matches
-    assert proposal.match("department", "Abteilung").confidence == 0.343
+    assert proposal.match("department", "Abteilung").confidence == 0.339
     # ... and they are an e-mail column: H = 0, S = 0.6.
     assert proposal.mapping["email"] == "Abteilung"
 
@@ -200,11 +201,11 @@ def test_cli_json_has_evidence_and_takes_label_meanings(
                  "--json", "--label", "action:Freigeben=update"])
     payload = json.loads(capsys.readouterr().out)
     assert code == 0 and payload["warnings"] == []
-    # "Aktion" is "action" by the lexicon (H 0.98; the field's own word would be 1.0); half of
-    # its values are known actions, half unknown: V = 0.5 + 0.5 * 0.5 = 0.75, S = 0.6 * 0.5;
-    # 0.98 * (0.35 + 0.65 * 0.75) + 0.02 * 0.3 = 0.827.
+    # "Aktion" is "action" by the lexicon, one word (H = 1 - 0.02 - 0.01 = 0.97); half of its
+    # values are known actions, half unknown: V = 0.5 + 0.5 * 0.5 = 0.75, S = 0.6 * 0.5;
+    # 0.97 * (0.35 + 0.65 * 0.75) + 0.03 * 0.3 = 0.821.
     assert payload["mapping"]["action"] == {
-        "column": "Aktion", "confidence": 0.827, "level": "sure",
+        "column": "Aktion", "confidence": 0.821, "level": "sure",
         "evidence": ['header: the words "aktion"', "values: 50 % are known labels of this field"]}
     assert payload["unmapped_fields"] == ["object", "success"]
     assert payload["unused_columns"] == ["Kanal"]
@@ -221,8 +222,8 @@ def test_values_found_in_the_roster_decide_who(
     # Both columns could name the learner. Without a roster the e-mail would win: 1.0 against
     # H * (0.35 + 0.65 * V) + (1 - H) * S = 0.98 * (0.35 + 0.65 * 0.95) + 0.02 * 0.45 = 0.957
     # for the ids (H 0.98: "user id" by the lexicon; V 0.95: ids; S 0.45: Salesforce ids). But
-    # these are private addresses nobody in the roster has: 1.0 * (0.85 + 0.15 * 0) = 0.85,
-    # while the ids all are: 0.957 * (0.85 + 0.15 * 1).
+    # these are private addresses nobody in the roster has: the e-mail's 0.9945 (H 0.99: one
+    # word; S 0.45) * (0.85 + 0.15 * 0) = 0.845, while the ids all are: 0.957 * 1.0.
     path = _csv(tmp_path, "schulung.csv",
                 "Mitarbeiter-ID;E-Mail;Kurs;Datum\n"
                 "005A00000000001AAA;jm@gmx.de;Kick-off;15.01.2024\n"
@@ -230,6 +231,6 @@ def test_values_found_in_the_roster_decide_who(
     proposal = inspect_file(conn, path, T, tmp_path).proposal
     assert proposal.mapping["user"] == "Mitarbeiter-ID"
     assert proposal.match("user", "Mitarbeiter-ID").confidence == 0.957
-    assert proposal.match("user", "E-Mail").confidence == 0.85
+    assert proposal.match("user", "E-Mail").confidence == 0.845
     assert Evidence("values_roster", {"pct": 100}) in proposal.match(
         "user", "Mitarbeiter-ID").evidence

@@ -31,6 +31,13 @@ MONTH = date(2026, 10, 1)
 EXPECTED: dict[str, dict[str, Any]] = tomllib.loads(
     (VARIANTS / "expected.toml").read_text(encoding="utf-8"))
 NAMES = sorted(EXPECTED)
+# Variants whose expected mapping the mapper does not reach yet, each with the reason written in
+# expected.toml (``known_gap``); strict, so a fix shows up as a pass to be taken off the list.
+MAPPING_CASES = [
+    pytest.param(n, marks=pytest.mark.xfail(reason=EXPECTED[n]["known_gap"], strict=True))
+    if "known_gap" in EXPECTED[n] else n
+    for n in NAMES
+]
 ACTIONS = ("login", "view", "create", "update", "delete", "export", "other")
 STATUSES = ("attended", "completed", "no_show", "registered")
 
@@ -143,7 +150,7 @@ def test_expected_headers_exist(
     assert not missing, f"not among the headers read {inspection.headers}"
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", MAPPING_CASES)
 def test_proposed_mapping(conn: duckdb.DuckDBPyConnection, tmp_path: Path, name: str) -> None:
     variant = _variant(name)
     proposed = _inspect(conn, tmp_path, name).mapping
