@@ -245,7 +245,8 @@ TRAINING = DatasetSpec(
            de="Art (Kick-off, monatlich, Onboarding, Key-User, Roadshow…)"),
         _f("status", T, "status", "transcript status", "completion status",
            "attendance status", "attendance", values=L,
-           en="Attended, completed, no-show", de="Teilgenommen, abgeschlossen, nicht erschienen"),
+           en="Status (attended, completed, no-show)",
+           de="Status (teilgenommen, abgeschlossen, nicht erschienen)"),
         _f("score", N, "score", "result", "points", en="Score", de="Punktzahl"),
     ),
 )

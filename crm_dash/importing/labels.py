@@ -192,6 +192,14 @@ def resolve_label(labels: Mapping[str, str], value: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+#: Currency names some exports write instead of ISO codes.
+CURRENCY_NAMES: dict[str, str] = {
+    "euro": "EUR", "€": "EUR", "us dollar": "USD", "us-dollar": "USD", "dollar": "USD",
+    "$": "USD", "swiss franc": "CHF", "schweizer franken": "CHF", "franken": "CHF",
+    "pound sterling": "GBP", "britisches pfund": "GBP", "pfund": "GBP", "£": "GBP",
+}
+
+
 def sql_literal(value: str) -> str:
     """``value`` as a SQL string literal."""
     return "'" + value.replace("'", "''") + "'"

@@ -173,6 +173,8 @@ class Notice:
         values = dict(self.values)
         if "fallback" in values:
             values["fallback"] = t(f"import.notice.fallback.{values['fallback']}", lang)
+        if "other" in values:
+            values["other"] = field_label(kind, str(values["other"]), lang)
         return t(f"import.notice.{self.code}", lang,
                  field=field_label(kind, self.field_name, lang), **values)
 
@@ -205,12 +207,26 @@ def mapping_notices(
     """What to check: unsure proposals, columns that look like an open figure field, and
     labels nobody knows the meaning of."""
     proposal = inspection.proposal
+    confirmed = inspection.remembered.mapping if inspection.remembered is not None else {}
     notices: list[Notice] = []
+    fields_of: dict[str, list[str]] = {}
     for name, column in mapping.items():
+        fields_of.setdefault(column, []).append(name)
         match = proposal.match(name, column)
+        if confirmed.get(name) == column:
+            continue  # a lead confirmed it for this layout
         if proposal.mapping.get(name) == column and match.level == "unsure":
             notices.append(Notice("unsure", name, {"column": column,
                                                    "pct": round(100 * match.confidence)}))
+        roster = next((e for e in match.evidence if e.code == "values_roster"), None)
+        if roster is not None and int(roster.values["pct"]) < 50:
+            notices.append(Notice("not_in_roster", name, {"column": column,
+                                                          "pct": int(roster.values["pct"])}))
+    for column, names in fields_of.items():
+        shared = set(names) <= {"is_closed", "is_won"} or set(names) == {"user_id", "email"}
+        if len(names) > 1 and not shared:
+            notices.append(Notice("column_twice", names[1], {
+                "column": column, "other": names[0]}))
     constants = inspection.constants
     for name in FIGURE_FIELDS[inspection.kind]:
         if name in mapping or name in constants:
@@ -358,6 +374,10 @@ def _roster_shares(
         f"SELECT c, avg(CASE WHEN k IN (SELECT user_key FROM users)"
         f" OR lower(v) IN (SELECT lower(email) FROM users WHERE email IS NOT NULL)"
         f" OR lower(v) IN (SELECT lower(name) FROM users WHERE name IS NOT NULL)"
+        f" OR lower(regexp_replace(v, '^([^,]+),\\s*(.+)$', '\\2 \\1'))"
+        f" IN (SELECT lower(name) FROM users WHERE name IS NOT NULL)"
+        f" OR lower(v) IN (SELECT lower(regexp_replace(name, '^([^,]+),\\s*(.+)$', '\\2 \\1'))"
+        f" FROM users WHERE name IS NOT NULL)"
         f" THEN 1.0 ELSE 0.0 END) FROM (SELECT c, v, {user_key_sql('v')} AS k"
         f" FROM (SELECT unnest(?::INTEGER[]) AS c, unnest(?::VARCHAR[]) AS v)) GROUP BY c",
         [columns, values],

@@ -50,6 +50,8 @@ _FOOTER = re.compile(
     r"exportiert (am|von)\b)",
     re.IGNORECASE,
 )
+# A sum row of an Excel list: "Summe Lizenzkosten;;;;;;;2.140,00 €" (a label, few cells).
+_TOTAL = re.compile(r"^\s*(summe|gesamtsumme|gesamt|total|totals|sum)\b", re.IGNORECASE)
 _GRAND_TOTAL = re.compile(r"^\s*(grand totals?\b|gesamtsumme\b|gesamtergebnis\b)", re.IGNORECASE)
 
 
@@ -352,10 +354,12 @@ def _footer(path: Path, size: int, delimiter: str, data_start: int) -> tuple[int
             if marked:
                 footer_start = candidate_start
             continue
-        if len(filled) == 1 or _GRAND_TOTAL.match(filled[0]):
+        total_row = bool(_TOTAL.match(filled[0])) and len(filled) * 2 <= len(cells)
+        if len(filled) == 1 or _GRAND_TOTAL.match(filled[0]) or total_row:
             candidate_start = offsets[index]
             candidate_lines += 1
-            marked = marked or bool(_FOOTER.match(filled[0]) or _GRAND_TOTAL.match(filled[0]))
+            marked = marked or bool(_FOOTER.match(filled[0]) or _GRAND_TOTAL.match(filled[0])
+                                    or total_row)
             if marked:
                 footer_start, text_lines = candidate_start, candidate_lines
             continue

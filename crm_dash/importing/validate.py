@@ -195,6 +195,8 @@ def _stage_one_sql(kind: DatasetKind, plan: FieldPlan) -> str:
         return number_sql(plan.fmt, v)
     if (kind, f.name) in ((DatasetKind.PIPELINE, "owner"), (DatasetKind.TRAINING, "user")):
         return f"regexp_replace({v}, '{_DEACTIVATED}', '', 'i')"
+    if f.name == "currency":  # Dynamics exports the currency's name: "Euro"
+        return lbl.case_sql(v, lbl.CURRENCY_NAMES, v)
     return v
 
 

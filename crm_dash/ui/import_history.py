@@ -113,7 +113,8 @@ def integration_section(ctx: PageContext) -> None:
                                 key="imports_integration_pick")
         if st.form_submit_button(t("imports.integration.save", lang)):
             changed = set_integration_accounts(ctx.conn, set(picked), ctx.user.username)
-            st.success(t("imports.integration.saved", lang, n=changed))
+            st.session_state["imports_confirmed"] = t("imports.integration.saved", lang, n=changed)
+            st.rerun()  # the list of accounts to confirm above changes with it
 
 
 def _to_confirm(ctx: PageContext) -> None:

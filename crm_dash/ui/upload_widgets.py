@@ -245,6 +245,7 @@ def _mapping_editor(inspection: Inspection, key: str, lang: Language) -> dict[st
     with st.expander(t("upload.mapping", lang), expanded=open_it, icon=":material/tune:"):
         st.caption(t("upload.mapping_help", lang))
         columns = st.columns(3)
+        hints = {}
         for index, field in enumerate(spec.fields):
             proposed = inspection.mapping.get(field.name, _NOT_MAPPED)
             with columns[index % 3]:
@@ -259,14 +260,14 @@ def _mapping_editor(inspection: Inspection, key: str, lang: Language) -> dict[st
                 elif picked != _NOT_MAPPED:
                     mapping[field.name] = picked
                     st.caption(_evidence_line(inspection, field.name, picked, lang))
+                else:
+                    hints[field.name] = st.empty()  # filled once the whole mapping is known
         unused = inspection.proposal.unused_columns(mapping)
-        for index, field in enumerate(spec.fields):  # open fields a column could fill
-            if field.name not in mapping and field.name not in constants:
-                found = inspection.proposal.candidates(field.name, mapping)
-                if found:
-                    with columns[index % 3]:
-                        st.caption(t("upload.could_be", lang, column=md_text(found[0].column),
-                                     pct=round(100 * found[0].confidence)))
+        for name, slot in hints.items():  # open fields a column could fill, under each field
+            found = inspection.proposal.candidates(name, mapping)
+            if found:
+                slot.caption(t("upload.could_be", lang, column=md_text(found[0].column),
+                               pct=round(100 * found[0].confidence)))
         if unused:
             st.caption(t("upload.unused", lang, n=len(unused),
                          columns=", ".join(md_text(c) for c in unused)))

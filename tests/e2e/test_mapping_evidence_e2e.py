@@ -56,7 +56,7 @@ def test_email_found_by_its_values_then_training_matches(
         "Unsure: column 'Erreichbar unter' is used for the field \"E-mail address\" (60 % sure)."
     )).to_be_visible()
     expect(page.get_by_text("unsure · 60 % — values: 100 % look like e-mails")).to_be_visible()
-    expect(page.get_by_text("sure · 98 % — header: the words \"austritt\"")).to_be_visible()
+    expect(page.get_by_text('sure · 98 % — header "Austritt" fits')).to_be_visible()
     expect(page.get_by_text("mapped for you")).to_have_count(0)
     whole_page(page, "evidence-roster-check")
     _load(page, 11)
@@ -64,8 +64,8 @@ def test_email_found_by_its_values_then_training_matches(
     page.get_by_text("Training records", exact=True).click()
     wait_idle(page)
     choose_file(page, EVIDENCE / "training_lms.csv")
-    expect(page.get_by_text("header: the words \"teilnehmer mail\"; values: 100 % look like"
-                            " e-mails").first).to_be_visible(timeout=20_000)
+    expect(page.get_by_text('header "Teilnehmer-Mail" fits; values: 100 % look like e-mails')
+           .first).to_be_visible(timeout=20_000)
     whole_page(page, "evidence-training-check")
     _load(page, 8)
 

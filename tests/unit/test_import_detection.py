@@ -150,3 +150,19 @@ def test_one_cell_rows_without_a_marker_are_data(tmp_path: Path) -> None:
     path = tmp_path / "sparse.csv"
     path.write_text("id,name,email\n1,Anna,a@x.de\n2,,\n3,,\n", encoding="utf-8")
     assert detect_layout(path).footer_lines == 0
+
+
+def test_excel_sum_row_at_the_end_is_no_data(tmp_path: Path) -> None:
+    """A German Excel list ends with an empty row and "Summe Lizenzkosten" over one column:
+    that is no person."""
+    path = tmp_path / "liste.csv"
+    path.write_text(
+        "Pers.Nr;Name;Abteilung;Lizenzkosten\n"
+        + "".join(f"{n};Person {n};Vertrieb;95,00\n" for n in range(1, 7))
+        + ";;;\nSumme Lizenzkosten;;;570,00\n",
+        encoding="utf-8",
+    )
+    layout = detect_layout(path)
+    assert layout.footer_lines == 1
+    data = path.read_bytes()[layout.data_start:layout.data_end].decode()
+    assert data.splitlines()[-1] == "6;Person 6;Vertrieb;95,00"

@@ -206,7 +206,7 @@ def test_cli_json_has_evidence_and_takes_label_meanings(
     # 0.97 * (0.35 + 0.65 * 0.75) + 0.03 * 0.3 = 0.821.
     assert payload["mapping"]["action"] == {
         "column": "Aktion", "confidence": 0.821, "level": "sure",
-        "evidence": ['header: the words "aktion"', "values: 50 % are known labels of this field"]}
+        "evidence": ['header "Aktion" fits', "values: 50 % are known labels of this field"]}
     assert payload["unmapped_fields"] == ["object", "success"]
     assert payload["unused_columns"] == ["Kanal"]
     bad = main(["import", str(path), "--kind", "usage", "--db", str(tmp_path / "c.duckdb"),
@@ -234,3 +234,63 @@ def test_values_found_in_the_roster_decide_who(
     assert proposal.match("user", "E-Mail").confidence == 0.845
     assert Evidence("values_roster", {"pct": 100}) in proposal.match(
         "user", "Mitarbeiter-ID").evidence
+
+
+def test_people_the_roster_does_not_know_are_a_notice(
+    conn: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    load_generic_csv(conn, U, GENERIC / "users.csv")
+    # Owners written "Last, First" match the roster's "Jürgen Müller"; the other file's owners
+    # are nobody in the roster.
+    known = _csv(tmp_path, "chancen.csv", "Opportunity ID;Owner;Amount\n"
+                 "O1;Müller, Jürgen;100\nO2;Weiß, Sören;200\n")
+    inspection = inspect_file(conn, known, P, tmp_path)
+    assert Evidence("values_roster", {"pct": 100}) in inspection.proposal.match(
+        "owner", "Owner").evidence
+    assert mapping_notices(inspection, inspection.mapping) == []
+    strangers = _csv(tmp_path, "fremd.csv", "Opportunity ID;Owner;Amount\n"
+                     "O1;Kim Lee;100\nO2;Ana Ruiz;200\n")
+    inspection = inspect_file(conn, strangers, P, tmp_path)
+    notices = mapping_notices(inspection, inspection.mapping)
+    # Owner: H 0.99 (one word), V 0.85 (names) -> 0.99 * (0.35 + 0.65 * 0.85) = 0.894, and
+    # nobody in the roster: * 0.85 = 0.76, unsure.
+    assert [(n.code, n.values) for n in notices] == [
+        ("unsure", {"column": "Owner", "pct": 76}),
+        ("not_in_roster", {"column": "Owner", "pct": 0})]
+    assert notices[1].text(P, "de").startswith(
+        "Nur 0 % der Werte in Spalte „Owner“ bezeichnen Personen der Benutzerliste")
+
+
+def test_one_column_for_two_fields_is_a_notice(
+    conn: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    path = _csv(tmp_path, "liste.csv", "Id;Tätigkeit\n1;Vertrieb\n2;Service\n")
+    inspection = inspect_file(conn, path, U, tmp_path)
+    notices = mapping_notices(inspection, {"user_id": "Id", "role": "Tätigkeit",
+                                           "team": "Tätigkeit"})
+    assert [n.text(U, "en") for n in notices] == [
+        "Column 'Tätigkeit' fills both the field \"Team or region\" and \"Role or job title\"."
+        " Usually one column means one thing."]
+
+
+def test_a_confirmed_mapping_is_not_flagged_again(
+    conn: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    first = _csv(tmp_path, "liste-1.csv", "Nr;Erreichbar unter\n1;a@x.de\n2;b@x.de\n")
+    inspection = inspect_file(conn, first, U, tmp_path)
+    assert [n.code for n in mapping_notices(inspection, inspection.mapping)] == ["unsure"]
+    run_import(conn, inspection, imported_by="lead", source="upload", remember=True)
+    second = _csv(tmp_path, "liste-2.csv", "Nr;Erreichbar unter\n3;c@x.de\n")
+    again = inspect_file(conn, second, U, tmp_path)
+    assert again.remembered is not None
+    assert mapping_notices(again, again.mapping) == []
+
+
+def test_currency_names_are_stored_as_codes(
+    conn: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    path = _csv(tmp_path, "chancen.csv", "Opportunity ID;Owner;Amount;Währung\n"
+                "O1;Anna;100;Euro\nO2;Bernd;200;Schweizer Franken\nO3;Clara;300;USD\n")
+    run_import(conn, inspect_file(conn, path, P, tmp_path), imported_by="t", source="cli")
+    assert conn.execute("SELECT currency FROM opportunities ORDER BY opportunity_id"
+                        ).fetchall() == [("EUR",), ("CHF",), ("USD",)]
