@@ -34,21 +34,21 @@ _CONCEPTS: dict[str, str] = {
     "full": "full vollstaendig vollstaendiger vollstaendige voll",
     "display": "display anzeige",
     "email": "email emails mail emailadresse mailadresse emailaddress",
-    "department": "department departments dept abteilung abt division sparte"
+    "department": "department departments dept abteilung abt division sparte kostenstelle kst"
                   " unternehmenseinheit organisationseinheit orgeinheit ressort",
     "area": "area areas bereich bereiche",
     "business": "business geschaefts",
     "unit": "unit einheit",
     "cost": "cost costs kosten price preis fee fees gebuehr gebuehren charge",
-    "center": "center centre stelle",
+    "center": "center centre",
     "team": "team teams gruppe group region territory gebiet bezirk",
     "role": "role rolle title titel position funktion job profile profil jobtitle"
-            " stellenbezeichnung taetigkeit",
+            " stellenbezeichnung taetigkeit stelle",
     "manager": "manager mgr reporting vorgesetzter vorgesetzte vorgesetzten fuehrungskraft"
                " supervisor chef reports",
     "parent": "parent uebergeordnet uebergeordneter",
     "license": "license licence licenses licences lizenz lizenzen lic seat",
-    "type": "type typ types art kind kategorie category sorte",
+    "type": "type typ types art kind kategorie category sorte modell model edition",
     "month": "month monthly monat monatlich monatl mtl monats",
     "start": "start starts beginn begin starting from ab",
     "hire": "hire hired joined entry eintritt einstellung onboarding",
