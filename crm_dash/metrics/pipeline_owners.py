@@ -15,7 +15,7 @@ opportunity (the view ``opportunities``). Whether an opportunity is open, won or
 - **hygiene score**: 100 minus the penalties of :data:`PENALTIES` (30 + 30 + 25 + 15 = 100).
 
 Owners are matched to the roster by id (``owner_key = users.user_key``), else e-mail, else by name
-when that name is unique in the roster. Heavy work is SQL; Python only sums one row per owner.
+when that name is unique in the roster ("Müller, Jürgen" is "Jürgen Müller"). Heavy work is SQL; Python only sums one row per owner.
 """
 
 from __future__ import annotations
@@ -45,10 +45,15 @@ WIN_RATE_MONTHS = 12
 REASON_COUNTS: dict[str, str] = {"no_next_step": "without_next_step", "overdue": "overdue",
                                  "stale": "stale", "no_amount": "missing_amount"}
 
-_FACTS_CTE = """,
+def _name_key(column: str) -> str:
+    """A person's name as compared: lower-case, "Last, First" read as "First Last"."""
+    return (f"lower(trim(regexp_replace(trim({column}), '^([^,]+),\\s*(.+)$', '\\2 \\1')))")
+
+
+_FACTS_CTE = f""",
 roster AS (
-    SELECT user_key, lower(trim(email)) AS email_key, lower(trim(name)) AS name_key,
-           count(*) OVER (PARTITION BY lower(trim(name))) AS same_name
+    SELECT user_key, lower(trim(email)) AS email_key, {_name_key('name')} AS name_key,
+           count(*) OVER (PARTITION BY {_name_key('name')}) AS same_name
     FROM users
 ),
 owner_refs AS (
@@ -62,7 +67,7 @@ candidates AS (
     FROM owner_refs o JOIN roster r ON r.email_key = lower(trim(o.owner_key))
     UNION ALL
     SELECT o.owner_key, r.user_key, 3, 'name'
-    FROM owner_refs o JOIN roster r ON r.name_key = lower(o.owner) AND r.same_name = 1
+    FROM owner_refs o JOIN roster r ON r.name_key = {_name_key('o.owner')} AND r.same_name = 1
 ),
 matched AS (
     SELECT owner_key, user_key, matched_by FROM candidates

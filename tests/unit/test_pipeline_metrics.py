@@ -353,3 +353,21 @@ def test_outcomes_of_every_pipeline_export(
     assert summary is not None
     assert (summary.open, summary.won, summary.lost) == tuple(
         list(expected.values()).count(o) for o in ("open", "won", "lost"))
+
+
+def test_owner_written_last_name_first_is_the_same_person(tmp_path: Path) -> None:
+    """An export that writes owners "Müller, Jürgen" (a German report, an HR list) matches the
+    roster's "Jürgen Müller" by name; a roster written "Last, First" matches "First Last"."""
+    conn = db.connect(tmp_path / "crm.duckdb")
+    load_generic_csv(conn, DatasetKind.USERS, FIXTURES / "generic" / "users.csv")
+    path = tmp_path / "chancen.csv"
+    path.write_text("opportunity_id,owner,amount\nO1,\"Müller, Jürgen\",100\n"
+                    "O2,Sören Weiß,200\nO3,\"Gast, Gerd\",50\n", encoding="utf-8")
+    run_import(conn, inspect_file(conn, path, DatasetKind.PIPELINE, tmp_path),
+               imported_by="t", source="cli")
+    data = pipeline_data(conn)
+    assert data is not None
+    owners = data.owners.set_index("owner")
+    assert owners["matched_by"].fillna("–").to_dict() == {
+        "Müller, Jürgen": "name", "Sören Weiß": "name", "Gast, Gerd": "–"}
+    conn.close()
