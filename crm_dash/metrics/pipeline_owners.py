@@ -15,7 +15,8 @@ opportunity (the view ``opportunities``). Whether an opportunity is open, won or
 - **hygiene score**: 100 minus the penalties of :data:`PENALTIES` (30 + 30 + 25 + 15 = 100).
 
 Owners are matched to the roster by id (``owner_key = users.user_key``), else e-mail, else by name
-when that name is unique in the roster ("Müller, Jürgen" is "Jürgen Müller"). Heavy work is SQL; Python only sums one row per owner.
+when that name is unique in the roster ("Müller, Jürgen" is "Jürgen Müller"). Heavy work is SQL;
+Python only sums one row per owner.
 """
 
 from __future__ import annotations
@@ -45,15 +46,13 @@ WIN_RATE_MONTHS = 12
 REASON_COUNTS: dict[str, str] = {"no_next_step": "without_next_step", "overdue": "overdue",
                                  "stale": "stale", "no_amount": "missing_amount"}
 
-def _name_key(column: str) -> str:
-    """A person's name as compared: lower-case, "Last, First" read as "First Last"."""
-    return (f"lower(trim(regexp_replace(trim({column}), '^([^,]+),\\s*(.+)$', '\\2 \\1')))")
-
-
-_FACTS_CTE = f""",
+# Names compare lower-case, "Last, First" read as "First Last" ("Müller, Jürgen").
+_FACTS_CTE = r""",
 roster AS (
-    SELECT user_key, lower(trim(email)) AS email_key, {_name_key('name')} AS name_key,
-           count(*) OVER (PARTITION BY {_name_key('name')}) AS same_name
+    SELECT user_key, lower(trim(email)) AS email_key,
+           lower(trim(regexp_replace(trim(name), '^([^,]+),\s*(.+)$', '\2 \1'))) AS name_key,
+           count(*) OVER (PARTITION BY lower(trim(regexp_replace(trim(name), '^([^,]+),\s*(.+)$',
+                                                                   '\2 \1')))) AS same_name
     FROM users
 ),
 owner_refs AS (
@@ -67,7 +66,9 @@ candidates AS (
     FROM owner_refs o JOIN roster r ON r.email_key = lower(trim(o.owner_key))
     UNION ALL
     SELECT o.owner_key, r.user_key, 3, 'name'
-    FROM owner_refs o JOIN roster r ON r.name_key = {_name_key('o.owner')} AND r.same_name = 1
+    FROM owner_refs o JOIN roster r
+         ON r.name_key = lower(trim(regexp_replace(trim(o.owner), '^([^,]+),\s*(.+)$', '\2 \1')))
+        AND r.same_name = 1
 ),
 matched AS (
     SELECT owner_key, user_key, matched_by FROM candidates
