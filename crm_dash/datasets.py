@@ -211,7 +211,7 @@ PIPELINE = DatasetSpec(
         _f("created_at", TS, "created", "created date", "create date", "deal created",
            en="Created", de="Erstellt"),
         _f("close_date", D, "close date", "expected close date", "close", "expected close",
-           "expected order date",
+           "expected order date", "sale date",
            en="(Expected) close date", de="(Erwartetes) Abschlussdatum"),
         _f("last_modified_at", TS, "last modified date", "modified", "last modified",
            "modified date", "last update", "update time", en="Last modified",

@@ -34,16 +34,18 @@ ACTIONS: dict[str, str] = {
     )),
     **_words("create", (
         "insert", "new", "created", "erstellen", "erstellt", "anlegen", "angelegt", "neu",
+        "einfügung", "eingefügt", "einfügen", "anlage", "neuanlage", "erstellung",
         "post", "add", "hinzugefügt",
     )),
     **_words("update", (
         "updated", "upsert", "edit", "modify", "modified", "change", "changed", "aktualisieren",
         "aktualisiert", "ändern", "geändert", "bearbeiten", "bearbeitet", "merge", "assign",
-        "zuweisen", "patch", "put", "convert", "qualify", "qualifizieren",
+        "zuweisen", "patch", "put", "convert", "qualify", "qualifizieren", "änderung",
+        "aktualisierung", "bearbeitung",
     )),
     **_words("delete", (
         "deleted", "destroy", "remove", "removed", "löschen", "gelöscht", "entfernen",
-        "entfernt", "hard delete", "harddelete",
+        "entfernt", "hard delete", "harddelete", "löschung",
     )),
     **_words("export", (
         "exportieren", "exportiert", "query", "queryall", "querymore", "reportexport",

@@ -53,6 +53,7 @@ FIGURE_FIELDS: dict[DatasetKind, tuple[str, ...]] = {
 }
 _SHARED = frozenset({"is_closed", "is_won"})  # one status column fills both
 # Concepts that say little on their own ("Date", "Id", "Name"): half weight in a partial match.
+_OPPOSITES = (("last", "next"), ("start", "end"), ("won", "lost"))
 # Modifiers ("Last", "Next", "Expected") say little on their own either.
 _GENERIC = frozenset({"date", "id", "name", "type", "time", "status", "code", "by", "is", "last",
                       "next", "expected", "created", "modified"})
@@ -181,6 +182,8 @@ def _header_score(kind: DatasetKind, name: str, words: HeaderWords) -> tuple[flo
         common = bag & concepts
         if not common or common <= {"is"} or (common <= ENTITY_CONCEPTS and not bag <= concepts):
             continue  # "Benutzer gesperrt" shares only the file's entity with "system user"
+        if any((a in bag and b in concepts) or (b in bag and a in concepts) for a, b in _OPPOSITES):
+            continue  # "Nächste Aktivität" is no last activity
         extra = concepts - bag
         penalty = sum(_extra_cost(c, others, own) for c in extra)
         if bag == {"id"}:  # "Building ID" is a building's id, not the record's
@@ -204,10 +207,10 @@ def _header_score(kind: DatasetKind, name: str, words: HeaderWords) -> tuple[flo
 def _extra_cost(concept: str, others: frozenset[str], own: frozenset[str]) -> float:
     """What an extra header word costs: most when another field uses it ("Manager E-Mail" is
     not the e-mail), little for a word of the field's other wordings or the file's entity."""
-    if concept in others:
-        return 0.15
     if concept in ENTITY_CONCEPTS:
         return 0.03
+    if concept in others:
+        return 0.15
     if concept in own:
         return 0.04
     return 0.1 if is_concept(concept) else 0.06

@@ -35,7 +35,7 @@ def yes_no(true_labels: Iterable[str] = (), false_labels: Iterable[str] = ()) ->
 # status) in English and German.
 _WON = ("won", "closed won", "closedwon", "gewonnen", "abgeschlossen gewonnen",
         "geschlossen und gewonnen", "geschlossen - gewonnen", "auftrag erteilt", "auftrag",
-        "beauftragt", "zuschlag")
+        "beauftragt", "zuschlag", "verkauft", "sold")
 _LOST = ("lost", "closed lost", "closedlost", "verloren", "abgeschlossen verloren",
          "geschlossen und verloren", "geschlossen - verloren", "deleted", "gelöscht",
          "abandoned", "aufgegeben", "absage", "abgesagt", "storniert", "cancelled", "canceled")
@@ -61,8 +61,8 @@ IS_INTEGRATION = yes_no(
         "support user", "supportbenutzer", "delegated admin", "delegierter administrator",
         "powerpartner", "powercustomersuccess", "customersuccess", "cspliteportal", "guest",
         "csnonly", "mensch", "human", "natürliche person", "interaktiv", "interactive",
-        "full", "full access", "read only", "read-only", "vollzugriff", "lesezugriff",
-        "schreibzugriff", "voll", "lesend", "nur lesen", "employee", "contractor",
+        "full access", "read only", "read-only", "vollzugriff", "lesezugriff",
+        "schreibzugriff", "lesend", "nur lesen", "employee", "contractor",
         "freelancer", "external", "extern", "intern", "temporary", "angestellt",
     ),
 )
@@ -182,13 +182,17 @@ def resolve_label(labels: Mapping[str, str], value: str) -> str | None:
     low = value.strip().lower()
     if low in labels:
         return labels[low]
-    words = [w for w in re.split(r"[^\wäöüß]+", low.replace("_", " ")) if w]
+    spaced = re.sub(r"(?<=[a-zäöü])(?=[A-ZÄÖÜ])", " ", value.strip()).lower()  # RetrieveMultiple
+    words = [w for w in re.split(r"[^\wäöüß]+", spaced.replace("_", " ")) if w]
     if _NEGATION & set(words):
         return None
-    found = {hit for w in words if not w.isdigit() and (hit := _word_label(labels, w))}
+    hits = [hit for w in words if not w.isdigit() and (hit := _word_label(labels, w))]
+    found = set(hits)
     for a, b in pairwise(words):  # two-word labels: "no show"
         if f"{a} {b}" in labels:
             found.add(labels[f"{a} {b}"])
+    if len(found) > 1 and re.fullmatch(r"[A-Za-zÄÖÜäöüß]+", value.strip()):
+        return hits[-1]  # one camelCase word: "ReportExported" is what was done last
     return found.pop() if len(found) == 1 else None
 
 

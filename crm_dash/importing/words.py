@@ -25,7 +25,7 @@ _CONCEPTS: dict[str, str] = {
     "id": "id ids nr no nummer number num kennung kennziffer identifier guid schluessel key"
           " uid",
     "user": "user users benutzer benutzers nutzer anwender mitarbeiter mitarbeiterin employee"
-            " employees emp person personal pers staff member",
+            " employees emp person personal pers staff member mitglied",
     "learner": "learner learners teilnehmer teilnehmerin teilnehmende participant participants"
                " attendee attendees lernender lernende trainee student",
     "name": "name names namen",
@@ -67,13 +67,14 @@ _CONCEPTS: dict[str, str] = {
     "access": "access zugriff zugriffs zugang",
     "mode": "mode modus",
     "account": "account accounts acct comp kd konto firma firm company kunde kunden customer"
-               " organisation organization org client mandant",
+               " organisation organization org client mandant unternehmen",
     "probability": "probability chance wahrscheinlichkeit wahrsch prob",
     "opportunity": "opportunity opportunities verkaufschance verkaufschancen opp oppty"
                    " deal deals",
     "owner": "owner besitzer inhaber verantwortlich verantwortlicher verantwortliche zustaendig"
-             " zustaendiger zustaendige betreuer assigned rep salesperson responsible",
-    "sales": "sales vertrieb verkauf verkaufs vertriebs",
+             " zustaendiger zustaendige betreuer assigned rep salesperson responsible"
+             " vertriebsmitarbeiter vertriebsmitarbeiterin verkaeufer verkaeuferin",
+    "sales": "sales sale vertrieb verkauf verkaufs vertriebs",
     "stage": "stage stages stg phase phasen stufe",
     "step": "step steps schritt schritte",
     "pipeline": "pipeline",
@@ -82,7 +83,7 @@ _CONCEPTS: dict[str, str] = {
     "iso": "iso",
     "code": "code codes",
     "created": "created create erstellt erstellung erstell angelegt anlage creation"
-               " creationdate erzeugt insert inserted",
+               " creationdate erzeugt insert inserted registriert registered registrierung",
     "order": "order orders auftrag auftraege bestellung eingang intake",
     "close": "close closing abschluss schluss abschl",
     "closed": "closed geschlossen abgeschlossen erledigt done",
@@ -100,13 +101,15 @@ _CONCEPTS: dict[str, str] = {
     "status": "status state zustand statecode",
     "success": "success successful erfolg erfolgreich ok outcome",
     "action": "action aktion aktionen operation vorgang event ereignis",
-    "object": "object objekt entity entitaet entitaetstyp module modul board",
+    "object": "object objekt entity entitaet entitaetstyp module modul board table tabelle",
     "record": "record records datensatz datensaetze",
     "page": "page seite",
     "course": "course courses kurs kurse training trainings schulung schulungen session"
               " sessions veranstaltung seminar lesson lektion webinar workshop lerninhalt"
-              " massnahme massnahmen lernelement content inhalt inhalte thema item",
-    "score": "score punkte punktzahl points bewertung rating ergebnis result note grade",
+              " massnahme massnahmen lernelement content inhalt inhalte thema item kampagne"
+              " campaign",
+    "score": "score punkte punktzahl points bewertung rating ergebnis result note grade test"
+             " quiz pruefung exam",
     "login": "login logon logins anmeldung anmelde signin einloggen",
     "by": "by von",
     "derived": "derived",
@@ -187,6 +190,7 @@ def fold(text: str) -> str:
 
 def _raw_words(folded: str) -> list[str]:
     folded = folded.replace("€", " eur ").replace("$", " usd ").replace("£", " gbp ")
+    folded = folded.replace("#", " nr ").replace("№", " nr ")
     folded = re.sub(r"\be[\s-]?mail", "email", folded)
     folded = re.sub(r"\bsign[\s-]?in", "signin", folded)
     folded = re.sub(r"\bvalid\s+to\b", "valid until", folded)
@@ -206,6 +210,8 @@ def split_compound(word: str) -> tuple[str, ...]:
     """
     if word in _WORD or word in _FILLER or len(word) < 5:
         return (word,)
+    if word.endswith("ies") and word[:-3] + "y" in _WORD:  # "entities"
+        return (word[:-3] + "y",)
     for ending in ("es", "en", "er", "s", "n", "e"):  # inflected: "Abschlusses", "Kunden"
         if word.endswith(ending) and word[: -len(ending)] in _WORD:
             return (word[: -len(ending)],)
@@ -219,15 +225,35 @@ def split_compound(word: str) -> tuple[str, ...]:
             part = word[start:end]
             if part in _WORD or (part in _FILLER and len(part) > 2):
                 candidate = (*head, part)
-            elif part.endswith("s") and part[:-1] in _WORD and len(part) > 3:
-                candidate = (*head, part[:-1])  # Fugen-s: austritts|datum
+            elif (stem := _linked(part)) is not None:
+                candidate = (*head, stem)  # Fugen-s, -n, -en: austritts|datum, tabellen|name
             else:
                 continue
             current = best[end]
             if current is None or len(candidate) < len(current):
                 best[end] = candidate
     found = best[len(word)]
-    return found if found else (word,)
+    if found:
+        return found
+    # One unknown part of four letters or more beside known ones: "tabellen|beschriftung",
+    # "mitglieds|status".
+    for cut in range(len(word) - 4, 3, -1):
+        head, tail = best[cut], word[cut:]
+        if head and tail not in _FILLER:
+            return (*head, tail)
+    for cut in range(4, len(word) - 3):
+        rest = split_compound(word[cut:])
+        if all(part in _WORD for part in rest):
+            return (word[:cut], *rest)
+    return (word,)
+
+
+def _linked(part: str) -> str | None:
+    """A compound's part with its linking letters taken off, if the rest is a known word."""
+    for ending in ("s", "en", "n"):
+        if part.endswith(ending) and len(part) > len(ending) + 2 and part[: -len(ending)] in _WORD:
+            return part[: -len(ending)]
+    return None
 
 
 @cache
