@@ -45,7 +45,8 @@ ACTIONS: dict[str, str] = {
     )),
     **_words("delete", (
         "deleted", "destroy", "remove", "removed", "löschen", "gelöscht", "entfernen",
-        "entfernt", "hard delete", "harddelete", "löschung",
+        "entfernt", "hard delete", "harddelete", "löschung", "papierkorb", "recycle bin",
+        "trash", "moved to trash",
     )),
     **_words("export", (
         "exportieren", "exportiert", "query", "queryall", "querymore", "reportexport",

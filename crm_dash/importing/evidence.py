@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
-from crm_dash.datasets import DATASETS, DatasetKind, FieldSpec, ValueKind
+from crm_dash.datasets import DATASETS, DatasetKind, FieldSpec, FieldType, ValueKind
 from crm_dash.importing.labels import FIELD_LABELS, STAGE_WORDS
 from crm_dash.importing.values import ValueProfile
 from crm_dash.importing.words import (
@@ -256,6 +256,8 @@ def value_fit(
             evidence.append(Evidence("values_email", {"pct": pct(share("email"))}))
     elif kind_ == ValueKind.DATE:
         fit = share("date") + share("epoch")
+        if spec.type == FieldType.TIMESTAMP:  # an instant: a time of day fits better
+            fit *= 0.8 + 0.2 * min(1.0, share("time") + share("epoch"))
         proves = 0.5 * fit / _count_of(kind, ValueKind.DATE)  # one of many dates proves little
         if fit >= 0.5:
             evidence.append(Evidence("values_date", {"pct": pct(min(fit, 1.0))}))
@@ -283,7 +285,7 @@ def value_fit(
         if prof.filled >= 5:
             fit *= prof.distinct_ratio  # a record's id is one per row: "Building ID" repeats
         if spec.required:
-            fit *= prof.fill  # ... and every row has one
+            fit *= prof.fill ** 2  # ... and every row has one
         fit = max(0.0, fit - share("percent") - share("money"))  # "60 %" is no id
         unique = prof.distinct_ratio >= 0.95
         proves = 0.3 * ids if unique and prof.distinct > 3 else 0.0
@@ -424,6 +426,12 @@ def propose(
         used.setdefault(m.column, m.field)
     _required_first(spec.field_names, [f.name for f in spec.fields if f.required], ranked,
                     matches, used)
+    closed = matches.get("is_closed")
+    if closed is not None and "is_won" not in matches:
+        # An outcome column ("Result": Won / Lost / Open) says both whether and how it closed.
+        won = scores[("is_won", closed.column)]
+        if _says_outcome(won):
+            matches["is_won"] = Match("is_won", closed.column, closed.confidence, won.evidence)
     if kind == DatasetKind.USERS and "user_id" not in matches and "email" in matches:
         # A list without ids (Google Workspace, many HR lists): the e-mail is the person's id.
         email = matches["email"]

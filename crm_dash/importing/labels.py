@@ -191,8 +191,11 @@ def resolve_label(labels: Mapping[str, str], value: str) -> str | None:
     for a, b in pairwise(words):  # two-word labels: "no show"
         if f"{a} {b}" in labels:
             found.add(labels[f"{a} {b}"])
-    if len(found) > 1 and re.fullmatch(r"[A-Za-zÄÖÜäöüß]+", value.strip()):
-        return hits[-1]  # one camelCase word: "ReportExported" is what was done last
+    if len(found) > 1 and re.fullmatch(r"[A-Za-zÄÖÜäöüß_]+", value.strip()):
+        # One code: a participle says what was done ("ReportExported"), else the verb comes
+        # first ("EXPORT_REPORT").
+        done = [hit for w in words if w.endswith("ed") and (hit := _word_label(labels, w))]
+        return done[-1] if done else hits[0]
     return found.pop() if len(found) == 1 else None
 
 

@@ -37,6 +37,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("de", re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}" + _HMS)),
     ("de_short", re.compile(r"\d{1,2}\.\d{1,2}\.\d{2}" + _HMS)),
     ("us", re.compile(r"\d{1,2}/\d{1,2}/\d{4}(,? \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?")),
+    ("mon", re.compile(r"\d{1,2}[- ](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[- ]"
+                       r"\d{2,4}", re.IGNORECASE)),
     ("sf_compact", re.compile(r"\d{14}(\.\d{1,3})?")),
     ("epoch_ms", re.compile(r"\d{12,13}")),
     ("epoch_s", re.compile(r"\d{9,10}")),
@@ -76,6 +78,8 @@ DATE_FORMATS: dict[str, ValueFormat] = {
         ValueFormat("uk", "d/m/yyyy [hh:mm]",
                     _strptime("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
                               "%d/%m/%Y, %H:%M:%S", "%d/%m/%Y, %H:%M")),
+        ValueFormat("mon", "d-Mon-yyyy",
+                    _strptime("%d-%b-%Y", "%d-%b-%y", "%d %b %Y", "%d %B %Y", "%d-%B-%Y")),
         ValueFormat("sf_compact", "yyyyMMddHHmmss.SSS (UTC)",
                     _strptime("%Y%m%d%H%M%S.%g", "%Y%m%d%H%M%S")),
         ValueFormat("epoch_ms", "epoch milliseconds",

@@ -87,6 +87,8 @@ def _kind_of(value: str) -> set[str]:
         kinds.add("id")
     if any(p.fullmatch(value) for p in _DATES):
         kinds.add("date")
+        if re.search(r"\d:\d\d", value):
+            kinds.add("time")
     elif _EPOCH.fullmatch(value):
         kinds.add("epoch")
     elif _NUMBER.fullmatch(value):

@@ -44,8 +44,8 @@ _CONCEPTS: dict[str, str] = {
     "team": "team teams gruppe group region territory gebiet bezirk",
     "role": "role rolle title titel position funktion job profile profil jobtitle"
             " stellenbezeichnung taetigkeit stelle",
-    "manager": "manager mgr reporting vorgesetzter vorgesetzte vorgesetzten fuehrungskraft"
-               " supervisor chef reports",
+    "manager": "manager mgr reporting berichtet vorgesetzter vorgesetzte vorgesetzten"
+               " fuehrungskraft supervisor chef reports",
     "parent": "parent uebergeordnet uebergeordneter",
     "license": "license licence licenses licences lizenz lizenzen lic seat",
     "type": "type typ types art kind kategorie category sorte modell model edition",
@@ -55,13 +55,14 @@ _CONCEPTS: dict[str, str] = {
     "since": "since seit",
     "end": "end ende austritt exit leaving leave left termination terminated ausgeschieden"
            " ausscheiden deactivated deaktiviert deaktivierung disabled inactive inaktiv"
-           " kuendigung offboarding deprovisioned bis until till gesperrt locked blocked",
+           " kuendigung offboarding deprovisioned bis until till gesperrt locked blocked"
+           " expiration expires expiry ablauf",
     "valid": "valid validity gueltig gueltigkeit",
     "money": "eur euro usd chf gbp",
     "workday": "workday arbeitstag",
     "date": "date dates datum dat dt day tag termin stichtag zeitpunkt",
     "time": "time zeit uhrzeit",
-    "timestamp": "timestamp zeitstempel datetime",
+    "timestamp": "timestamp zeitstempel datetime ts",
     "integration": "integration integrations integrationen",
     "api": "api",
     "access": "access zugriff zugriffs zugang",
@@ -84,7 +85,7 @@ _CONCEPTS: dict[str, str] = {
     "code": "code codes",
     "created": "created create erstellt erstellung erstell angelegt anlage creation"
                " creationdate erzeugt insert inserted registriert registered registrierung",
-    "order": "order orders auftrag auftraege bestellung eingang intake",
+    "order": "order orders auftrag auftraege bestellung eingang intake booking buchung",
     "close": "close closing abschluss schluss abschl",
     "closed": "closed geschlossen abgeschlossen erledigt done",
     "expected": "expected estimated est erwartet erwartetes erwarteter erwartete"
@@ -99,7 +100,7 @@ _CONCEPTS: dict[str, str] = {
     "lost": "lost verloren",
     "is": "is ist",
     "status": "status state zustand statecode",
-    "success": "success successful erfolg erfolgreich ok outcome",
+    "success": "success successful succeeded erfolg erfolgreich ok outcome",
     "action": "action aktion aktionen operation vorgang event ereignis",
     "object": "object objekt entity entitaet entitaetstyp module modul board table tabelle",
     "record": "record records datensatz datensaetze",
@@ -131,7 +132,7 @@ _CONCEPTS: dict[str, str] = {
     "url": "url link",
     "location": "location standort",
     "transcript": "transcript",
-    "format": "format form lernform",
+    "format": "format form lernform delivery durchfuehrung",
     "integrationuser": "integrationsbenutzer",
     "technical": "technical technisch technischer technische technisches tech",
     "system": "system systems",
@@ -144,7 +145,7 @@ _FILLER = frozenset({
     "dienstlicher", "geschaeftlich", "geschaeftliche", "work", "arbeit", "the", "of", "a", "an",
     "der", "die", "das", "des", "dem", "den", "am", "on", "at", "in", "im", "zum", "zur", "zu",
     "vom", "for", "fuer", "per", "pro", "je", "und", "and", "or", "oder", "mit", "with", "ohne",
-    "address", "adresse", "adr", "field", "feld", "to", "potenzieller",
+    "address", "adresse", "adr", "field", "feld", "to", "utc", "gmt", "potenzieller",
     "potenzielle", "potential", "potentieller", "s", "internal", "intern", "interne", "interner",
 })
 
@@ -162,6 +163,7 @@ _WORD: dict[str, str] = {
 _WORD.update({
     # Phrases a lexicon word cannot express, and spellings of whole system names.
     "username": "username", "benutzername": "username", "loginname": "username",
+    "samaccountname": "username", "userprincipalname": "username", "upn": "username",
     "per month": "month", "checksum": "checksum", "pruefsumme": "checksum",
 })
 
@@ -293,8 +295,12 @@ def header_words(header: str) -> HeaderWords:
     folded = _HIDDEN.sub(" ", folded)
     dotted = set(re.findall(r"([a-z]+)\.", folded))  # "verantw." is an abbreviation
     words: list[str] = []
-    for raw in _raw_words(folded):
-        words.extend(split_compound(raw))
+    compact = re.sub(r"[^a-z]", "", fold(header.lower()))
+    if compact in _WORD and " " not in header.strip():  # a system name: "SamAccountName"
+        words.append(compact)
+    else:
+        for raw in _raw_words(folded):
+            words.extend(split_compound(raw))
     concepts: set[str] = set()
     for w in words:
         if w in _FILLER or w.isdigit():
