@@ -28,6 +28,7 @@ ACTIONS: dict[str, str] = {
     )),
     **_words("view", (
         "read", "access", "zugriff", "ansehen", "anzeigen", "angezeigt", "lightningpageview",
+        "lesen", "gelesen", "angesehen", "aufgerufen",
         "uri", "pageview", "page view", "seitenaufruf", "retrieve", "search", "suche", "open",
         "geöffnet", "öffnen", "report", "dashboard", "visualforcerequest", "lightninginteraction",
         "get",

@@ -53,7 +53,7 @@ FIGURE_FIELDS: dict[DatasetKind, tuple[str, ...]] = {
 }
 _SHARED = frozenset({"is_closed", "is_won"})  # one status column fills both
 # Concepts that say little on their own ("Date", "Id", "Name"): half weight in a partial match.
-_OPPOSITES = (("last", "next"), ("start", "end"), ("won", "lost"))
+_OPPOSITES = (("last", "next"), ("start", "end"), ("hire", "end"), ("won", "lost"))
 # Modifiers ("Last", "Next", "Expected") say little on their own either.
 _GENERIC = frozenset({"date", "id", "name", "type", "time", "status", "code", "by", "is", "last",
                       "next", "expected", "created", "modified"})

@@ -116,6 +116,8 @@ TRAINING_STATUS: dict[str, str] = {
     "missed": "no_show", "not attended": "no_show", "withdrawn": "no_show",
     "cancelled": "no_show", "canceled": "no_show", "storniert": "no_show",
     "abgesagt": "no_show", "denied": "no_show", "teilgenommen": "attended",
+    "fehlt": "no_show", "gefehlt": "no_show", "entschuldigt": "no_show", "entsch.": "no_show",
+    "unentschuldigt": "no_show", "krank": "no_show", "da": "attended", "vor ort": "attended",
     "anwesend": "attended", "present": "attended", "participated": "attended",
     "in progress": "registered", "in bearbeitung": "registered", "angemeldet": "registered",
     "registriert": "registered", "enrolled": "registered", "eingeschrieben": "registered",

@@ -47,11 +47,11 @@ _CONCEPTS: dict[str, str] = {
     "manager": "manager mgr reporting berichtet vorgesetzter vorgesetzte vorgesetzten"
                " fuehrungskraft supervisor chef reports",
     "parent": "parent uebergeordnet uebergeordneter",
-    "license": "license licence licenses licences lizenz lizenzen lic seat",
+    "license": "license licence licenses licences lizenz lizenzen lic seat cal",
     "type": "type typ types art kind kategorie category sorte modell model edition",
     "month": "month monthly monat monatlich monatl mtl monats",
     "start": "start starts beginn begin starting from ab",
-    "hire": "hire hired joined entry eintritt einstellung onboarding",
+    "hire": "hire hired joined entry eintritt einstellung onboarding vertrag contract",
     "since": "since seit",
     "end": "end ende austritt exit leaving leave left termination terminated ausgeschieden"
            " ausscheiden deactivated deaktiviert deaktivierung disabled inactive inaktiv"
@@ -63,7 +63,7 @@ _CONCEPTS: dict[str, str] = {
     "date": "date dates datum dat dt day tag termin stichtag zeitpunkt",
     "time": "time zeit uhrzeit",
     "timestamp": "timestamp zeitstempel datetime ts",
-    "integration": "integration integrations integrationen",
+    "integration": "integration integrations integrationen schnittstelle schnittstellen interface",
     "api": "api",
     "access": "access zugriff zugriffs zugang",
     "mode": "mode modus",
@@ -102,13 +102,13 @@ _CONCEPTS: dict[str, str] = {
     "status": "status state zustand statecode",
     "success": "success successful succeeded erfolg erfolgreich ok outcome",
     "action": "action aktion aktionen operation vorgang event ereignis",
-    "object": "object objekt entity entitaet entitaetstyp module modul board table tabelle",
+    "object": "object objekt entity entitaet entitaetstyp module modul board table tabelle ziel",
     "record": "record records datensatz datensaetze",
     "page": "page seite",
     "course": "course courses kurs kurse training trainings schulung schulungen session"
               " sessions veranstaltung seminar lesson lektion webinar workshop lerninhalt"
               " massnahme massnahmen lernelement content inhalt inhalte thema item kampagne"
-              " campaign",
+              " campaign lernangebot",
     "score": "score punkte punktzahl points bewertung rating ergebnis result note grade test"
              " quiz pruefung exam",
     "login": "login logon logins anmeldung anmelde signin einloggen",

@@ -38,6 +38,13 @@ MAPPING_CASES = [
     if "known_gap" in EXPECTED[n] else n
     for n in NAMES
 ]
+# ... and those whose figures are off because of it (``known_gap_figures``).
+FIGURE_CASES = [
+    pytest.param(n, marks=pytest.mark.xfail(reason=EXPECTED[n]["known_gap_figures"],
+                                            strict=True))
+    if "known_gap_figures" in EXPECTED[n] else n
+    for n in NAMES
+]
 ACTIONS = ("login", "view", "create", "update", "delete", "export", "other")
 STATUSES = ("attended", "completed", "no_show", "registered")
 
@@ -164,7 +171,7 @@ def test_proposed_mapping(conn: duckdb.DuckDBPyConnection, tmp_path: Path, name:
     )
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", FIGURE_CASES)
 def test_figures(conn: duckdb.DuckDBPyConnection, tmp_path: Path, name: str) -> None:
     variant = _variant(name)
     kind = DatasetKind(variant["kind"])
