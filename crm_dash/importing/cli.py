@@ -34,8 +34,8 @@ from crm_dash.importing.problems import ImportProblem
 from crm_dash.importing.run import (
     ImportReport,
     Inspection,
+    describe_mapping,
     inspect_file,
-    mapping_evidence,
     named_preset,
     run_import,
 )
@@ -154,10 +154,7 @@ def _import(args: argparse.Namespace, kind: DatasetKind) -> ImportReport:
                 failed = ImportReport(kind=kind, file_name=args.file.name, status="failed",
                                       problem=problem)
                 if inspection is not None:  # what was proposed, to fix the --map with
-                    described = mapping_evidence(inspection, inspection.mapping)
-                    failed.mapping = described["mapping"]
-                    failed.unmapped_fields = described["unmapped_fields"]
-                    failed.unused_columns = described["unused_columns"]
+                    describe_mapping(failed, inspection, inspection.mapping)
                 return failed
     finally:
         conn.close()

@@ -244,28 +244,32 @@ def mapping_notices(
     return notices
 
 
-def mapping_evidence(inspection: Inspection, mapping: dict[str, str]) -> dict[str, Any]:
-    """``{"mapping": {field: {"column", "confidence", "level", "evidence"}}, "unmapped_fields",
-    "unused_columns"}`` as the CLI's JSON reports them (evidence in English)."""
+def match_reasons(inspection: Inspection, name: str, column: str) -> list[Evidence]:
+    """Why ``column`` fills ``name``: who confirmed or chose it, then the match's evidence."""
+    reasons = list(inspection.proposal.match(name, column).evidence)
+    remembered = inspection.remembered
+    if remembered is not None and remembered.mapping.get(name) == column:
+        reasons.insert(0, Evidence("remembered", {"who": remembered.confirmed_by}))
+    elif inspection.proposal.mapping.get(name) != column:
+        reasons.insert(0, Evidence("chosen"))
+    return reasons
+
+
+def describe_mapping(report: ImportReport, inspection: Inspection, mapping: dict[str, str]) -> None:
+    """Fill ``report``'s mapping (``{field: {"column", "confidence", "level", "evidence"}}``,
+    evidence in English as the CLI's JSON gives it), unmapped fields and unused columns."""
     proposal = inspection.proposal
-    out: dict[str, dict[str, Any]] = {}
+    report.mapping = {}
     for name, column in mapping.items():
         match = proposal.match(name, column)
-        evidence = [evidence_text(e, "en") for e in match.evidence]
-        if inspection.remembered is not None and inspection.remembered.mapping.get(name) == column:
-            evidence.insert(0, evidence_text(Evidence("remembered", {
-                "who": inspection.remembered.confirmed_by}), "en"))
-        elif proposal.mapping.get(name) != column:
-            evidence.insert(0, evidence_text(Evidence("chosen"), "en"))
-        out[name] = {"column": column, "confidence": match.confidence,
-                     "level": match.level or "none", "evidence": evidence}
+        report.mapping[name] = {
+            "column": column, "confidence": match.confidence, "level": match.level or "none",
+            "evidence": [evidence_text(e, "en") for e in match_reasons(inspection, name, column)],
+        }
     constants = inspection.constants
-    return {
-        "mapping": out,
-        "unmapped_fields": [f for f in DATASETS[inspection.kind].field_names
-                            if f not in mapping and f not in constants],
-        "unused_columns": proposal.unused_columns(mapping),
-    }
+    report.unmapped_fields = [f for f in DATASETS[inspection.kind].field_names
+                              if f not in mapping and f not in constants]
+    report.unused_columns = proposal.unused_columns(mapping)
 
 
 def _empty_rejects() -> pd.DataFrame:
@@ -373,11 +377,9 @@ def _roster_shares(
     shares = cur.execute(
         f"SELECT c, avg(CASE WHEN k IN (SELECT user_key FROM users)"
         f" OR lower(v) IN (SELECT lower(email) FROM users WHERE email IS NOT NULL)"
-        f" OR lower(v) IN (SELECT lower(name) FROM users WHERE name IS NOT NULL)"
         f" OR lower(regexp_replace(v, '^([^,]+),\\s*(.+)$', '\\2 \\1'))"
-        f" IN (SELECT lower(name) FROM users WHERE name IS NOT NULL)"
-        f" OR lower(v) IN (SELECT lower(regexp_replace(name, '^([^,]+),\\s*(.+)$', '\\2 \\1'))"
-        f" FROM users WHERE name IS NOT NULL)"
+        f" IN (SELECT lower(regexp_replace(trim(name), '^([^,]+),\\s*(.+)$', '\\2 \\1'))"
+        f" FROM users WHERE name IS NOT NULL)"  # "Müller, Jürgen" is "Jürgen Müller"
         f" THEN 1.0 ELSE 0.0 END) FROM (SELECT c, v, {user_key_sql('v')} AS k"
         f" FROM (SELECT unnest(?::INTEGER[]) AS c, unnest(?::VARCHAR[]) AS v)) GROUP BY c",
         [columns, values],
@@ -462,10 +464,7 @@ def run_import(
     mapping = dict(inspection.mapping if mapping is None else mapping)
     value_labels = inspection.value_labels if value_labels is None else value_labels
     report = ImportReport(kind=kind, file_name=inspection.file_name, status="ready")
-    described = mapping_evidence(inspection, mapping)
-    report.mapping = described["mapping"]
-    report.unmapped_fields = described["unmapped_fields"]
-    report.unused_columns = described["unused_columns"]
+    describe_mapping(report, inspection, mapping)
     report.notices = mapping_notices(inspection, mapping)
     # The content hash is computed while DuckDB reads the file (sniff.hash_in_background). It
     # is awaited up front when it is known already or when this file name was imported before

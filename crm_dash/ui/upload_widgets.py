@@ -24,7 +24,6 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.datasets import DATASETS, DatasetKind, FieldSpec
 from crm_dash.i18n import Language, catalog, fmt_datetime, fmt_int, t
-from crm_dash.importing.evidence import Evidence
 from crm_dash.importing.labels import label_values
 from crm_dash.importing.problems import ImportProblem
 from crm_dash.importing.run import (
@@ -36,6 +35,7 @@ from crm_dash.importing.run import (
     field_label,
     inspect_file,
     mapping_notices,
+    match_reasons,
     run_import,
 )
 from crm_dash.metrics.activity import prepare_activity
@@ -281,12 +281,8 @@ def _evidence_line(inspection: Inspection, name: str, column: str, lang: Languag
     """How sure the match of ``column`` for ``name`` is, and why (Markdown)."""
     match = inspection.proposal.match(name, column)
     level = match.level or "none"
-    reasons = [evidence_text(e, lang) for e in match.evidence if e.code != "no_values"]
-    if inspection.remembered is not None and inspection.remembered.mapping.get(name) == column:
-        reasons.insert(0, evidence_text(Evidence("remembered", {
-            "who": inspection.remembered.confirmed_by}), lang))
-    elif inspection.proposal.mapping.get(name) != column:
-        reasons.insert(0, evidence_text(Evidence("chosen"), lang))
+    reasons = [evidence_text(e, lang) for e in match_reasons(inspection, name, column)
+               if e.code != "no_values"]
     head = f":{_LEVEL_COLOURS[level]}[{t(f'import.level.{level}', lang)}"
     head += f" · {round(100 * match.confidence)} %]" if match.confidence else "]"
     return head + (" — " + md_text("; ".join(reasons)) if reasons else "")
