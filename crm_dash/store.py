@@ -8,8 +8,10 @@ roster. Nothing here loops over rows in Python.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
-from typing import Literal
+from datetime import date
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
@@ -57,6 +59,9 @@ class BatchMeta:
     rows_rejected: int = 0
     # Set only by a check that is rolled back afterwards, so that it draws no batch number.
     batch_id: int | None = None
+    export_date: date | None = None  # a date the export carries (title line, footer, name)
+    # Optional fields left unmapped: {field: {"column": best candidate or None, "confidence"}}.
+    field_gaps: dict[str, dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -122,12 +127,13 @@ def load_rows(
         rows_read = int(count[0]) if count else 0
     batch_row = cur.execute(
         "INSERT INTO import_batches (batch_id, kind, file_name, content_sha256, preset, source,"
-        " imported_by, rows_read, rows_rejected)"
-        " VALUES (coalesce(?, nextval('import_batch_id_seq')), ?, ?, ?, ?, ?, ?, ?, ?)"
+        " imported_by, rows_read, rows_rejected, export_date, field_gaps)"
+        " VALUES (coalesce(?, nextval('import_batch_id_seq')), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " RETURNING batch_id",
         [
             meta.batch_id, meta.kind.value, meta.file_name, meta.content_sha256, meta.preset,
-            meta.source, meta.imported_by, rows_read, meta.rows_rejected,
+            meta.source, meta.imported_by, rows_read, meta.rows_rejected, meta.export_date,
+            None if meta.field_gaps is None else json.dumps(meta.field_gaps, sort_keys=True),
         ],
     ).fetchone()
     assert batch_row is not None

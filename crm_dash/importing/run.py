@@ -272,6 +272,20 @@ def describe_mapping(report: ImportReport, inspection: Inspection, mapping: dict
     report.unused_columns = proposal.unused_columns(mapping)
 
 
+def field_gaps(inspection: Inspection, report: ImportReport) -> dict[str, dict[str, Any]]:
+    """The optional fields ``report`` leaves unmapped, each with the column that looked like
+    it (the mapper's best candidate at confidence >= 0.4) or none: what the batch remembers so
+    that pages can say why a figure is blank ("map column 'X'" or "add the column")."""
+    mapping = {name: str(entry["column"]) for name, entry in report.mapping.items()}
+    gaps: dict[str, dict[str, Any]] = {}
+    for name in report.unmapped_fields:
+        candidates = inspection.proposal.candidates(name, mapping)
+        best = candidates[0] if candidates else None
+        gaps[name] = {"column": best.column if best else None,
+                      "confidence": round(best.confidence, 2) if best else None}
+    return gaps
+
+
 def _empty_rejects() -> pd.DataFrame:
     return pd.DataFrame({"line": pd.Series(dtype="int64"), "column": [], "field": [],
                          "value": [], "reason": [], "format": []})
@@ -598,6 +612,7 @@ def _load(
         preset=inspection.preset.name if inspection.preset else None,
         rows_read=report.rows_read, rows_rejected=report.rows_rejected,
         batch_id=CHECK_BATCH_ID if check_only else None,
+        export_date=inspection.layout.stamp, field_gaps=field_gaps(inspection, report),
     )
     result = load_rows(cur, validate.STAGING, meta)
     report.batch_id = result.batch_id

@@ -20,6 +20,7 @@ from collections import Counter
 from concurrent.futures import Future, InvalidStateError
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -112,6 +113,9 @@ class Layout:
     data_start: int  # byte offset of the header line
     data_end: int  # byte offset where the footer begins (file size without a footer)
     footer_lines: int  # non-blank lines dropped at the end
+    # A date the export carries outside its rows (title line, footer, file name): see
+    # :func:`export_stamp`. ``None`` when it carries none.
+    stamp: date | None = None
 
     @property
     def preamble_lines(self) -> int:
