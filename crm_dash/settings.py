@@ -30,6 +30,12 @@ DEFAULTS: dict[str, Any] = {
     "adoption.integration_patterns": [],
     # Custom stage labels -> "open" | "won" | "lost" (crm_dash.metrics.pipeline_outcomes).
     "pipeline.stage_outcomes": {},
+    # Which months the usage data covers completely (crm_dash.metrics.coverage): the holiday
+    # calendar of "working days" ("DE" or "none"), a lead's "data complete up to" month
+    # ("YYYY-MM"; "" = decided by the data), and leads' answers {"YYYY-MM": true | false}.
+    "coverage.holidays": "DE",
+    "coverage.complete_until": "",
+    "coverage.answers": {},
 }
 
 

@@ -39,7 +39,14 @@ from crm_dash.importing.presets import (
     presets_for,
 )
 from crm_dash.importing.problems import ImportProblem
-from crm_dash.importing.sniff import FileScan, Layout, detect_layout, scan_file, transcode_to_utf8
+from crm_dash.importing.sniff import (
+    FileScan,
+    Layout,
+    detect_layout,
+    scan_file,
+    transcode_to_utf8,
+    with_file_name_stamp,
+)
 from crm_dash.importing.values import ValueProfile, profile
 from crm_dash.store import BatchMeta, Source, load_rows, user_key_sql
 
@@ -316,7 +323,8 @@ def inspect_file(
         readable = workdir / f"{scan.sha256}.utf8.csv"
         if not readable.exists():
             transcode_to_utf8(path, scan.encoding, readable)
-    layout = detect_layout(readable)
+    # The path may be a temp copy: a date in the name the user gave counts (an export stamp).
+    layout = with_file_name_stamp(detect_layout(readable), file_name or path.name)
     source = _csv_source(readable, layout, workdir, scan)
     preset = _preset(kind, layout.headers, preset_name)
     remembered = recall_mapping(conn, kind, layout.headers) if preset_name is None else None

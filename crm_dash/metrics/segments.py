@@ -6,15 +6,15 @@ report and the tests all derive their figures from its result, so they cannot di
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 import pandas as pd
 
-from crm_dash.metrics.activity import activity_span, refresh_activity
+from crm_dash.metrics.activity import refresh_activity
+from crm_dash.metrics.coverage import data_coverage
 from crm_dash.metrics.definitions import AdoptionDefinition
 from crm_dash.metrics.integration import PEOPLE_CTE
-from crm_dash.months import add_months
 from crm_dash.months import first_of_month as month_start
 
 # Person-months of everyone in the roster who is licensed by date in the month (started on or
@@ -120,19 +120,9 @@ def available_months(
 ) -> tuple[date, date, date] | None:
     """``(first, latest_complete, last)`` months of the usage data; ``None`` without any.
 
-    The latest complete month is the last month that ended before today and is covered by the
-    data: its last day is on or before the last day with a recorded event (an export taken on
-    the 1st covers the month before; one taken on the 15th does not cover its own month).
-    When no month is complete yet, it is the last month with data.
+    Which month is the latest complete one is decided in one place,
+    :func:`crm_dash.metrics.coverage.data_coverage` (later events, the last working day, the
+    export's own date, a lead's answer or setting); this is its short form.
     """
-    refresh_activity(conn, definition.time_zone)
-    span = activity_span(conn)
-    if span is None:
-        return None
-    first_day, last_day = span
-    cutoff = min(today, last_day + timedelta(days=1))
-    latest_complete = add_months(month_start(cutoff), -1)
-    first, last = month_start(first_day), month_start(last_day)
-    if latest_complete < first:
-        latest_complete = last
-    return first, latest_complete, last
+    coverage = data_coverage(conn, definition, today)
+    return None if coverage is None else coverage.months
