@@ -248,3 +248,29 @@ def test_status_text_for_people(goals_db: Path, capsys: pytest.CaptureFixture[st
     code, text, _ = _run(capsys, "goal", "status", "1", "--db", str(goals_db))
     assert code == 0
     assert 'status: "achieved"' in text  # 2 x 1.2 = 2.4 -> 3; April 4
+
+
+def test_status_as_of_a_month_ending_on_a_weekend(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The case of issue 13: the usage log ends on Friday 30 October 2026 (the 31st is a
+    Saturday), so October is complete and ``--as-of 2026-10`` is answered, not refused."""
+    folder = tmp_path / "weekend"
+    folder.mkdir()
+    (folder / "users.csv").write_bytes((GOAL_FIXTURES / "users.csv").read_bytes())
+    # Anna (G001) and Bernd (G002): an update on each of 8 days in September and in October
+    # (ending Fri 30 Oct): productive (8 active days, 8 writes) in both months.
+    days = [f"2026-09-{d:02d}" for d in (1, 2, 3, 4, 7, 8, 9, 10)] + [
+        f"2026-10-{d:02d}" for d in (21, 22, 23, 26, 27, 28, 29, 30)]
+    (folder / "usage.csv").write_text(
+        "user_id,timestamp,action,object,success\n" + "".join(
+            f"{user},{day}T09:00:00Z,update,Account,true\n"
+            for user in ("G001", "G002") for day in days), encoding="utf-8")
+    db_path = fixture_db(folder, tmp_path / "weekend.duckdb")
+    # Baseline September (2 productive); as of October (today is after it): actual 2.
+    _add(capsys, db_path, "--name", "Süd", "--department", "Vertrieb Süd", "--start",
+         "2026-10-01", "--months", "3")
+    code, status, err = _run(capsys, "goal", "status", "1", "--db", str(db_path), "--json",
+                             "--as-of", "2026-10")
+    assert code == 0, err
+    assert (status["as_of"], status["baseline"], status["actual"]) == ("2026-10", 2, 2)
