@@ -274,3 +274,9 @@ TRAINING_KINDS: tuple[str, ...] = (
     "other",
 )
 TRAINING_STATUSES: tuple[str, ...] = ("completed", "attended", "no_show", "registered")
+
+
+def field_label(kind: DatasetKind, name: str, lang: str) -> str:
+    """A canonical field in words ("E-mail address", "E-Mail-Adresse"), ``lang`` "de" or "en"."""
+    spec = DATASETS[kind].field(name)
+    return spec.help_de if lang == "de" else spec.help_en

@@ -33,7 +33,7 @@ with friendly_errors(lang):
         st.stop()
     scoped = in_department(data, department)
     month, segments = sections.owner_segments(ctx.conn)
-    sections.tiles(summary, lang)
+    sections.tiles(ctx.conn, scoped, summary, lang)
     sections.segment_section(scoped, segments, month, lang, suppress=not lead)
     if lead:
         sections.owner_section(ctx.conn, scoped, segments, month, lang)

@@ -48,17 +48,24 @@ def _text(report: dict[str, Any]) -> str:
                  f"{'-' if stickiness is None else f'{stickiness:.1%}'}")
     training, pipeline = report["training"], report["pipeline"]
     lines.append(f"  trained: {_pct(training['trained_share'])}  sessions in the last 12 months:"
-                 f" {training['sessions_last_12_months']}  joiners onboarded within 30 days:"
-                 f" {_pct(training['onboarded_within_30_days_share'])}")
-    lines.append(f"  open opportunities: {pipeline['open']}  with next step:"
+                 f" {_count(training['sessions_last_12_months'])}  joiners onboarded within 30"
+                 f" days: {_pct(training['onboarded_within_30_days_share'])}")
+    lines.append(f"  open opportunities: {_count(pipeline['open'])}  with next step:"
                  f" {_pct(pipeline['open_with_next_step_share'])}  not updated for 30 days:"
                  f" {_pct(pipeline['open_stale_30d_share'])}  close date passed:"
                  f" {_pct(pipeline['open_overdue_share'])}")
+    for part in ("training", "pipeline"):
+        for figure, reason in report[part]["unknown"].items():
+            lines.append(f"  unknown {figure}: {reason}")
     return "\n".join(lines)
 
 
 def _pct(share: float | None) -> str:
     return "-" if share is None else f"{share:.1%}"
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
 
 
 def check_answerable(

@@ -14,7 +14,8 @@ from typing import Literal
 
 import duckdb
 
-from crm_dash.datasets import DatasetKind
+from crm_dash.datasets import DatasetKind, field_label
+from crm_dash.i18n import Language, t
 
 #: Where each dataset's current rows are, and each field's column there.
 _TABLES: dict[DatasetKind, str] = {
@@ -93,3 +94,13 @@ def field_gaps(
     """The gaps among ``fields`` of ``kind`` (fields with values are left out)."""
     found = {name: field_gap(conn, kind, name) for name in fields}
     return {name: gap for name, gap in found.items() if gap is not None}
+
+
+def gap_text(gap: FieldGap, lang: Language) -> str:
+    """Why the field is missing and what to do, in a project lead's words: "The column
+    'Abschlussdatum' of 'opps.csv' looks like the close date but is not mapped: load the file
+    again and map it on Upload." """
+    return t(gap.message_key, lang, field=field_label(gap.kind, gap.field, lang),
+             column=gap.column or "", file=gap.file_name or "",
+             dataset=t(f"dataset.{gap.kind.value}", lang),
+             pct=round(100 * gap.confidence) if gap.confidence is not None else "")

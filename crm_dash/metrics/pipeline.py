@@ -14,11 +14,16 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel
 
+from crm_dash.datasets import DatasetKind
+from crm_dash.metrics.gaps import field_gaps, gap_text
 from crm_dash.metrics.pipeline_owners import (
+    FIGURE_NEEDS,
+    SOURCE_FIELD,
     AsOfSource,
     PipelineData,
     in_department,
     pipeline_data,
+    unknown_figures,
 )
 
 
@@ -27,7 +32,9 @@ class PipelineSummary(BaseModel):
 
     Shares are of the open opportunities (``None`` without any); ``open_value`` is the sum of
     the open amounts when they share one currency (or none is given), ``None`` when they are in
-    several (then see ``open_value_by_currency``; amounts are never converted).
+    several (then see ``open_value_by_currency``; amounts are never converted). A figure whose
+    field no opportunity has a value for is ``None`` and named in ``unknown`` (figure names of
+    :data:`crm_dash.metrics.pipeline_owners.FIGURE_NEEDS`), never 0.
     """
 
     as_of: date
@@ -52,6 +59,7 @@ class PipelineSummary(BaseModel):
     unmatched_owners: int
     unmatched_opportunities: int
     empty_fields: list[str]
+    unknown: list[str]
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -69,22 +77,29 @@ def summarise(data: PipelineData, department: str | None = None) -> PipelineSumm
     value_map = {str(k): float(v) for k, v in by_currency.items()}
     single = len(value_map) <= 1
     unmatched = o[o["user_key"].isna()]
+    unknown = unknown_figures(data.empty_fields)
+
+    def known(figure: str, value: float | None) -> float | None:
+        return None if figure in unknown else value
+
     return PipelineSummary(
         as_of=data.as_of, as_of_source=data.as_of_source, department=department,
         opportunities=total["opportunities"], open=total["open"], won=total["won"],
         lost=total["lost"], won_12m=total["won_12m"], lost_12m=total["lost_12m"],
-        open_value=(next(iter(value_map.values()), 0.0) if single else None),
+        open_value=known("open_value", next(iter(value_map.values()), 0.0) if single else None),
         currency=(next(iter(value_map), "") or None) if single else None,
-        open_value_by_currency=value_map,
-        open_with_next_step_share=_share(total["with_next_step"], total["open"]),
-        open_stale_30d_share=_share(total["stale"], total["open"]),
-        open_overdue_share=_share(total["overdue"], total["open"]),
-        open_missing_amount_share=_share(total["missing_amount"], total["open"]),
-        hygiene_score=_share(float(o["score_sum"].sum()), total["open"]),
+        open_value_by_currency={} if "open_value" in unknown else value_map,
+        open_with_next_step_share=known("next_step",
+                                        _share(total["with_next_step"], total["open"])),
+        open_stale_30d_share=known("stale", _share(total["stale"], total["open"])),
+        open_overdue_share=known("overdue", _share(total["overdue"], total["open"])),
+        open_missing_amount_share=known("missing_amount",
+                                        _share(total["missing_amount"], total["open"])),
+        hygiene_score=known("hygiene_score", _share(float(o["score_sum"].sum()), total["open"])),
         win_rate=_share(total["won_12m"], total["won_12m"] + total["lost_12m"]),
         owners=len(o), unmatched_owners=len(unmatched),
         unmatched_opportunities=int(unmatched["opportunities"].sum()),
-        empty_fields=list(data.empty_fields),
+        empty_fields=list(data.empty_fields), unknown=unknown,
     )
 
 
@@ -101,19 +116,46 @@ def pipeline_report(
     conn: duckdb.DuckDBPyConnection, department: str | None = None
 ) -> dict[str, Any]:
     """The ``pipeline`` part of ``crm-dash report``: ``{"open", "open_with_next_step_share",
-    "open_stale_30d_share", "open_overdue_share"}``, shares rounded to 4 decimals (``None``
-    without open opportunities, and ``open`` 0 without pipeline data)."""
+    "open_stale_30d_share", "open_overdue_share", "open_value", "currency", "unknown"}``, shares
+    rounded to 4 decimals. Unknown figures are ``None``: without pipeline data, over no open
+    opportunity, or without the field they need; ``unknown`` says why, per figure, in English
+    (``{figure: reason}``)."""
     summary = pipeline_summary(conn, department=department)
 
     def rounded(value: float | None) -> float | None:
         return None if value is None else round(value, 4)
 
     if summary is None:
-        return {"open": 0, "open_with_next_step_share": None, "open_stale_30d_share": None,
-                "open_overdue_share": None}
-    return {
+        gap = "No pipeline export has been uploaded yet."
+        figures = ("open", "open_with_next_step_share", "open_stale_30d_share",
+                   "open_overdue_share", "open_value")
+        return {**dict.fromkeys(figures), "currency": None,
+                "unknown": dict.fromkeys(figures, gap)}
+    report: dict[str, Any] = {
         "open": summary.open,
         "open_with_next_step_share": rounded(summary.open_with_next_step_share),
         "open_stale_30d_share": rounded(summary.open_stale_30d_share),
         "open_overdue_share": rounded(summary.open_overdue_share),
+        "open_value": None if summary.open_value is None else round(summary.open_value, 2),
+        "currency": summary.currency,
     }
+    gaps = field_gaps(conn, DatasetKind.PIPELINE,
+                      [SOURCE_FIELD[f] for f in summary.empty_fields])
+    unknown: dict[str, str] = {}
+    for figure, key in _REPORTED.items():
+        needs = [SOURCE_FIELD[f] for f in FIGURE_NEEDS[figure] if f in summary.empty_fields]
+        if needs:
+            unknown[key] = " ".join(gap_text(gaps[f], "en") for f in needs if f in gaps)
+        elif report[key] is None and key != "open_value":
+            unknown[key] = "No open opportunity: a share of nothing is unknown."
+    if summary.open_value is None and "open_value" not in unknown:
+        unknown["open_value"] = "The open amounts are in several currencies: " + ", ".join(
+            sorted(summary.open_value_by_currency)) + " (never converted)."
+    report["unknown"] = unknown
+    return report
+
+
+#: The figures of the report and the summary figure (of ``FIGURE_NEEDS``) behind each.
+_REPORTED: dict[str, str] = {"next_step": "open_with_next_step_share",
+                             "stale": "open_stale_30d_share", "overdue": "open_overdue_share",
+                             "open_value": "open_value"}

@@ -17,7 +17,13 @@ import duckdb
 import pandas as pd
 
 from crm_dash.metrics.definitions import SEGMENTS, load_definition
-from crm_dash.metrics.pipeline_owners import PENALTIES, REASON_COUNTS, REASONS, PipelineData
+from crm_dash.metrics.pipeline_owners import (
+    PENALTIES,
+    REASON_COUNTS,
+    REASONS,
+    PipelineData,
+    unknown_figures,
+)
 from crm_dash.metrics.segments import available_months, user_months
 
 NO_SEGMENT = "no_segment"
@@ -58,8 +64,9 @@ def main_currency(data: PipelineData) -> str:
     return str(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
 
 
-def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Shares of the open opportunities, mean hygiene score and win rate from the counts."""
+def _with_rates(frame: pd.DataFrame, empty_fields: tuple[str, ...]) -> pd.DataFrame:
+    """Shares of the open opportunities, mean hygiene score and win rate from the counts;
+    unknown (NaN) where the export lacks the field a figure needs, and over no open ones."""
     out = frame.copy()
     open_ = out["open"].where(out["open"] > 0)
     out["next_step_share"] = out["with_next_step"] / open_
@@ -69,6 +76,10 @@ def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     out["hygiene_score"] = out["score_sum"] / open_
     closed = (out["won_12m"] + out["lost_12m"]).where(lambda s: s > 0)
     out["win_rate"] = out["won_12m"] / closed
+    for figure in unknown_figures(empty_fields):
+        column = figure if figure in ("hygiene_score", "open_value") else f"{figure}_share"
+        if column in out.columns:
+            out[column] = float("nan")
     return out
 
 
@@ -107,7 +118,7 @@ def owner_table(data: PipelineData, segments: pd.DataFrame) -> pd.DataFrame:
     segment (code of :data:`SEGMENT_GROUPS`), the counts of :class:`PipelineData`, the shares
     (next_step_share, overdue_share, stale_share, missing_amount_share), hygiene_score,
     win_rate, reasons (codes, ranked), open_value (main currency) and in_roster."""
-    owners = _with_rates(data.owners)
+    owners = _with_rates(data.owners, data.empty_fields)
     owners["in_roster"] = owners["user_key"].notna()
     owners["segment"] = _owner_segments(owners, segments)
     owners["name"] = owners["name"].where(owners["name"].notna() & owners["in_roster"],
@@ -118,6 +129,8 @@ def owner_table(data: PipelineData, segments: pd.DataFrame) -> pd.DataFrame:
     values = data.values[data.values["currency"] == currency]
     by_owner = dict(zip(_owner_key(values), values["open_value"], strict=True))
     owners["open_value"] = [by_owner.get(k, 0.0) for k in _owner_key(owners)]
+    if "open_value" in unknown_figures(data.empty_fields):
+        owners["open_value"] = float("nan")
     return owners.reset_index(drop=True)
 
 
@@ -125,7 +138,7 @@ def _grouped(data: PipelineData, group_of: pd.Series, order: list[str]) -> pd.Da
     owners = data.owners.assign(group=group_of.to_numpy())
     frame = owners.groupby("group", as_index=False, dropna=False).agg(
         owners=("open", "size"), **{c: (c, "sum") for c in _COUNTS})
-    frame = _with_rates(frame)
+    frame = _with_rates(frame, data.empty_fields)
     values = _values_by(data, pd.Series(group_of.to_numpy(), index=_owner_key(data.owners)))
     currency = main_currency(data)
     main = values[values["currency"] == currency].set_index("group")["open_value"]
@@ -136,6 +149,8 @@ def _grouped(data: PipelineData, group_of: pd.Series, order: list[str]) -> pd.Da
     }
     frame["open_value_by_currency"] = pd.Series(
         [by_currency.get(g, {}) for g in frame["group"]], index=frame.index, dtype=object)
+    if "open_value" in unknown_figures(data.empty_fields):
+        frame["open_value"] = float("nan")
     rank = {g: i for i, g in enumerate(order)}
     frame["order"] = frame["group"].map(lambda g: rank.get(g, len(rank)))
     return frame.sort_values(["order", "group"]).drop(columns="order").reset_index(drop=True)

@@ -133,6 +133,20 @@ SELECT count(nullif(trim(next_step), '')), count(close_date),
 FROM opportunities
 """
 _FIELDS: tuple[str, ...] = ("next_step", "close_date", "last_touch", "amount")
+#: The field each figure needs; without a value in any opportunity the figure is unknown (the
+#: hygiene score needs all four). ``last_touch`` is last modified, last activity or created.
+FIGURE_NEEDS: dict[str, tuple[str, ...]] = {
+    "next_step": ("next_step",), "overdue": ("close_date",), "stale": ("last_touch",),
+    "missing_amount": ("amount",), "open_value": ("amount",), "hygiene_score": _FIELDS,
+}
+#: The export's field behind each of :data:`_FIELDS` (for saying why it is missing).
+SOURCE_FIELD: dict[str, str] = {"next_step": "next_step", "close_date": "close_date",
+                                "last_touch": "last_modified_at", "amount": "amount"}
+
+
+def unknown_figures(empty_fields: tuple[str, ...] | list[str]) -> list[str]:
+    """The figures of :data:`FIGURE_NEEDS` that cannot be computed without ``empty_fields``."""
+    return [f for f, needs in FIGURE_NEEDS.items() if set(needs) & set(empty_fields)]
 
 AsOfSource = Literal["given", "last_modified", "imported"]
 

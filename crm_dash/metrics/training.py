@@ -81,7 +81,7 @@ class TrainingSummary(BaseModel):
     department: str | None
     records: int  # training records on file dated up to the month's end, whoever the learner
     licensed: int
-    trained: int
+    trained: int | None  # None when no learner of the records is on the roster (unknown)
     trained_share: float | None
     sessions_last_12_months: int
     months_with_sessions_last_12: int
@@ -91,6 +91,15 @@ class TrainingSummary(BaseModel):
     no_shows_last_12_months: int
     invitations_last_12_months: int
     no_show_share: float | None
+    #: Learners of the records up to the month's end found in the roster; when records exist
+    #: but this is 0, who is trained is unknown (the ids or e-mails do not meet the roster).
+    learners_matched: int = 0
+    learners: int = 0
+
+    @property
+    def learners_unmatched(self) -> bool:
+        """Records name learners, and not one of them is on the roster."""
+        return self.records > 0 and self.learners_matched == 0
 
 
 @dataclass(frozen=True)
@@ -298,6 +307,9 @@ def training_figures(frame: pd.DataFrame, records: pd.DataFrame, month: date,
     month = month_start(month)
     end = last_day_of_month(month)
     now = licensed_in(frame, month)
+    due = records[records["date"] <= end]
+    matched = int(due["person_key"].notna().sum())
+    unknown = len(due) > 0 and matched == 0  # nobody of the records is on the roster
     trained = int(_trained_by(now["user_key"], first_trained(records), end).sum())
     sessions = sessions_by_month(records, month, people)
     joined = joiners(frame, records, month)
@@ -306,18 +318,19 @@ def training_figures(frame: pd.DataFrame, records: pd.DataFrame, month: date,
     summary = TrainingSummary(
         month=month,
         department=department,
-        records=int((records["date"] <= end).sum()),
+        records=len(due),
         licensed=len(now),
-        trained=trained,
-        trained_share=_share(trained, len(now)),
+        trained=None if unknown else trained,
+        trained_share=None if unknown else _share(trained, len(now)),
         sessions_last_12_months=int(sessions["sessions"].sum()),
         months_with_sessions_last_12=int((sessions["sessions"] > 0).sum()),
         joiners=len(joined),
         onboarded_within_30_days=onboarded,
-        onboarded_within_30_days_share=_share(onboarded, len(joined)),
+        onboarded_within_30_days_share=None if unknown else _share(onboarded, len(joined)),
         no_shows_last_12_months=no_shows,
         invitations_last_12_months=invitations,
         no_show_share=_share(no_shows, invitations),
+        learners_matched=matched, learners=len(due),
     )
     return TrainingFigures(summary=summary, sessions=sessions, joiners=joined)
 
@@ -350,14 +363,31 @@ def _rounded(share: float | None) -> float | None:
 def training_report(
     conn: duckdb.DuckDBPyConnection, month: date, department: str | None = None
 ) -> dict[str, Any]:
-    """``{"trained_share", "sessions_last_12_months", "onboarded_within_30_days_share"}`` of
-    ``month`` for ``crm-dash report`` (shares rounded to 4 decimals, ``None`` when undefined)."""
+    """``{"trained_share", "sessions_last_12_months", "onboarded_within_30_days_share",
+    "unknown"}`` of ``month`` for ``crm-dash report``: shares rounded to 4 decimals; ``None``
+    when unknown (no records, no learner on the roster, nobody to count), and ``unknown`` says
+    why per figure, in English."""
     summary = training_summary(conn, month, department)
-    return {
+    report: dict[str, Any] = {
         "trained_share": _rounded(summary.trained_share),
         "sessions_last_12_months": summary.sessions_last_12_months,
         "onboarded_within_30_days_share": _rounded(summary.onboarded_within_30_days_share),
     }
+    unknown: dict[str, str] = {}
+    if summary.records == 0:
+        unknown = dict.fromkeys(report, "No training records up to this month have been"
+                                " uploaded.")
+        report = dict.fromkeys(report)
+    elif summary.learners_unmatched:
+        reason = (f"None of the learners of the {summary.records} training records is on the"
+                  " roster (matched by id or e-mail), so who is trained is unknown.")
+        unknown = {"trained_share": reason, "onboarded_within_30_days_share": reason}
+    else:
+        if summary.trained_share is None:
+            unknown["trained_share"] = "Nobody is licensed in this group in this month."
+        if summary.onboarded_within_30_days_share is None:
+            unknown["onboarded_within_30_days_share"] = "Nobody joined in the last 12 months."
+    return {**report, "unknown": unknown}
 
 
 # --- The effect comparison ------------------------------------------------------------------

@@ -8,9 +8,11 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from crm_dash import charts
+from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import Language, fmt_int, fmt_money, t
 from crm_dash.metrics.adoption import MonthSummary, month_summary
 from crm_dash.metrics.definitions import SEGMENTS
+from crm_dash.metrics.gaps import field_gap, gap_text
 from crm_dash.months import add_months
 from crm_dash.pages import Role
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
@@ -25,6 +27,7 @@ from crm_dash.ui.format import (
     share_text,
 )
 from crm_dash.ui.page import PageContext
+from crm_dash.ui.unknown import unknown_value
 
 # Rising shares of these segments are bad news: their deltas are shown in red.
 _BAD_WHEN_RISING = {"barely", "never"}
@@ -112,9 +115,11 @@ def adoption_headline(ctx: PageContext, data: AdoptionData) -> None:
         st.caption(t("overview.adoption.typical_note", lang))
     with cost_col:
         if now.cost_barely_never is None:
-            st.metric(t("overview.adoption.cost", lang), "–",
+            st.metric(t("overview.adoption.cost", lang), unknown_value(lang),
                       help=t("overview.adoption.cost_help", lang), border=True)
-            st.caption(t("overview.adoption.cost_unknown", lang))
+            gap = field_gap(ctx.conn, DatasetKind.USERS, "license_cost_monthly")
+            st.caption(gap_text(gap, lang) if gap is not None
+                       else t("overview.adoption.cost_unknown", lang))
         else:
             idle = now.segments["barely"] + now.segments["never"]
             st.metric(t("overview.adoption.cost", lang), fmt_money(now.cost_barely_never, lang),

@@ -17,8 +17,10 @@ import streamlit as st
 from crm_dash import config
 from crm_dash.charts import ChartText
 from crm_dash.csv_export import safe_csv_bytes
+from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
 from crm_dash.metrics.activity import data_version
+from crm_dash.metrics.gaps import field_gaps, gap_text
 from crm_dash.metrics.pipeline import PipelineSummary
 from crm_dash.metrics.pipeline_groups import (
     NOT_IN_ROSTER,
@@ -30,7 +32,7 @@ from crm_dash.metrics.pipeline_groups import (
     segments_in,
     unmatched_owners,
 )
-from crm_dash.metrics.pipeline_owners import PipelineData, pipeline_data
+from crm_dash.metrics.pipeline_owners import SOURCE_FIELD, PipelineData, pipeline_data
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, for_display, suppress_small_groups
 from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.filters import group_select
@@ -46,6 +48,7 @@ from crm_dash.ui.pipeline_format import (
     reasons_text,
     win_rate_text,
 )
+from crm_dash.ui.unknown import explain, unknown_value
 
 # ---- data ----------------------------------------------------------------------------------
 
@@ -98,11 +101,14 @@ def as_of_caption(summary: PipelineSummary, lang: Language) -> None:
     )
 
 
-def tiles(summary: PipelineSummary, lang: Language) -> None:
-    """Open count and value, hygiene score, win rate, and the shares of the open ones."""
+def tiles(conn: duckdb.DuckDBPyConnection, data: PipelineData, summary: PipelineSummary,
+          lang: Language) -> None:
+    """Open count and value, hygiene score, win rate, and the shares of the open ones; figures
+    whose field the export lacks say so, with the reason and the fix underneath."""
     currency = summary.currency
     value = summary.open_value
-    if value is None:  # several currencies: the most common one in the tile
+    unknown = set(summary.unknown)
+    if value is None and summary.open_value_by_currency:  # several currencies: the most common
         currency, value = max(summary.open_value_by_currency.items(), key=lambda kv: kv[1])
     row = st.columns(4)
     row[0].metric(t("pipeline.tile.open", lang), fmt_int(summary.open, lang), border=True,
@@ -110,11 +116,13 @@ def tiles(summary: PipelineSummary, lang: Language) -> None:
                                                                           lang),
                          won=fmt_int(summary.won, lang), lost=fmt_int(summary.lost, lang)))
     row[1].metric(t("pipeline.tile.open_value", lang),
-                  money_text(value, currency, lang, compact=True), border=True,
+                  unknown_value(lang) if "open_value" in unknown
+                  else money_text(value, currency, lang, compact=True), border=True,
                   help=t("pipeline.tile.open_value_help", lang))
     row[2].metric(t("pipeline.tile.hygiene", lang),
-                  "–" if summary.hygiene_score is None else fmt_decimal(summary.hygiene_score,
-                                                                        lang, 0),
+                  unknown_value(lang) if "hygiene_score" in unknown
+                  else "–" if summary.hygiene_score is None
+                  else fmt_decimal(summary.hygiene_score, lang, 0),
                   border=True, help=t("pipeline.tile.hygiene_help", lang))
     row[3].metric(t("pipeline.tile.win_rate", lang), fmt_percent(summary.win_rate, lang),
                   border=True, help=t("pipeline.tile.win_rate_help", lang,
@@ -124,14 +132,17 @@ def tiles(summary: PipelineSummary, lang: Language) -> None:
     for col, key, share in zip(row, ("next_step", "overdue", "stale", "missing_amount"), (
             summary.open_with_next_step_share, summary.open_overdue_share,
             summary.open_stale_30d_share, summary.open_missing_amount_share), strict=True):
-        col.metric(t(f"pipeline.tile.{key}", lang), fmt_percent(share, lang), border=True,
-                   help=t(f"pipeline.tile.{key}_help", lang))
+        col.metric(t(f"pipeline.tile.{key}", lang),
+                   unknown_value(lang) if key in unknown else fmt_percent(share, lang),
+                   border=True, help=t(f"pipeline.tile.{key}_help", lang))
     if len(summary.open_value_by_currency) > 1:
         st.caption(t("pipeline.currencies", lang,
                      values=currencies_text(summary.open_value_by_currency, lang)))
-    if summary.empty_fields:
-        fields = ", ".join(t(f"pipeline.field.{f}", lang) for f in summary.empty_fields)
-        st.warning(t("pipeline.empty_fields", lang, fields=fields), icon=":material/info:")
+    reasons = [gap_text(gap, lang) for gap in field_gaps(
+        conn, DatasetKind.PIPELINE, [SOURCE_FIELD[f] for f in summary.empty_fields]).values()]
+    if len(data.owners) and data.owners["user_key"].isna().all():
+        reasons.append(t("gap.owners_unmatched", lang, n=fmt_int(len(data.owners), lang)))
+    explain(reasons, lang)
 
 
 def _group_table(frame: pd.DataFrame, first_column: str, names: dict[str, str], currency: str,
@@ -142,8 +153,10 @@ def _group_table(frame: pd.DataFrame, first_column: str, names: dict[str, str], 
                                          t("pipeline.group.no_department", lang)),
         "owners": frame["owners"],
         "open": frame["open"].map(lambda v: fmt_int(int(v), lang)),
-        "open_value": [currencies_text(v, lang) or money_text(0.0, currency, lang)
-                       for v in frame["open_value_by_currency"]],
+        "open_value": ["–" if pd.isna(total) else currencies_text(v, lang)
+                       or money_text(0.0, currency, lang)
+                       for v, total in zip(frame["open_value_by_currency"], frame["open_value"],
+                                           strict=True)],
         "score": frame["hygiene_score"].map(
             lambda v: "–" if pd.isna(v) else fmt_decimal(v, lang, 0)),
         **{key: frame[f"{key}_share"].map(lambda v: fmt_percent(None if pd.isna(v) else v, lang))

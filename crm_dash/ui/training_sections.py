@@ -27,6 +27,7 @@ from crm_dash.months import add_months
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, suppress_small_groups
 from crm_dash.ui.format import month_label, month_long, segment_labels, share_text
 from crm_dash.ui.links import page_link
+from crm_dash.ui.unknown import explain, unknown_value
 
 _HEIGHT = 320
 # Not the segments' colours: green means productive and blue means new on every page.
@@ -158,10 +159,13 @@ def caption(month: date, lang: Language) -> None:
 def tiles(summary: training.TrainingSummary, lang: Language, *, suppress: bool) -> None:
     """Trained share, sessions in the last 12 months, onboarding share and no-shows."""
     cols = st.columns(4)
+    unknown = summary.learners_unmatched
     cols[0].metric(
-        t("training.metric.trained", lang), share_text(summary.trained_share, lang),
-        delta=t("training.metric.trained_of", lang, n=fmt_int(summary.trained, lang),
-                total=fmt_int(summary.licensed, lang)),
+        t("training.metric.trained", lang),
+        unknown_value(lang) if unknown else share_text(summary.trained_share, lang),
+        delta=None if summary.trained is None else t(
+            "training.metric.trained_of", lang, n=fmt_int(summary.trained, lang),
+            total=fmt_int(summary.licensed, lang)),
         delta_color="off", delta_arrow="off", help=t("training.help.trained", lang),
         border=True)
     cols[1].metric(
@@ -174,6 +178,8 @@ def tiles(summary: training.TrainingSummary, lang: Language, *, suppress: bool) 
         onboarded, detail = SUPPRESSED, t("training.metric.joiners_small", lang)
     elif summary.joiners == 0:
         onboarded, detail = "–", t("training.metric.no_joiners", lang)
+    elif unknown:
+        onboarded, detail = unknown_value(lang), None
     else:
         onboarded = share_text(summary.onboarded_within_30_days_share, lang)
         detail = t("training.metric.onboarded_of", lang,
@@ -189,6 +195,8 @@ def tiles(summary: training.TrainingSummary, lang: Language, *, suppress: bool) 
                 n=fmt_int(summary.invitations_last_12_months, lang)),
         delta_color="off", delta_arrow="off", help=t("training.help.no_shows", lang),
         border=True)
+    if unknown:
+        explain([t("gap.learners_unmatched", lang, n=fmt_int(summary.records, lang))], lang)
 
 
 def _department(value: object) -> str:
@@ -201,6 +209,10 @@ def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang:
     st.subheader(t("training.section.departments", lang),
                  help=t("training.help.departments", lang))
     shares = training.trained_by_department(frame, records, month)
+    if not records.empty and records["person_key"].isna().all():
+        st.info(unknown_value(lang) + ": " + t("gap.learners_unmatched", lang,
+                                                n=fmt_int(len(records), lang)))
+        return
     if shares.empty:
         st.info(t("adoption.no_departments", lang))
         return

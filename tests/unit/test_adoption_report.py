@@ -47,9 +47,16 @@ def test_report_json_has_exactly_the_contract_and_the_hand_computed_figures(
             "sessions_last_12_months": 2,
             # Only Hanna (started 1 Oct) has had her 30 days by 31 Oct; untrained.
             "onboarded_within_30_days_share": 0.0,
+            "unknown": {},
         },
-        "pipeline": {"open": 0, "open_with_next_step_share": None,
-                     "open_stale_30d_share": None, "open_overdue_share": None},
+        # No pipeline export in this fixture: every pipeline figure is unknown (null), not 0.
+        "pipeline": {
+            "open": None, "open_with_next_step_share": None, "open_stale_30d_share": None,
+            "open_overdue_share": None, "open_value": None, "currency": None,
+            "unknown": dict.fromkeys(("open", "open_with_next_step_share", "open_stale_30d_share",
+                                      "open_overdue_share", "open_value"),
+                                     "No pipeline export has been uploaded yet."),
+        },
     }
 
 
@@ -107,7 +114,8 @@ def test_report_pipeline_figures_of_the_latest_snapshot(
     # 006…2 has no next step, closed on paper on 30 Sep and was last modified on 11 Jun.
     report = _report(capsys, "--month", "2026-10", "--db", str(fixture_db_path))
     assert report["pipeline"] == {"open": 2, "open_with_next_step_share": 0.5,
-                                  "open_stale_30d_share": 0.5, "open_overdue_share": 0.5}
+                                  "open_stale_30d_share": 0.5, "open_overdue_share": 0.5,
+                                  "open_value": 120000.0, "currency": "EUR", "unknown": {}}
 
 
 @pytest.mark.parametrize("department", ["vertrieb", "Vertrieb Süd", "vertrieb süd", "IT"])

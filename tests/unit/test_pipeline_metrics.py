@@ -263,20 +263,33 @@ def test_the_latest_snapshot_of_each_opportunity_counts(
 
 def test_no_pipeline_data(conn: duckdb.DuckDBPyConnection) -> None:
     assert pipeline_summary(conn) is None and pipeline_data(conn) is None
-    assert pipeline_report(conn) == {"open": 0, "open_with_next_step_share": None,
-                                     "open_stale_30d_share": None, "open_overdue_share": None}
+    report = pipeline_report(conn)
+    # Without a pipeline export every figure is unknown (null), never 0, and says why.
+    assert {k: report[k] for k in ("open", "open_with_next_step_share", "open_value")} == {
+        "open": None, "open_with_next_step_share": None, "open_value": None}
+    assert report["unknown"]["open"] == "No pipeline export has been uploaded yet."
 
 
 def test_the_report_json(pconn: duckdb.DuckDBPyConnection) -> None:
     assert pipeline_report(pconn) == {"open": 11, "open_with_next_step_share": 0.6364,
                                       "open_stale_30d_share": 0.2727,
-                                      "open_overdue_share": 0.3636}
+                                      "open_overdue_share": 0.3636,
+                                      # EUR and USD amounts are never added up
+                                      "open_value": None, "currency": None, "unknown": {
+                                          "open_value": "The open amounts are in several "
+                                                        "currencies: EUR, USD (never converted)."}}
+    several = {"open_value": "The open amounts are in several currencies: EUR, USD (never "
+                             "converted)."}
     assert pipeline_report(pconn, department="Vertrieb") == {
         "open": 8, "open_with_next_step_share": 0.625, "open_stale_30d_share": 0.25,
-        "open_overdue_share": 0.375}
+        "open_overdue_share": 0.375, "open_value": None, "currency": None, "unknown": several}
+    # No open opportunity: the shares are of nothing, so unknown; the open value is a true 0.
+    nothing = "No open opportunity: a share of nothing is unknown."
     assert pipeline_report(pconn, department="Nowhere") == {
         "open": 0, "open_with_next_step_share": None, "open_stale_30d_share": None,
-        "open_overdue_share": None}
+        "open_overdue_share": None, "open_value": 0.0, "currency": None,
+        "unknown": dict.fromkeys(("open_with_next_step_share", "open_stale_30d_share",
+                                  "open_overdue_share"), nothing)}
 
 
 def test_salesforce_dataloader_sample(conn: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -311,7 +324,8 @@ def test_salesforce_dataloader_sample(conn: duckdb.DuckDBPyConnection, tmp_path:
                                                                    {"": 4070000.0})
     assert (s.owners, s.unmatched_owners, s.unmatched_opportunities) == (1, 1, 38)
     assert pipeline_report(conn) == {"open": 30, "open_with_next_step_share": 0.5667,
-                                     "open_stale_30d_share": 0.0, "open_overdue_share": 1.0}
+                                     "open_stale_30d_share": 0.0, "open_overdue_share": 1.0,
+                                     "open_value": 4070000.0, "currency": None, "unknown": {}}
 
 
 # Every pipeline export fixture: the outcome of each opportunity, read off the file by hand.

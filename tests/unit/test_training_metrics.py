@@ -110,7 +110,7 @@ def test_summary_of_one_department(training_conn: duckdb.DuckDBPyConnection) -> 
 def test_report_for_the_cli(training_conn: duckdb.DuckDBPyConnection) -> None:
     assert training.training_report(training_conn, JUNE) == {
         "trained_share": 0.6154, "sessions_last_12_months": 7,
-        "onboarded_within_30_days_share": 0.6667,
+        "onboarded_within_30_days_share": 0.6667, "unknown": {},
     }
 
 
@@ -120,6 +120,8 @@ def test_report_of_a_group_without_people_says_none(
     assert training.training_report(training_conn, JUNE, "Marketing") == {
         "trained_share": None, "sessions_last_12_months": 0,
         "onboarded_within_30_days_share": None,
+        "unknown": {"trained_share": "Nobody is licensed in this group in this month.",
+                    "onboarded_within_30_days_share": "Nobody joined in the last 12 months."},
     }
 
 
@@ -339,7 +341,7 @@ def test_adoption_fixture_learners_by_email_case_and_18_char_id(tmp_path: Path) 
     assert (summary.no_shows_last_12_months, summary.invitations_last_12_months) == (1, 3)
     assert training.training_report(conn, date(2026, 10, 1)) == {
         "trained_share": 0.1667, "sessions_last_12_months": 2,
-        "onboarded_within_30_days_share": 0.0,
+        "onboarded_within_30_days_share": 0.0, "unknown": {},
     }
     assert training.training_summary(conn, date(2026, 9, 1)).trained == 1  # Anna only
     conn.close()

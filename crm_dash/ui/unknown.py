@@ -1,0 +1,33 @@
+"""How a page shows a figure it cannot compute: "Not in your data", the reason and the fix.
+
+A figure whose input is missing is unknown, never 0 (see :mod:`crm_dash.metrics.gaps`). A tile
+shows :func:`unknown_value`; one note under the tiles says why, per missing field, in words a
+project lead understands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from crm_dash.i18n import Language, t
+from crm_dash.metrics.gaps import FieldGap, gap_text
+
+
+def unknown_value(lang: Language) -> str:
+    """What a tile shows for an unknown figure."""
+    return t("gap.not_in_your_data", lang)
+
+
+def explain(reasons: Iterable[str], lang: Language) -> None:
+    """One note with the reasons (already in words) why figures on this page are unknown."""
+    lines = list(dict.fromkeys(reasons))
+    if lines:
+        body = "\n".join(f"- {line}" for line in lines)
+        st.warning(f"**{t('gap.why_unknown', lang)}**\n\n{body}", icon=":material/help:")
+
+
+def explain_gaps(gaps: Iterable[FieldGap], lang: Language) -> None:
+    """:func:`explain` for missing fields."""
+    explain((gap_text(gap, lang) for gap in gaps), lang)
