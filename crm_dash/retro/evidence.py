@@ -383,6 +383,8 @@ def joiners_onboarded(conn: duckdb.DuckDBPyConnection, month: date, *,
     summary = _training(conn, month, summary)
     if summary.records == 0:
         return _no_data(item, month, "training", rule_key, rule)
+    if summary.learners_unmatched:
+        return _no_data(item, month, "learners_unmatched", rule_key, rule)
     if summary.joiners == 0:
         return _no_data(item, month, "no_joiners", rule_key, rule)
     if summary.joiners < MIN_GROUP_SIZE:
@@ -408,6 +410,8 @@ def trained_everyone(conn: duckdb.DuckDBPyConnection, month: date, *,
     summary = _training(conn, month, summary)
     if summary.records == 0:
         return _no_data(item, month, "training", rule_key, rule)
+    if summary.trained is None:
+        return _no_data(item, month, "learners_unmatched", rule_key, rule)
     if summary.licensed < MIN_GROUP_SIZE:
         return _no_data(item, month, "small_group", rule_key, rule)
     share = summary.trained / summary.licensed
@@ -509,6 +513,8 @@ def pipeline_hygiene(conn: duckdb.DuckDBPyConnection, month: date, *,
         summary = pipeline_summary(conn)
     if summary is None:
         return _no_data(item, month, "pipeline", rule_key, rule)
+    if "hygiene_score" in summary.unknown:
+        return _no_data(item, month, "pipeline_fields", rule_key, rule)
     if summary.open == 0 or summary.hygiene_score is None:
         return _no_data(item, month, "no_open", rule_key, rule)
     score = summary.hygiene_score

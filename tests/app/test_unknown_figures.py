@@ -1,0 +1,68 @@
+"""Pages show "Not in your data" with the reason where an input is missing, never 0.
+
+Data: tests/unknown_company.py (which figures are unknown and why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.unknown_company import build
+
+MakeApp = Callable[..., AppTest]
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("unknown") / "unknown.duckdb")
+
+
+def _warnings(at: AppTest) -> str:
+    return "\n".join(str(w.value) for w in [*at.warning, *at.info, *at.caption])
+
+
+def test_pipeline_tiles_say_not_in_your_data_and_why(make_app: MakeApp, company: Path) -> None:
+    at = make_app(company, "pages/pipeline.py", role="lead").run()
+    assert not at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Close date passed"] == "Not in your data"
+    assert tiles["Not updated for 30 days"] == "Not in your data"
+    assert tiles["Open opportunities"] == "4"
+    assert tiles["Missing amount"] == "0%"  # every open one has an amount: a true zero
+    text = _warnings(at)
+    assert "the column 'Abschlussdatum' of 'chancen.csv' looks like it" in text
+    assert "the export 'chancen.csv' has no such column" in text
+
+
+def test_pipeline_in_german(make_app: MakeApp, company: Path) -> None:
+    at = make_app(company, "pages/pipeline.py", role="executive")
+    at.query_params["lang"] = "de"
+    at.run()
+    assert not at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Abschlussdatum überschritten"] == "Nicht in Ihren Daten"
+    assert "Die Spalte „Abschlussdatum“ in „chancen.csv“ sieht danach aus" in _warnings(at)
+
+
+def test_training_trained_share_is_unknown_not_zero(make_app: MakeApp, company: Path) -> None:
+    at = make_app(company, "pages/training.py", role="lead").run()
+    assert not at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Trained share"] == "Not in your data"
+    assert "0%" not in tiles["Trained share"]
+    assert "none of the learners in the 3 training records is on the roster" in _warnings(at)
+
+
+def test_overview_licence_cost_names_the_unmapped_column(make_app: MakeApp, company: Path
+                                                         ) -> None:
+    at = make_app(company, "pages/overview.py", role="lead").run()
+    assert not at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    cost = next(v for k, v in tiles.items() if "cost" in k.lower())
+    assert cost == "Not in your data"
+    assert "the column 'Lizenzkosten (EUR/Monat)' of 'mitarbeiter.csv' looks like it" in _warnings(
+        at)

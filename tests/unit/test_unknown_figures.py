@@ -1,0 +1,112 @@
+"""Unknown is not zero: figures whose input is missing are None, with the reason and the fix.
+
+Data: tests/unknown_company.py (the figures and why each is unknown are listed there).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from crm_dash import db
+from crm_dash.cli import main
+from crm_dash.datasets import DatasetKind
+from crm_dash.metrics.gaps import FieldGap, field_gap, gap_text
+from crm_dash.metrics.pipeline import pipeline_summary
+from crm_dash.metrics.training import training_summary
+from crm_dash.retro.evidence import pipeline_hygiene, trained_everyone
+from tests.unknown_company import build
+
+OCTOBER = date(2026, 10, 1)
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("unknown") / "unknown.duckdb")
+
+
+@pytest.fixture
+def conn(company: Path) -> duckdb.DuckDBPyConnection:
+    connection = db.connect(company)
+    yield connection  # type: ignore[misc]
+    connection.close()
+
+
+def test_pipeline_figures_without_their_field_are_unknown(conn: duckdb.DuckDBPyConnection
+                                                          ) -> None:
+    summary = pipeline_summary(conn)
+    assert summary is not None
+    # 4 open (C1, C2, C3, C6), worth 10,000 + 20,000 + 5,000 + 1,000: the amount is mapped.
+    assert (summary.open, summary.open_value) == (4, 36000.0)
+    assert summary.open_overdue_share is None  # "Abschlussdatum" left unmapped
+    assert summary.open_stale_30d_share is None  # no last-change column at all
+    assert summary.open_with_next_step_share is None  # no next-step column
+    assert summary.hygiene_score is None
+    assert summary.open_missing_amount_share == 0.0  # every open one has an amount: a true 0
+    assert set(summary.unknown) == {"next_step", "overdue", "stale", "hygiene_score"}
+
+
+def test_the_reason_tells_an_unmapped_column_from_one_the_export_lacks(
+    conn: duckdb.DuckDBPyConnection,
+) -> None:
+    close = field_gap(conn, DatasetKind.PIPELINE, "close_date")
+    assert close == FieldGap(DatasetKind.PIPELINE, "close_date", "unmapped",
+                             column="Abschlussdatum", confidence=close.confidence,  # type: ignore[union-attr]
+                             file_name="chancen.csv")
+    assert "'Abschlussdatum'" in gap_text(close, "en")  # type: ignore[arg-type]
+    assert "„Abschlussdatum“" in gap_text(close, "de")  # type: ignore[arg-type]
+    step = field_gap(conn, DatasetKind.PIPELINE, "next_step")
+    assert step is not None and step.state == "not_in_export"
+    assert "Add the column to the export" in gap_text(step, "en")
+    cost = field_gap(conn, DatasetKind.USERS, "license_cost_monthly")
+    assert cost is not None and (cost.state, cost.column) == ("unmapped",
+                                                              "Lizenzkosten (EUR/Monat)")
+    assert field_gap(conn, DatasetKind.PIPELINE, "amount") is None  # mapped and filled
+
+
+def test_a_dataset_never_uploaded_is_no_data(tmp_path: Path) -> None:
+    conn = db.connect(tmp_path / "empty.duckdb")
+    gap = field_gap(conn, DatasetKind.PIPELINE, "close_date")
+    assert gap is not None and gap.state == "no_data"
+    conn.close()
+
+
+def test_trained_share_is_unknown_when_no_learner_is_on_the_roster(
+    conn: duckdb.DuckDBPyConnection,
+) -> None:
+    summary = training_summary(conn, OCTOBER)
+    # 3 records up to 31 Oct, none of whose Salesforce ids is on the roster of p1..p6.
+    assert (summary.records, summary.learners_matched, summary.learners_unmatched) == (3, 0, True)
+    assert summary.trained is None and summary.trained_share is None
+    assert summary.onboarded_within_30_days_share is None
+    assert summary.sessions_last_12_months == 2  # sessions count whoever attended them
+
+
+def test_retro_evidence_gives_no_suggestion_on_unknown_figures(
+    conn: duckdb.DuckDBPyConnection,
+) -> None:
+    trained = trained_everyone(conn, OCTOBER)
+    assert (trained.has_data, trained.text_key) == (False, "retro.nodata.learners_unmatched")
+    hygiene = pipeline_hygiene(conn, OCTOBER)
+    assert (hygiene.has_data, hygiene.text_key) == (False, "retro.nodata.pipeline_fields")
+
+
+def test_report_json_gives_null_and_the_reason(
+    company: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["report", "--month", "2026-10", "--db", str(company), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["training"]["trained_share"] is None
+    assert "None of the learners" in report["training"]["unknown"]["trained_share"]
+    pipeline = report["pipeline"]
+    assert (pipeline["open"], pipeline["open_overdue_share"], pipeline["open_value"]) == (
+        4, None, 36000.0)
+    assert "'Abschlussdatum'" in pipeline["unknown"]["open_overdue_share"]
+    assert "has no such column" in pipeline["unknown"]["open_stale_30d_share"]
+    assert main(["report", "--month", "2026-10", "--db", str(company)]) == 0
+    text = capsys.readouterr().out
+    assert "close date passed: -" in text and "unknown open_overdue_share:" in text
