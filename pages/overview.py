@@ -11,6 +11,7 @@ from crm_dash.i18n import fmt_date, fmt_int, t
 from crm_dash.summary import data_summary
 from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.adoption_overview import adoption_headline
+from crm_dash.ui.coverage_question import coverage_question
 from crm_dash.ui.page import friendly_errors, page_setup
 
 ctx = page_setup("overview")  # login + role guard, before anything else
@@ -18,6 +19,7 @@ lang = ctx.lang
 
 with friendly_errors(lang):
     st.title(t("overview.title", lang))
+    coverage_question(ctx)
     st.caption(t("overview.intro", lang))
     summary = data_summary(ctx.conn)
 

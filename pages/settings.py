@@ -10,6 +10,7 @@ from crm_dash.ui.format import definition_caption
 from crm_dash.ui.import_history import integration_section
 from crm_dash.ui.page import friendly_errors, page_setup
 from crm_dash.ui.settings_sections import (
+    coverage_form,
     definition_form,
     excluded_accounts,
     flag_changes,
@@ -26,6 +27,8 @@ with friendly_errors(lang):
     definition_caption(data.definition, lang)
     definition_form(ctx, data.definition, data.latest_complete)
     history(ctx)
+    st.divider()
+    coverage_form(ctx)
     st.divider()
     excluded_accounts(ctx, data.definition.definition)
     integration_section(ctx)

@@ -1,5 +1,5 @@
-"""The Settings page's pieces: the adoption definition (with a preview), its history, and the
-integration accounts left out of every figure."""
+"""The Settings page's pieces: the adoption definition (with a preview), its history, which
+months count as complete, and the integration accounts left out of every figure."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import streamlit as st
 
 from crm_dash.errors import ConfigError
 from crm_dash.i18n import Language, fmt_datetime, fmt_int, t
+from crm_dash.metrics.coverage import month_key, parse_month_key
 from crm_dash.metrics.definitions import (
     ACTIONS,
     SEGMENTS,
@@ -23,9 +24,13 @@ from crm_dash.metrics.definitions import (
 )
 from crm_dash.metrics.integration import flag_history, integration_accounts
 from crm_dash.metrics.report import month_figures
+from crm_dash.months import month_range
 from crm_dash.privacy import for_display
+from crm_dash.settings import get_setting, set_settings
+from crm_dash.ui.coverage_question import coverage_reason, current_coverage
 from crm_dash.ui.format import month_long, segment_labels
 from crm_dash.ui.page import PageContext
+from crm_dash.workdays import HOLIDAY_CALENDARS, as_calendar
 
 _FLASH = "settings_saved_message"
 _FIELDS = ("productive_min_active_days", "productive_min_writes", "sporadic_min_active_days",
@@ -93,9 +98,7 @@ def definition_form(ctx: PageContext, versioned: VersionedDefinition, month: dat
     """Edit the thresholds; preview their effect on ``month``, or save them as a new version."""
     lang = ctx.lang
     st.subheader(t("settings.definition.title", lang), help=t("settings.definition.help", lang))
-    flash = st.session_state.pop(_FLASH, None)
-    if flash:
-        st.success(flash, icon=":material/check_circle:")
+    _show_flash(_FLASH)
     with st.form("settings_definition"):
         values = _form_values(versioned.definition, lang)
         preview_col, save_col, _ = st.columns([1, 2, 3])
@@ -114,13 +117,24 @@ def definition_form(ctx: PageContext, versioned: VersionedDefinition, month: dat
     if preview and month is not None:
         _preview(ctx, versioned.definition, proposed, month)
     if save:
-        changed = save_definition(ctx.conn, proposed, actor=ctx.user.username)
-        if not changed:
-            st.info(t("settings.unchanged", lang))
-            return
-        # Start over so that every figure and caption on the page uses the new version.
-        st.session_state[_FLASH] = t("settings.saved", lang, n=len(changed))
-        st.rerun()
+        _after_save(save_definition(ctx.conn, proposed, actor=ctx.user.username), _FLASH, lang)
+
+
+def _show_flash(key: str) -> None:
+    """The confirmation a save left for the run after it."""
+    flash = st.session_state.pop(key, None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+
+
+def _after_save(changed: list[str], flash_key: str, lang: Language) -> None:
+    """Say that nothing changed, or start over with a confirmation, so that every figure and
+    caption on the page uses the new version."""
+    if not changed:
+        st.info(t("settings.unchanged", lang))
+        return
+    st.session_state[flash_key] = t("settings.saved", lang, n=len(changed))
+    st.rerun()
 
 
 def _value_text(value: Any, lang: Language) -> str:
@@ -184,3 +198,49 @@ def flag_changes(ctx: PageContext) -> None:
             lambda flag: t("settings.flags.integration" if flag else "settings.flags.person",
                            lang)),
     }), hide_index=True, width="stretch")
+
+
+_AUTOMATIC = ""  # "data complete up to" left to the rule (crm_dash.metrics.coverage)
+_COVERAGE_FLASH = "settings_coverage_saved_message"
+
+
+def coverage_form(ctx: PageContext) -> None:
+    """Which months count as complete: the rule's verdict and why, a lead's "data complete up
+    to" (or automatic) and the holiday calendar of working days; saved as new versions."""
+    lang = ctx.lang
+    st.subheader(t("coverage.settings.title", lang), help=t("coverage.settings.help", lang))
+    _show_flash(_COVERAGE_FLASH)
+    coverage = current_coverage(ctx.conn)
+    if coverage is None:
+        st.caption(t("coverage.settings.no_data", lang))
+    else:
+        st.caption(coverage_reason(coverage, lang))
+    months = [] if coverage is None else month_range(coverage.first, coverage.last)[::-1]
+    current = str(get_setting(ctx.conn, "coverage.complete_until"))
+    choices = [_AUTOMATIC, *(month_key(m) for m in months)]
+    if current not in choices:  # a month whose data has since been deleted
+        choices.append(current)
+    calendars = list(HOLIDAY_CALENDARS)
+    with st.form("settings_coverage"):
+        left, right = st.columns(2)
+        until = left.selectbox(
+            t("coverage.settings.until", lang), choices, index=choices.index(current),
+            format_func=lambda key: _until_label(key, lang), key="settings_complete_until",
+            help=t("coverage.settings.until.help", lang),
+        )
+        calendar = right.radio(
+            t("coverage.settings.holidays", lang), calendars,
+            index=calendars.index(as_calendar(get_setting(ctx.conn, "coverage.holidays"))),
+            format_func=lambda c: t(f"coverage.settings.holidays.{c}", lang),
+            key="settings_holidays", help=t("coverage.settings.holidays.help", lang),
+        )
+        save = st.form_submit_button(t("settings.save", lang), icon=":material/save:")
+    if not save:
+        return
+    values = {"coverage.complete_until": str(until), "coverage.holidays": str(calendar)}
+    _after_save(set_settings(ctx.conn, values, actor=ctx.user.username), _COVERAGE_FLASH, lang)
+
+
+def _until_label(key: str, lang: Language) -> str:
+    month = parse_month_key(key)
+    return t("coverage.settings.until.auto", lang) if month is None else month_long(month, lang)

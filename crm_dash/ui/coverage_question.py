@@ -1,0 +1,70 @@
+"""The one question the completeness rule may leave to a lead: "Does this export cover all of
+October 2026?" (see :mod:`crm_dash.metrics.coverage`), and the words for its answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import streamlit as st
+from babel.dates import format_date
+
+from crm_dash import config
+from crm_dash.i18n import Language, babel_locale, fmt_date, t
+from crm_dash.metrics.activity import data_version
+from crm_dash.metrics.coverage import Coverage, answer_question, data_coverage
+from crm_dash.metrics.definitions import load_definition
+from crm_dash.pages import LEADS
+from crm_dash.ui.format import month_long
+from crm_dash.ui.page import PageContext
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _coverage(db: str, version: str, today: date, _conn: duckdb.DuckDBPyConnection
+              ) -> Coverage | None:
+    return data_coverage(_conn, load_definition(_conn).definition, today)
+
+
+def current_coverage(conn: duckdb.DuckDBPyConnection) -> Coverage | None:
+    """The coverage of the usage data today (cached per data version: an upload, an answer or a
+    setting computes afresh)."""
+    return _coverage(str(config.db_path()), data_version(conn), date.today(), conn)
+
+
+def day_long(day: date, lang: Language) -> str:
+    """A day with its weekday: "Friday, 30 Oct 2026" / "Freitag, 30.10.2026"."""
+    return f"{format_date(day, 'EEEE', locale=babel_locale(lang))}, {fmt_date(day, lang)}"
+
+
+def coverage_reason(coverage: Coverage, lang: Language) -> str:
+    """Why the latest complete month counts as complete, in words."""
+    if coverage.reason is None:
+        return t("coverage.reason.none", lang, month=month_long(coverage.latest_complete, lang))
+    return t(f"coverage.reason.{coverage.reason}", lang,
+             month=month_long(coverage.latest_complete, lang),
+             day=day_long(coverage.last_day, lang))
+
+
+def coverage_question(ctx: PageContext) -> None:
+    """For leads and admins: ask once whether the usage export covers the month the rule cannot
+    decide; the answer is stored (who and when) and the pages follow it."""
+    if ctx.user.role not in LEADS:
+        return
+    coverage = current_coverage(ctx.conn)
+    if coverage is None or coverage.open_question is None:
+        return
+    lang, month = ctx.lang, coverage.open_question
+    with st.container(border=True):
+        st.markdown(t("coverage.question", lang, month=month_long(month, lang),
+                      day=day_long(coverage.last_day, lang)))
+        st.caption(t("coverage.question.help", lang, month=month_long(month, lang),
+                     working_day=day_long(coverage.question_last_working_day or month, lang)))
+        yes_col, no_col, _ = st.columns([1, 1, 4])
+        yes = yes_col.button(t("coverage.answer.yes", lang), key="coverage_answer_yes",
+                             icon=":material/check:")
+        no = no_col.button(t("coverage.answer.no", lang), key="coverage_answer_no",
+                           icon=":material/close:")
+    if yes or no:
+        answer_question(ctx.conn, month, bool(yes), actor=ctx.user.username)
+        st.rerun()
+
