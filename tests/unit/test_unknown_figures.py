@@ -6,6 +6,7 @@ Data: tests/unknown_company.py (the figures and why each is unknown are listed t
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -30,9 +31,9 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def conn(company: Path) -> duckdb.DuckDBPyConnection:
+def conn(company: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = db.connect(company)
-    yield connection  # type: ignore[misc]
+    yield connection
     connection.close()
 
 
@@ -54,11 +55,12 @@ def test_the_reason_tells_an_unmapped_column_from_one_the_export_lacks(
     conn: duckdb.DuckDBPyConnection,
 ) -> None:
     close = field_gap(conn, DatasetKind.PIPELINE, "close_date")
+    assert close is not None
     assert close == FieldGap(DatasetKind.PIPELINE, "close_date", "unmapped",
-                             column="Abschlussdatum", confidence=close.confidence,  # type: ignore[union-attr]
+                             column="Abschlussdatum", confidence=close.confidence,
                              file_name="chancen.csv")
-    assert "'Abschlussdatum'" in gap_text(close, "en")  # type: ignore[arg-type]
-    assert "„Abschlussdatum“" in gap_text(close, "de")  # type: ignore[arg-type]
+    assert "'Abschlussdatum'" in gap_text(close, "en")
+    assert "„Abschlussdatum“" in gap_text(close, "de")
     step = field_gap(conn, DatasetKind.PIPELINE, "next_step")
     assert step is not None and step.state == "not_in_export"
     assert "Add the column to the export" in gap_text(step, "en")
