@@ -13,6 +13,9 @@ first 100]}`` and exits 1 when nothing was loaded (see :mod:`crm_dash.importing.
 ``crm-dash report --month YYYY-MM [--department NAME]`` prints (with ``--json``) ``{"month",
 "department", "licensed", "excluded_integration", "segments": {"productive", "sporadic",
 "barely", "never", "new"}, "active_users", "stickiness"}`` (see :mod:`crm_dash.metrics.cli`).
+
+``crm-dash check [--lang en|de]`` prints the data-health report and exits 0 when nothing needs
+attention, 1 otherwise (see :mod:`crm_dash.health.cli`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from crm_dash import auth, config, db
 from crm_dash.auth import create_demo_accounts
 from crm_dash.errors import ConfigError, CrmDashError
 from crm_dash.goals.cli import add_goal_command
+from crm_dash.health.cli import add_check_command
 from crm_dash.importing.cli import add_import_command
 from crm_dash.metrics.cli import add_report_command
 from crm_dash.pages import Role
@@ -291,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_command(sub, common)
     add_goal_command(sub, common)
     add_report_command(sub, common)
+    add_check_command(sub, common)
 
     migrate = sub.add_parser("migrate", parents=[common], help="create or upgrade the database")
     migrate.set_defaults(handler=cmd_migrate)

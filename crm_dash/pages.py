@@ -61,6 +61,8 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.section.data", LEADS),
     PageSpec("imports", "pages/imports.py", "imports", ":material/history:",
              "nav.section.data", LEADS),
+    PageSpec("health", "pages/health.py", "health", ":material/health_and_safety:",
+             "nav.section.data", LEADS),
     PageSpec("settings", "pages/settings.py", "settings", ":material/tune:",
              "nav.section.settings", LEADS),
     PageSpec("admin", "pages/admin.py", "admin", ":material/admin_panel_settings:",

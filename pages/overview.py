@@ -12,6 +12,7 @@ from crm_dash.summary import data_summary
 from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.adoption_overview import adoption_headline
 from crm_dash.ui.coverage_question import coverage_question
+from crm_dash.ui.health_summary import health_summary
 from crm_dash.ui.page import friendly_errors, page_setup
 
 ctx = page_setup("overview")  # login + role guard, before anything else
@@ -28,6 +29,7 @@ with friendly_errors(lang):
         st.markdown(t("overview.empty.cli", lang))
     else:
         adoption_headline(ctx, adoption_data(ctx.conn))
+        health_summary(ctx)
         st.divider()
         st.subheader(t("overview.inventory", lang))
         cols = st.columns(4)

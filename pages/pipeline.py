@@ -27,12 +27,12 @@ with friendly_errors(lang):
         st.stop()
     department = sections.department_filter(data, lang)
     summary = summarise(data, department)
-    sections.as_of_caption(summary, lang)
+    month, segments = sections.owner_segments(ctx.conn)
+    sections.as_of_caption(summary, month, lang)
     if not lead and summary.owners < MIN_GROUP_SIZE:  # no aggregate of fewer than 5 people
         st.info(t("pipeline.suppressed", lang, n=fmt_int(summary.owners, lang)))
         st.stop()
     scoped = in_department(data, department)
-    month, segments = sections.owner_segments(ctx.conn)
     sections.tiles(ctx.conn, scoped, summary, lang)
     sections.segment_section(scoped, segments, month, lang, suppress=not lead)
     if lead:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from crm_dash.audit import log_event
 from crm_dash.datasets import DATASETS, DatasetKind, normalise_header
-from crm_dash.i18n import Language, t
+from crm_dash.i18n import Language, fmt_int, t
 from crm_dash.importing import validate
 from crm_dash.importing.evidence import (
     FIGURE_FIELDS,
@@ -160,6 +160,10 @@ class ImportReport:
             "unmapped_fields": self.unmapped_fields,
             "unused_columns": self.unused_columns,
             "warnings": [n.text(self.kind, "en") for n in self.notices],
+            "usage_not_in_roster": next(
+                ({k: n.values[k] for k in ("ids", "events", "total")}
+                 | {"share": round(int(n.values["events"]) / int(n.values["total"]), 4)}
+                 for n in self.notices if n.code == "usage_not_in_roster"), None),
             "rejects": [
                 {"line": int(r["line"]), "column": r["column"], "value": r["value"],
                  "reason": reason_text(str(r["reason"]), str(r["format"]), "en")}
@@ -182,6 +186,7 @@ class Notice:
             values["fallback"] = t(f"import.notice.fallback.{values['fallback']}", lang)
         if "other" in values:
             values["other"] = field_label(kind, str(values["other"]), lang)
+        values = {k: fmt_int(v, lang) if isinstance(v, int) else v for k, v in values.items()}
         return t(f"import.notice.{self.code}", lang,
                  field=field_label(kind, self.field_name, lang), **values)
 
@@ -589,6 +594,8 @@ def _check(
     rejects.insert(0, "line", _lines(inspection, report.rows_read, rejects["ordinal"]))
     report.rejects = rejects.drop(columns=["ordinal"])
     report.preview = cur.execute(f"SELECT * FROM {validate.STAGING} LIMIT 20").df()
+    if kind == DatasetKind.USAGE and (notice := usage_roster_notice(cur)) is not None:
+        report.notices.append(notice)
     if report.rows_read == report.rows_rejected:
         report.status = "failed"
         report.problem = ImportProblem("all_rejected", rows=report.rows_read)
@@ -598,6 +605,31 @@ def _check(
             "too_many_rejects", rejected=report.rows_rejected, rows=report.rows_read,
             rate=f"{report.reject_rate:.2%}", limit=f"{max_reject_rate:.2%}",
         )
+
+
+_USAGE_ROSTER_SQL = f"""
+SELECT count(*) FILTER (WHERE u.user_key IS NULL),
+       coalesce(sum(n) FILTER (WHERE u.user_key IS NULL), 0), coalesce(sum(n), 0)
+FROM (SELECT {user_key_sql('user_id')} AS user_key, sum(n) AS n
+      FROM (SELECT user_id, count(*) AS n FROM {validate.STAGING} GROUP BY user_id) GROUP BY 1) s
+LEFT JOIN users u USING (user_key)
+"""
+
+
+def usage_roster_notice(cur: duckdb.DuckDBPyConnection) -> Notice | None:
+    """The staged usage rows' user ids that name nobody in the roster (by ``user_key``, as the
+    figures match them): how many ids and which share of the events, before anything is
+    loaded. ``None`` while the roster is empty or every id is on it. One aggregate over the
+    staged rows, grouped by the raw id first so the join key is computed once per id."""
+    if cur.execute("SELECT EXISTS (SELECT 1 FROM users)").fetchone() != (True,):
+        return None
+    row = cur.execute(_USAGE_ROSTER_SQL).fetchone()
+    if row is None or not row[0]:
+        return None
+    ids, events, total = int(row[0]), int(row[1]), int(row[2])
+    return Notice("usage_not_in_roster", "user_id", {
+        "ids": ids, "events": events, "total": total,
+        "pct": round(100 * events / total) if total else 0})
 
 
 def _load(

@@ -36,7 +36,7 @@ from crm_dash.metrics.pipeline_owners import SOURCE_FIELD, PipelineData, pipelin
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, for_display, suppress_small_groups
 from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.filters import group_select
-from crm_dash.ui.format import month_label
+from crm_dash.ui.format import month_label, month_long
 from crm_dash.ui.links import page_link
 from crm_dash.ui.pipeline_charts import segment_bar_chart
 from crm_dash.ui.pipeline_format import (
@@ -91,14 +91,15 @@ def department_filter(data: PipelineData, lang: Language) -> str | None:
                         t("pipeline.department.all", lang))
 
 
-def as_of_caption(summary: PipelineSummary, lang: Language) -> None:
-    """"Pipeline as of …", why that date, and how many opportunities the snapshot holds."""
-    st.caption(
-        t("pipeline.as_of_caption", lang, date=fmt_date(summary.as_of, lang),
-          source=t(f"pipeline.as_of.{summary.as_of_source}", lang),
-          n=fmt_int(summary.opportunities, lang)),
-        help=t("pipeline.as_of_help", lang),
-    )
+def as_of_caption(summary: PipelineSummary, month: date | None, lang: Language) -> None:
+    """"Pipeline as of …", why that date, how many opportunities the snapshot holds, and the
+    month of the owners' adoption segments: the page's reference dates, stated once."""
+    text = t("pipeline.as_of_caption", lang, date=fmt_date(summary.as_of, lang),
+             source=t(f"pipeline.as_of.{summary.as_of_source}", lang),
+             n=fmt_int(summary.opportunities, lang))
+    if month is not None:
+        text += t("pipeline.as_of_segments", lang, month=month_long(month, lang))
+    st.caption(text, help=t("pipeline.as_of_help", lang))
 
 
 def tiles(conn: duckdb.DuckDBPyConnection, data: PipelineData, summary: PipelineSummary,
@@ -272,9 +273,11 @@ def owner_frame(conn: duckdb.DuckDBPyConnection, data: PipelineData, segments: p
 
 
 def _owner_headings(month: date | None, currency: str, lang: Language) -> dict[str, str]:
+    """Column headings; the segment's month is named (a download leaves the page's caption
+    behind), the page states it once in its caption and passes ``None``."""
     headings = {c: t(f"pipeline.col.{c}", lang) for c in _OWNER_COLUMNS if c != "segment"}
-    headings["segment"] = t("pipeline.col.segment", lang,
-                            month=month_label(month, lang) if month else "")
+    headings["segment"] = t("pipeline.col.segment", lang) + (
+        f" ({month_long(month, lang)})" if month else "")
     headings["score"] = t("pipeline.col.score", lang)
     if currency:
         headings["open_value"] = f"{headings['open_value']} ({currency})"
@@ -293,7 +296,7 @@ def owner_section(conn: duckdb.DuckDBPyConnection, data: PipelineData, segments:
     st.subheader(t("pipeline.section.owners", lang), help=t("pipeline.section.owners_help", lang))
     frame = owner_frame(conn, data, segments, lang)
     currency = main_currency(data)
-    h = _owner_headings(month, currency, lang)
+    h = _owner_headings(None, currency, lang)
     pct = pct_format(lang)
     config = {
         "name": st.column_config.TextColumn(h["name"], pinned=True),

@@ -345,6 +345,9 @@ def _check_summary(ctx: PageContext, report: ImportReport, mapping: dict[str, st
                    help=t("upload.rejected_help", lang))
     cols[3].metric(t("upload.duplicates_skipped", lang), fmt_int(report.duplicates_skipped, lang),
                    help=t("upload.duplicates_help", lang))
+    for notice in report.notices:
+        if notice.code == "usage_not_in_roster":  # counted over the whole file at the check
+            st.warning(md_text(notice.text(report.kind, lang)), icon=":material/person_off:")
     if report.formats:
         listed = "; ".join(f"{mapping.get(f, f)}: {fmt}" for f, fmt in report.formats.items())
         st.caption(t("upload.formats", lang, formats=listed))

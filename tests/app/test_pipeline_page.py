@@ -180,7 +180,7 @@ def test_owner_csv_is_safe_and_localised() -> None:
     }])
     rows = list(csv.reader(io.StringIO(owners_csv(frame, None, "EUR", "de").decode("utf-8-sig")),
                            delimiter=";"))
-    assert rows[0] == ["Inhaber", "Abteilung", "Segment ", "Offen", "Pflegewert", "Gründe",
+    assert rows[0] == ["Inhaber", "Abteilung", "Segment", "Offen", "Pflegewert", "Gründe",
                        "Mit nächstem Schritt", "Abschlussdatum überschritten",
                        "30 Tage nicht aktualisiert", "Ohne Betrag", "Offener Wert (EUR)",
                        "Gewinnquote"]

@@ -33,6 +33,9 @@ def test_pipeline_tiles_say_not_in_your_data_and_why(make_app: MakeApp, company:
     assert tiles["Not updated for 30 days"] == "Not in your data"
     assert tiles["Open opportunities"] == "4"
     assert tiles["Missing amount"] == "0%"  # every open one has an amount: a true zero
+    # One caption states the page's reference dates: the usage log ends on Friday 30 Oct 2026,
+    # so October is the owners' segment month (the column heading no longer repeats it).
+    assert any("owners' adoption segments of **October 2026**" in c.value for c in at.caption)
     text = _warnings(at)
     assert "the column 'Abschlussdatum' of 'chancen.csv' looks like it" in text
     assert "the export 'chancen.csv' has no such column" in text

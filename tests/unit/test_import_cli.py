@@ -19,7 +19,7 @@ EXPORTS = Path(__file__).parent.parent / "fixtures" / "exports"
 BAD = EXPORTS / "bad"
 KEYS = ["batch_id", "kind", "status", "rows_read", "rows_loaded", "rows_rejected",
         "duplicates_skipped", "mapping", "unmapped_fields", "unused_columns", "warnings",
-        "rejects"]
+        "usage_not_in_roster", "rejects"]
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object], str]:
@@ -38,7 +38,8 @@ def test_json_of_a_loaded_file(tmp_path: Path, capsys: pytest.CaptureFixture[str
     unused = payload.pop("unused_columns")
     assert payload == {"batch_id": 1, "kind": "usage", "status": "loaded", "rows_read": 3,
                        "rows_loaded": 3, "rows_rejected": 0, "duplicates_skipped": 0,
-                       "unmapped_fields": ["object"], "warnings": [], "rejects": []}
+                       "unmapped_fields": ["object"], "warnings": [],
+                       "usage_not_in_roster": None, "rejects": []}
     assert isinstance(mapping, dict) and isinstance(unused, list)
     # The Login log's derived (18-character, ISO) columns, its event type and login status; the
     # 15-character USER_ID and the compact TIMESTAMP stay unused, as do the 22 other columns.
@@ -174,7 +175,8 @@ def test_every_failure_prints_the_failed_payload(
     unmapped = payload.pop("unmapped_fields")
     assert payload == {"batch_id": None, "kind": "usage", "status": "failed", "rows_read": 0,
                        "rows_loaded": 0, "rows_rejected": 0, "duplicates_skipped": 0,
-                       "unused_columns": [], "warnings": [], "rejects": []}
+                       "unused_columns": [], "warnings": [], "usage_not_in_roster": None,
+                       "rejects": []}
     assert err.startswith("Error: Import rejected: ")
     if bad[1].startswith("user_id="):  # the file was read: the proposal is there to fix --map
         assert isinstance(mapping, dict) and mapping["user_id"]["column"] == "user_id"

@@ -1,0 +1,41 @@
+"""The data-health report of a page run (cached per data version) and its one-line summary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import streamlit as st
+
+from crm_dash import config
+from crm_dash.health.findings import HealthReport, health_report
+from crm_dash.health.present import summary_text
+from crm_dash.i18n import t
+from crm_dash.metrics.activity import data_version
+from crm_dash.pages import page
+from crm_dash.ui.links import page_link
+from crm_dash.ui.page import PageContext
+from crm_dash.ui.upload_widgets import md_text
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _cached(db: str, version: str, today: date, _conn: duckdb.DuckDBPyConnection
+            ) -> HealthReport:
+    return health_report(_conn, today)
+
+
+def cached_health_report(conn: duckdb.DuckDBPyConnection) -> HealthReport:
+    """The data-health report as of today, computed once per data version."""
+    return _cached(str(config.db_path()), data_version(conn), date.today(), conn)
+
+
+def health_summary(ctx: PageContext) -> None:
+    """One line on the Overview: all clear, or how many findings need attention, with a link to
+    the Data health page for those who may open it (the line itself names nobody)."""
+    report = cached_health_report(ctx.conn)
+    text = summary_text(report, ctx.lang)
+    icon = ":orange[:material/report:]" if report.needs_attention else \
+        ":green[:material/check_circle:]"
+    st.markdown(f"{icon} {md_text(text)}")  # a line, not a box: the adoption headline leads
+    if page("health").allows(ctx.user.role):  # executives see the line, not the names behind it
+        page_link("health", t("health.summary.link", ctx.lang), ":material/arrow_forward:")
