@@ -31,7 +31,7 @@ with friendly_errors(lang):
     if hidden:
         st.caption(t("adoption.small_months_hidden", lang))
     sections.segments_over_time(in_range, lang)
-    sections.by_department(in_range, filters.last, lang, suppress=executive)
+    sections.by_department(ctx.conn, in_range, filters.last, lang, suppress=executive)
     sections.lifecycle(in_range, lang)
     sections.movement(people, filters.last, lang, suppress=executive)
     sections.breadth_and_stickiness(in_range, filters.last, lang)

@@ -36,14 +36,16 @@ FILES: tuple[tuple[str, DatasetKind, tuple[str, ...]], ...] = (
 )
 
 
-def build(db_path: Path) -> Path:
-    """Import the four files into a new database at ``db_path`` as a lead would."""
+def build(db_path: Path, also_left_out: tuple[str, ...] = ()) -> Path:
+    """Import the four files into a new database at ``db_path`` as a lead would, leaving the
+    fields of :data:`FILES` (and ``also_left_out``) unmapped."""
     conn = db.connect(db_path)
     try:
         with tempfile.TemporaryDirectory() as work:
             for name, kind, left_out in FILES:
                 inspection = inspect_file(conn, FOLDER / name, kind, Path(work), file_name=name)
-                mapping = {f: c for f, c in inspection.mapping.items() if f not in left_out}
+                mapping = {f: c for f, c in inspection.mapping.items()
+                           if f not in left_out + also_left_out}
                 report = run_import(conn, inspection, imported_by="lead", source="cli",
                                     mapping=mapping)
                 assert report.status == "loaded", (name, report.problem, report.mapping)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from crm_dash import charts
+from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import Language, fmt_decimal, fmt_int, fmt_percent, t
 from crm_dash.metrics import adoption
 from crm_dash.metrics.definitions import SEGMENTS, VersionedDefinition
+from crm_dash.metrics.gaps import field_gap, gap_text
 from crm_dash.months import add_months
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, suppress_small_groups
 from crm_dash.ui.format import (
@@ -27,6 +30,7 @@ from crm_dash.ui.format import (
     share_text,
     with_month_labels,
 )
+from crm_dash.ui.unknown import unknown_value
 
 
 def hide_small_months(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[date]]:
@@ -81,13 +85,17 @@ def segments_over_time(frame: pd.DataFrame, lang: Language) -> None:
                     width="stretch")
 
 
-def by_department(frame: pd.DataFrame, month: date, lang: Language, *, suppress: bool) -> None:
-    """Segments per department in ``month`` and the productive share per department and month."""
+def by_department(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, month: date,
+                  lang: Language, *, suppress: bool) -> None:
+    """Segments per department in ``month`` and the productive share per department and month;
+    without departments in the roster, why not (the column unmapped, or not in the export)."""
     st.subheader(t("adoption.section.departments", lang),
                  help=t("adoption.help.departments", lang))
     shares = adoption.segment_shares(frame, by="department")
     if shares.empty:
-        st.info(t("adoption.no_departments", lang))
+        gap = field_gap(conn, DatasetKind.USERS, "department")
+        st.info(f"{unknown_value(lang)}: {gap_text(gap, lang)}" if gap is not None
+                else t("adoption.no_departments", lang))
         return
     # For executives, a department's month with fewer than 5 licensed people is left out.
     shown = shares[shares["licensed"] >= MIN_GROUP_SIZE] if suppress else shares

@@ -69,3 +69,12 @@ def test_overview_licence_cost_names_the_unmapped_column(make_app: MakeApp, comp
     assert cost == "Not in your data"
     assert "the column 'Lizenzkosten (EUR/Monat)' of 'mitarbeiter.csv' looks like it" in _warnings(
         at)
+
+
+def test_adoption_departments_say_why_they_are_missing(make_app: MakeApp, tmp_path: Path
+                                                      ) -> None:
+    company = build(tmp_path / "no-departments.duckdb", also_left_out=("department",))
+    at = make_app(company, "pages/adoption.py", role="lead").run()
+    assert not at.exception
+    assert ("Not in your data: Department: the column 'Abteilung' of 'mitarbeiter.csv' looks "
+            "like it") in _warnings(at)
