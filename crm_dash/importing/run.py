@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from crm_dash.audit import log_event
-from crm_dash.datasets import DATASETS, DatasetKind, normalise_header
+from crm_dash.datasets import DATASETS, DatasetKind, field_label, normalise_header
 from crm_dash.i18n import Language, fmt_int, t
 from crm_dash.importing import validate
 from crm_dash.importing.evidence import (
@@ -189,12 +189,6 @@ class Notice:
         values = {k: fmt_int(v, lang) if isinstance(v, int) else v for k, v in values.items()}
         return t(f"import.notice.{self.code}", lang,
                  field=field_label(kind, self.field_name, lang), **values)
-
-
-def field_label(kind: DatasetKind, name: str, lang: Language) -> str:
-    """A canonical field in words ("E-mail address", "E-Mail-Adresse")."""
-    spec = DATASETS[kind].field(name)
-    return spec.help_de if lang == "de" else spec.help_en
 
 
 def evidence_text(evidence: Evidence, lang: Language) -> str:
