@@ -26,7 +26,7 @@ from crm_dash.metrics.integration import flag_history, integration_accounts
 from crm_dash.metrics.report import month_figures
 from crm_dash.months import month_range
 from crm_dash.privacy import for_display
-from crm_dash.settings import get_setting, set_settings
+from crm_dash.settings import get_setting, set_settings, setting_history
 from crm_dash.ui.coverage_question import coverage_reason, current_coverage
 from crm_dash.ui.format import month_long, segment_labels
 from crm_dash.ui.page import PageContext
@@ -235,10 +235,22 @@ def coverage_form(ctx: PageContext) -> None:
             key="settings_holidays", help=t("coverage.settings.holidays.help", lang),
         )
         save = st.form_submit_button(t("settings.save", lang), icon=":material/save:")
+    _coverage_changes(ctx)
     if not save:
         return
     values = {"coverage.complete_until": str(until), "coverage.holidays": str(calendar)}
     _after_save(set_settings(ctx.conn, values, actor=ctx.user.username), _COVERAGE_FLASH, lang)
+
+
+def _coverage_changes(ctx: PageContext) -> None:
+    """Who last changed "data complete up to" and the holiday calendar, and when (every version
+    is kept in the settings' history)."""
+    for key in ("coverage.complete_until", "coverage.holidays"):
+        changes = setting_history(ctx.conn, key)
+        if changes:
+            st.caption(t(f"{key}.changed", ctx.lang, who=changes[0].changed_by,
+                         when=fmt_datetime(changes[0].changed_at, ctx.lang),
+                         versions=len(changes)))
 
 
 def _until_label(key: str, lang: Language) -> str:

@@ -71,8 +71,10 @@ def test_data_complete_up_to_and_the_holidays_are_settings(
     save.click().run()
     assert not at.exception
     assert "Saved: 2 setting(s) changed." in at.success[0].value
-    assert "Latest complete month: September 2026, as set under \"Data complete up to\"." in [
-        c.value for c in at.caption]
+    captions = [c.value for c in at.caption]
+    assert "Latest complete month: September 2026, as set under \"Data complete up to\"." in (
+        captions)
+    assert any(c.startswith("Data complete up to: last changed by lead on ") for c in captions)
     conn = db.connect(adoption_db)
     assert get_setting(conn, "coverage.complete_until") == "2026-09"
     assert get_setting(conn, "coverage.holidays") == "none"
