@@ -27,11 +27,12 @@ with friendly_errors(lang):
         st.stop()
     # Executives see no month in which the selection held fewer than 5 licensed people.
     in_range, hidden = sections.hide_small_months(in_range) if executive else (in_range, [])
-    sections.headline(people, filters.last, data.definition, lang)
+    sections.headline(people, filters.last, data.definition, lang, data.no_write_months)
     if hidden:
         st.caption(t("adoption.small_months_hidden", lang))
-    sections.segments_over_time(in_range, lang)
-    sections.by_department(ctx.conn, in_range, filters.last, lang, suppress=executive)
+    sections.segments_over_time(in_range, lang, data.no_write_months)
+    sections.by_department(ctx.conn, in_range, filters.last, lang, suppress=executive,
+                           no_write_months=data.no_write_months)
     sections.lifecycle(in_range, lang)
     sections.movement(people, filters.last, lang, suppress=executive)
     sections.breadth_and_stickiness(in_range, filters.last, lang)

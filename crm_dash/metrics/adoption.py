@@ -100,10 +100,31 @@ def month_summary(frame: pd.DataFrame, month: date) -> MonthSummary:
     )
 
 
-def segment_shares(frame: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+#: The segments only writes tell apart: without any write in a month's data, both are unknown.
+WRITE_SEGMENTS: tuple[str, ...] = ("productive", "sporadic")
+
+
+def months_without_writes(frame: pd.DataFrame) -> frozenset[date]:
+    """Months whose usage data has activity but not one write (creates, updates, ... as the
+    definition counts them), by anyone, integration accounts included: the log records no
+    writes then (a login history), so productive cannot be told from sporadic.
+
+    ``frame``: every person-month of the company (not a filtered selection, where a quiet
+    department may truly write nothing).
+    """
+    if frame.empty:
+        return frozenset()
+    by_month = frame.groupby("month")[["writes", "active_days"]].sum()
+    quiet = by_month[(by_month["writes"] == 0) & (by_month["active_days"] > 0)]
+    return frozenset(quiet.index)
+
+
+def segment_shares(frame: pd.DataFrame, by: str | None = None,
+                   unknown_months: frozenset[date] = frozenset()) -> pd.DataFrame:
     """People and share per month (and ``by`` group) and segment, every segment present.
 
-    Columns: month, [by], segment, people, licensed, share.
+    Columns: month, [by], segment, people, licensed, share. In ``unknown_months`` (see
+    :func:`months_without_writes`) the :data:`WRITE_SEGMENTS` have no people and no share (NaN).
     """
     keys = ["month"] if by is None else ["month", by]
     people = licensed(frame, [*keys, "segment"])
@@ -113,6 +134,10 @@ def segment_shares(frame: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     out = counts.reset_index().melt(id_vars=[*keys, "licensed"], value_vars=list(SEGMENTS),
                                     var_name="segment", value_name="people")
     out["share"] = out["people"] / out["licensed"]
+    if unknown_months:
+        unknown = out["month"].isin(list(unknown_months)) & out["segment"].isin(WRITE_SEGMENTS)
+        out["people"] = out["people"].astype("float64").mask(unknown)
+        out["share"] = out["share"].mask(unknown)
     out = out[[*keys, "segment", "people", "licensed", "share"]]
     order = {s: i for i, s in enumerate(SEGMENTS)}
     return out.sort_values([*keys, "segment"], key=lambda c: c.map(order) if c.name ==

@@ -41,6 +41,9 @@ def _text(report: dict[str, Any]) -> str:
              f"  licensed people: {report['licensed']}"
              f"  (integration accounts excluded: {report['excluded_integration']})"]
     for segment, people in report["segments"].items():
+        if people is None:
+            lines.append(f"  {segment:<11} {'-':>6}  {'-':>6}")
+            continue
         share = people / report["licensed"] if report["licensed"] else 0.0
         lines.append(f"  {segment:<11} {people:>6}  {share:6.1%}")
     stickiness = report["stickiness"]
@@ -54,6 +57,8 @@ def _text(report: dict[str, Any]) -> str:
                  f" {_pct(pipeline['open_with_next_step_share'])}  not updated for 30 days:"
                  f" {_pct(pipeline['open_stale_30d_share'])}  close date passed:"
                  f" {_pct(pipeline['open_overdue_share'])}")
+    for figure, reason in report["unknown"].items():
+        lines.append(f"  unknown {figure}: {reason}")
     for part in ("training", "pipeline"):
         for figure, reason in report[part]["unknown"].items():
             lines.append(f"  unknown {figure}: {reason}")

@@ -7,7 +7,13 @@ from typing import Any
 
 import duckdb
 
-from crm_dash.metrics.adoption import MonthSummary, filter_people, month_summary
+from crm_dash.metrics.adoption import (
+    WRITE_SEGMENTS,
+    MonthSummary,
+    filter_people,
+    month_summary,
+    months_without_writes,
+)
 from crm_dash.metrics.definitions import SEGMENTS, AdoptionDefinition, load_definition
 from crm_dash.metrics.pipeline import pipeline_report
 from crm_dash.metrics.segments import user_months
@@ -29,18 +35,29 @@ def adoption_report(
     conn: duckdb.DuckDBPyConnection, month: date, department: str | None = None
 ) -> dict[str, Any]:
     """``{"month", "department", "licensed", "excluded_integration", "segments", "active_users",
-    "stickiness", "training", "pipeline"}`` for ``month`` (everyone, or one department), under
-    the current definition. Training is as of ``month``; the pipeline is its latest snapshot.
+    "stickiness", "unknown", "training", "pipeline"}`` for ``month`` (everyone, or one
+    department), under the current definition. Training is as of ``month``; the pipeline is its
+    latest snapshot. Productive and sporadic are ``None`` when the month's log records no write
+    (:func:`crm_dash.metrics.adoption.months_without_writes`); ``unknown`` says why.
     """
-    summary = month_figures(conn, load_definition(conn).definition, month, department)
+    definition = load_definition(conn).definition
+    month = month_start(month)
+    everyone = user_months(conn, definition, month, month)
+    summary = month_summary(filter_people(everyone, department=department), month)
+    no_writes = month in months_without_writes(everyone)
+    reason = (f"The usage data of {month:%Y-%m} holds no write action "
+              f"({', '.join(definition.write_actions)}), only logins or views: productive "
+              "cannot be told from sporadic.")
     return {
         "month": f"{summary.month:%Y-%m}",
         "department": department,
         "licensed": summary.licensed,
         "excluded_integration": summary.excluded_integration,
-        "segments": {s: summary.segments[s] for s in SEGMENTS},
+        "segments": {s: None if no_writes and s in WRITE_SEGMENTS else summary.segments[s]
+                     for s in SEGMENTS},
         "active_users": summary.active_users,
         "stickiness": None if summary.stickiness is None else round(summary.stickiness, 4),
+        "unknown": {f"segments.{s}": reason for s in WRITE_SEGMENTS} if no_writes else {},
         "training": training_report(conn, summary.month, department),
         "pipeline": pipeline_report(conn, department),
     }

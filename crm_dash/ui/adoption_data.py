@@ -18,6 +18,7 @@ import streamlit as st
 from crm_dash import config
 from crm_dash.i18n import Language, t
 from crm_dash.metrics.activity import data_version
+from crm_dash.metrics.adoption import months_without_writes
 from crm_dash.metrics.definitions import VersionedDefinition, load_definition
 from crm_dash.metrics.people import people_table
 from crm_dash.metrics.segments import available_months, user_months
@@ -35,6 +36,8 @@ class AdoptionData:
     latest_complete: date | None
     last_month: date | None
     frame: pd.DataFrame  # person-months, see crm_dash.metrics.segments.user_months
+    #: Months whose log records no writes: productive and sporadic are unknown there.
+    no_write_months: frozenset[date] = frozenset()
 
     @property
     def has_data(self) -> bool:
@@ -56,7 +59,8 @@ def _adoption_data(db: str, version: str, today: date, _conn: duckdb.DuckDBPyCon
         return AdoptionData(versioned, None, None, None, pd.DataFrame())
     first, latest_complete, last = months
     frame = user_months(_conn, versioned.definition, first, last)
-    return AdoptionData(versioned, first, latest_complete, last, frame)
+    return AdoptionData(versioned, first, latest_complete, last, frame,
+                        months_without_writes(frame))
 
 
 def adoption_data(conn: duckdb.DuckDBPyConnection) -> AdoptionData:

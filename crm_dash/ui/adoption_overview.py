@@ -10,7 +10,7 @@ from streamlit.delta_generator import DeltaGenerator
 from crm_dash import charts
 from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import Language, fmt_int, fmt_money, t
-from crm_dash.metrics.adoption import MonthSummary, month_summary
+from crm_dash.metrics.adoption import WRITE_SEGMENTS, MonthSummary, month_summary
 from crm_dash.metrics.definitions import SEGMENTS
 from crm_dash.metrics.gaps import field_gap, gap_text
 from crm_dash.months import add_months
@@ -27,7 +27,7 @@ from crm_dash.ui.format import (
     share_text,
 )
 from crm_dash.ui.page import PageContext
-from crm_dash.ui.unknown import unknown_value
+from crm_dash.ui.unknown import explain, no_writes_reason, unknown_value
 
 # Rising shares of these segments are bad news: their deltas are shown in red.
 _BAD_WHEN_RISING = {"barely", "never"}
@@ -35,6 +35,12 @@ _BAD_WHEN_RISING = {"barely", "never"}
 
 def _segment_metric(column: DeltaGenerator, segment: str, now: MonthSummary,
                     before: MonthSummary | None, data: AdoptionData, lang: Language) -> None:
+    if segment in WRITE_SEGMENTS and now.month in data.no_write_months:
+        column.metric(t(f"adoption.segment.{segment}", lang), unknown_value(lang),
+                      help=segment_help(segment, data.definition, lang), border=True)
+        return
+    if before is not None and before.month in data.no_write_months:
+        before = None  # no change against an unknown count
     count = now.segments[segment]
     delta: str | None = None
     unchanged = False
@@ -109,10 +115,13 @@ def adoption_headline(ctx: PageContext, data: AdoptionData) -> None:
         _segment_metric(column, segment, now, before, data, lang)
     if before is not None:
         st.caption(t("overview.adoption.delta_note", lang, month=month_long(previous, lang)))
+    if month in data.no_write_months:
+        explain([no_writes_reason([month], data.definition.definition, lang)], lang)
     chart_col, cost_col = st.columns([3, 2])
     with chart_col:
-        st.altair_chart(_split_chart(now, lang), width="stretch")
-        st.caption(t("overview.adoption.typical_note", lang))
+        if month not in data.no_write_months:  # no split without productive and sporadic
+            st.altair_chart(_split_chart(now, lang), width="stretch")
+            st.caption(t("overview.adoption.typical_note", lang))
     with cost_col:
         if now.cost_barely_never is None:
             st.metric(t("overview.adoption.cost", lang), unknown_value(lang),

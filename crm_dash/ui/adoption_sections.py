@@ -30,7 +30,7 @@ from crm_dash.ui.format import (
     share_text,
     with_month_labels,
 )
-from crm_dash.ui.unknown import unknown_value
+from crm_dash.ui.unknown import explain, no_writes_reason, unknown_value
 
 
 def hide_small_months(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[date]]:
@@ -55,14 +55,17 @@ def _text(lang: Language, key: str, x: str, y: str, legend: str = "", **values: 
 
 
 def headline(frame: pd.DataFrame, month: date, versioned: VersionedDefinition,
-             lang: Language) -> adoption.MonthSummary:
-    """Licensed people, productive share, active users and stickiness of ``month``."""
+             lang: Language, no_write_months: frozenset[date] = frozenset()
+             ) -> adoption.MonthSummary:
+    """Licensed people, productive share, active users and stickiness of ``month``; where the
+    log records no writes (``no_write_months``), the productive share is unknown, and why."""
     summary = adoption.month_summary(frame, month)
     cols = st.columns(4)
     cols[0].metric(t("overview.adoption.licensed", lang), fmt_int(summary.licensed, lang),
                    help=t("overview.adoption.licensed_help", lang), border=True)
     cols[1].metric(t("adoption.metric.productive_share", lang),
-                   share_text(summary.share("productive"), lang),
+                   unknown_value(lang) if month in no_write_months
+                   else share_text(summary.share("productive"), lang),
                    help=segment_help("productive", versioned, lang), border=True)
     cols[2].metric(t("adoption.metric.active_users", lang), fmt_int(summary.active_users, lang),
                    help=t("adoption.help.active_users", lang), border=True)
@@ -71,13 +74,18 @@ def headline(frame: pd.DataFrame, month: date, versioned: VersionedDefinition,
                    help=t("adoption.help.stickiness", lang), border=True)
     st.caption(t("adoption.headline_caption", lang, month=month_long(month, lang),
                  excluded=fmt_int(summary.excluded_integration, lang)))
+    shown = sorted(m for m in no_write_months if m <= month)
+    if shown:
+        explain([no_writes_reason(shown, versioned.definition, lang)], lang)
     return summary
 
 
-def segments_over_time(frame: pd.DataFrame, lang: Language) -> None:
-    """Segment shares per month."""
+def segments_over_time(frame: pd.DataFrame, lang: Language,
+                       no_write_months: frozenset[date] = frozenset()) -> None:
+    """Segment shares per month (productive and sporadic left out where unknown)."""
     st.subheader(t("adoption.section.segments", lang), help=t("adoption.help.segments", lang))
-    shares = with_month_labels(adoption.segment_shares(frame), lang)
+    shares = with_month_labels(adoption.segment_shares(frame, unknown_months=no_write_months),
+                               lang)
     shares["share_text"] = shares["share"].map(lambda v: share_text(v, lang))
     text = _text(lang, "segments", t("adoption.axis.month", lang),
                  t("adoption.axis.share_short", lang), t("adoption.axis.segment", lang))
@@ -86,12 +94,13 @@ def segments_over_time(frame: pd.DataFrame, lang: Language) -> None:
 
 
 def by_department(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, month: date,
-                  lang: Language, *, suppress: bool) -> None:
+                  lang: Language, *, suppress: bool,
+                  no_write_months: frozenset[date] = frozenset()) -> None:
     """Segments per department in ``month`` and the productive share per department and month;
     without departments in the roster, why not (the column unmapped, or not in the export)."""
     st.subheader(t("adoption.section.departments", lang),
                  help=t("adoption.help.departments", lang))
-    shares = adoption.segment_shares(frame, by="department")
+    shares = adoption.segment_shares(frame, by="department", unknown_months=no_write_months)
     if shares.empty:
         gap = field_gap(conn, DatasetKind.USERS, "department")
         st.info(f"{unknown_value(lang)}: {gap_text(gap, lang)}" if gap is not None

@@ -8,11 +8,14 @@ project lead understands.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 import streamlit as st
 
-from crm_dash.i18n import Language, t
+from crm_dash.i18n import Language, fmt_int, t
+from crm_dash.metrics.definitions import AdoptionDefinition
 from crm_dash.metrics.gaps import FieldGap, gap_text
+from crm_dash.ui.format import month_long
 
 
 def unknown_value(lang: Language) -> str:
@@ -31,3 +34,15 @@ def explain(reasons: Iterable[str], lang: Language) -> None:
 def explain_gaps(gaps: Iterable[FieldGap], lang: Language) -> None:
     """:func:`explain` for missing fields."""
     explain((gap_text(gap, lang) for gap in gaps), lang)
+
+
+def no_writes_reason(months: Iterable[date], definition: AdoptionDefinition,
+                     lang: Language) -> str:
+    """Why productive and sporadic are unknown in ``months``: the log records no writes."""
+    shown = sorted(months)
+    named = ", ".join(month_long(m, lang) for m in shown[-3:])
+    if len(shown) > 3:
+        named = t("gap.no_writes.more", lang, n=fmt_int(len(shown) - 3, lang), months=named)
+    actions = ", ".join(t(f"adoption.action.{a}", lang) for a in definition.write_actions)
+    return t("gap.no_writes", lang, months=named, actions=actions,
+             writes=fmt_int(definition.productive_min_writes, lang))

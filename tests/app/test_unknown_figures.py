@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.unknown_company import build
+from tests.unknown_company import LOGINS_ONLY, build
 
 MakeApp = Callable[..., AppTest]
 
@@ -78,3 +78,34 @@ def test_adoption_departments_say_why_they_are_missing(make_app: MakeApp, tmp_pa
     assert not at.exception
     assert ("Not in your data: Department: the column 'Abteilung' of 'mitarbeiter.csv' looks "
             "like it") in _warnings(at)
+
+
+@pytest.fixture(scope="module")
+def logins_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("logins") / "logins.duckdb", files=LOGINS_ONLY)
+
+
+def test_a_login_history_leaves_productive_unknown_on_the_overview(
+    make_app: MakeApp, logins_only: Path,
+) -> None:
+    at = make_app(logins_only, "pages/overview.py", role="executive").run()
+    assert not at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    # 6 people logged in on all 22 working days of October: active, but no write recorded.
+    assert tiles["Productive"] == "Not in your data"
+    assert tiles["Sporadic"] == "Not in your data"
+    assert tiles["Barely"] == "0 · 0%" and tiles["Licensed people"] == "6"
+    assert "the usage data holds no write action (Create, Update)" in _warnings(at)
+
+
+def test_a_login_history_leaves_productive_unknown_on_adoption(
+    make_app: MakeApp, logins_only: Path,
+) -> None:
+    at = make_app(logins_only, "pages/adoption.py", role="lead")
+    at.query_params["lang"] = "de"
+    at.run()
+    assert not at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Anteil produktiv"] == "Nicht in Ihren Daten"
+    assert "keine schreibende Aktion (Anlegen, Ändern)" in _warnings(at)
+    assert "September 2026, Oktober 2026" in _warnings(at)

@@ -20,7 +20,7 @@ from crm_dash.metrics.gaps import FieldGap, field_gap, gap_text
 from crm_dash.metrics.pipeline import pipeline_summary
 from crm_dash.metrics.training import training_summary
 from crm_dash.retro.evidence import pipeline_hygiene, trained_everyone
-from tests.unknown_company import build
+from tests.unknown_company import LOGINS_ONLY, build
 
 OCTOBER = date(2026, 10, 1)
 
@@ -112,3 +112,18 @@ def test_report_json_gives_null_and_the_reason(
     assert main(["report", "--month", "2026-10", "--db", str(company)]) == 0
     text = capsys.readouterr().out
     assert "close date passed: -" in text and "unknown open_overdue_share:" in text
+
+
+def test_report_of_a_login_history_gives_null_productive_and_sporadic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    company = build(tmp_path / "logins.duckdb", files=LOGINS_ONLY)
+    assert main(["report", "--month", "2026-10", "--db", str(company), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    # 6 people active on all 22 working days of October, not one write: barely and never are
+    # known (0), productive and sporadic are not.
+    assert report["segments"] == {"productive": None, "sporadic": None, "barely": 0,
+                                  "never": 0, "new": 0}
+    assert report["licensed"] == 6 and report["active_users"] == 6
+    assert set(report["unknown"]) == {"segments.productive", "segments.sporadic"}
+    assert "holds no write action (create, update)" in report["unknown"]["segments.productive"]
