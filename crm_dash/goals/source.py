@@ -15,6 +15,7 @@ import pandas as pd
 
 from crm_dash.goals.math import MonthFigures
 from crm_dash.goals.model import GoalScope
+from crm_dash.metrics.adoption import months_without_writes
 from crm_dash.metrics.definitions import AdoptionDefinition, VersionedDefinition, load_definition
 from crm_dash.metrics.segments import available_months, user_months
 from crm_dash.months import month_range
@@ -121,14 +122,19 @@ def in_scope(frame: pd.DataFrame, scope: GoalScope) -> pd.DataFrame:
 def figures_from(
     person_months: pd.DataFrame, scope: GoalScope, months: list[date], covered: DataMonths | None
 ) -> list[MonthFigures]:
-    """Productive and licensed people in ``scope`` for each month the data covers completely."""
+    """Productive and licensed people in ``scope`` for each month the data covers completely.
+
+    A month whose log records no write (a login history) has no figure: productive is unknown
+    there, not 0 (:func:`crm_dash.metrics.adoption.months_without_writes` over ``person_months``,
+    the whole company's)."""
     rows = in_scope(person_months, scope)
     productive = rows[rows["segment"] == "productive"].groupby("month").size()
     licensed = rows.groupby("month").size()
+    unknown = months_without_writes(person_months)
     return [
         MonthFigures(month, int(productive.get(month, 0)), int(licensed.get(month, 0)))
         for month in months
-        if covered is not None and covered.covers(month)
+        if covered is not None and covered.covers(month) and month not in unknown
     ]
 
 

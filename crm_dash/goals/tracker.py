@@ -26,6 +26,7 @@ from crm_dash.goals.source import (
     scope_options,
 )
 from crm_dash.goals.store import GoalError, create_goal
+from crm_dash.metrics.adoption import months_without_writes
 from crm_dash.metrics.definitions import VersionedDefinition
 from crm_dash.months import add_months, first_of_month, month_range
 from crm_dash.privacy import MIN_GROUP_SIZE
@@ -119,6 +120,13 @@ def preview_goal(
             f"{covered.latest_complete:%Y-%m} (complete months). Choose a start between "
             f"{add_months(covered.first, 1):%Y-%m} and "
             f"{add_months(covered.latest_complete, 1):%Y-%m}.",
+            title="No baseline",
+        )
+    if month in months_without_writes(figures.person_months):
+        raise GoalError(
+            f"The usage data of the baseline month {month:%Y-%m} records no write (create, "
+            "update), only logins or views, so productive people cannot be counted. Upload a "
+            "log that records actions (an audit or event log) before setting this goal.",
             title="No baseline",
         )
     [counts] = figures_from(figures.person_months, draft.scope, [month], covered)

@@ -127,3 +127,13 @@ def test_report_of_a_login_history_gives_null_productive_and_sporadic(
     assert report["licensed"] == 6 and report["active_users"] == 6
     assert set(report["unknown"]) == {"segments.productive", "segments.sporadic"}
     assert "holds no write action (create, update)" in report["unknown"]["segments.productive"]
+
+
+def test_no_goal_baseline_from_a_login_history(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    company = build(tmp_path / "logins.duckdb", files=LOGINS_ONLY)
+    # Baseline month of a goal starting 1 Nov 2026: October, which records no write.
+    assert main(["goal", "add", "--db", str(company), "--name", "x", "--department",
+                 "Vertrieb Süd", "--start", "2026-11-01", "--months", "9",
+                 "--target-pct", "20"]) == 1
+    assert "baseline month 2026-10 records no write" in capsys.readouterr().err
