@@ -132,9 +132,9 @@ def test_logout_shows_the_login_again(make_app: MakeApp, fixture_db_path: Path) 
     [
         (Role.EXECUTIVE, ["overview", "goals", "adoption", "training", "pipeline", "retro"]),
         (Role.LEAD, ["overview", "goals", "adoption", "people", "training", "pipeline", "retro",
-                     "upload", "imports", "settings"]),
+                     "upload", "imports", "health", "settings"]),
         (Role.ADMIN, ["overview", "goals", "adoption", "people", "training", "pipeline", "retro",
-                      "upload", "imports", "settings", "admin"]),
+                      "upload", "imports", "health", "settings", "admin"]),
         (None, []),
     ],
 )
@@ -145,17 +145,17 @@ def test_navigation_lists_only_the_pages_a_role_may_open(
 
 
 NAV_ALL = ["", "goals", "adoption", "people", "training", "pipeline", "retro", "upload",
-           "imports", "settings", "admin"]
+           "imports", "health", "settings", "admin"]
 NAV_TITLES = {
     "": "Overview", "goals": "Goals", "adoption": "Adoption", "people": "People",
     "training": "Training", "pipeline": "Pipeline", "retro": "Retrospective",
-    "upload": "Upload data", "imports": "Import history", "settings": "Metric settings",
-    "admin": "Administration",
+    "upload": "Upload data", "imports": "Import history", "health": "Data health",
+    "settings": "Metric settings", "admin": "Administration",
 }
 NAV_VISIBLE = {
     "executive": ["", "goals", "adoption", "training", "pipeline", "retro"],
     "lead": ["", "goals", "adoption", "people", "training", "pipeline", "retro", "upload",
-             "imports", "settings"],
+             "imports", "health", "settings"],
     "admin": NAV_ALL,
     None: [],
 }
@@ -189,7 +189,8 @@ def test_app_navigation_lists_exactly_the_pages_of_the_role(
     # every page stays routable (hidden), so a typed URL reaches the page's own refusal
     assert sorted(p.url_path for pages in drawn[-1].values() for p in pages) == sorted(NAV_ALL)
     if role == "executive":
-        assert not {"upload", "imports", "people", "settings", "admin"} & {p for p, _ in visible}
+        assert not {"upload", "imports", "people", "health", "settings", "admin"} & {
+            p for p, _ in visible}
     if role == "lead":
         assert "admin" not in {p for p, _ in visible}
 
