@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from crm_dash.datasets import DatasetKind
 from crm_dash.health.findings import DatasetHealth, Finding, HealthReport
 from crm_dash.i18n import Language, fmt_date, fmt_datetime, fmt_int, fmt_month, fmt_percent, t
-from crm_dash.importing.run import field_label
-from crm_dash.metrics.gaps import FieldGap
+from crm_dash.metrics.gaps import gap_text
 
 #: How each dataset matches people to the roster (the cause texts name it).
 _MATCHED_BY = {DatasetKind.USAGE: "usage", DatasetKind.TRAINING: "training",
@@ -30,14 +29,6 @@ class FindingText:
     cause: str
     examples: str
     action: str
-
-
-def gap_text(gap: FieldGap, lang: Language) -> str:
-    """Why the roster (or another dataset) lacks a field, and the fix (the ``gap.*`` texts)."""
-    pct = "?" if gap.confidence is None else round(100 * gap.confidence)
-    return t(gap.message_key, lang, field=field_label(gap.kind, gap.field, lang),
-             dataset=t(f"dataset.{gap.kind.value}", lang), column=gap.column or "",
-             pct=pct, file=gap.file_name or "")
 
 
 def finding_text(finding: Finding, lang: Language) -> FindingText:

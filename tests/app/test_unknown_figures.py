@@ -6,11 +6,15 @@ Data: tests/unknown_company.py (which figures are unknown and why).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from crm_dash import db
+from crm_dash.retro.model import RetroHeader
+from crm_dash.retro.store import create_retro
 from tests.unknown_company import LOGINS_ONLY, build
 
 MakeApp = Callable[..., AppTest]
@@ -109,3 +113,31 @@ def test_a_login_history_leaves_productive_unknown_on_adoption(
     assert tiles["Anteil produktiv"] == "Nicht in Ihren Daten"
     assert "keine schreibende Aktion (Anlegen, Ändern)" in _warnings(at)
     assert "September 2026, Oktober 2026" in _warnings(at)
+
+
+def _all(at: AppTest) -> str:
+    return "\n".join(str(e.value) for e in [*at.warning, *at.info, *at.caption, *at.error,
+                                            *at.markdown])
+
+
+def test_goals_refuse_a_baseline_from_a_login_history(make_app: MakeApp, logins_only: Path
+                                                      ) -> None:
+    at = make_app(logins_only, "pages/goals.py", role="lead").run()
+    assert not at.exception
+    # The only department, Vertrieb Süd (6 people); the default start's baseline month has
+    # logins only, so no productive count can be its baseline.
+    assert at.selectbox(key="goal_new_department").value == "Vertrieb Süd"
+    assert "records no write (create, update), only logins or views" in _all(at)
+
+
+def test_retro_evidence_says_why_it_suggests_nothing(make_app: MakeApp, tmp_path: Path) -> None:
+    path = build(tmp_path / "retro.duckdb")
+    conn = db.connect(path)
+    create_retro(conn, RetroHeader(held_on=date(2026, 11, 20), participants="Team"),
+                 actor="lead")
+    conn.close()
+    at = make_app(path, "pages/retro.py", role="lead").run()
+    assert not at.exception
+    text = _all(at)
+    assert "None of the learners in the training records is on the roster" in text
+    assert "lacks a field the hygiene score needs" in text
