@@ -234,7 +234,7 @@ def coverage_form(ctx: PageContext) -> None:
             format_func=lambda c: t(f"coverage.settings.holidays.{c}", lang),
             key="settings_holidays", help=t("coverage.settings.holidays.help", lang),
         )
-        save = st.form_submit_button(t("settings.save", lang), icon=":material/save:")
+        save = st.form_submit_button(t("coverage.settings.save", lang), icon=":material/save:")
     _coverage_changes(ctx)
     if not save:
         return

@@ -67,7 +67,7 @@ def test_data_complete_up_to_and_the_holidays_are_settings(
     assert at.radio(key="settings_holidays").value == "DE"
     at.selectbox(key="settings_complete_until").set_value("2026-09")
     at.radio(key="settings_holidays").set_value("none")
-    [*_, save] = [b for b in at.button if b.label == "Save as new version"]
+    [save] = [b for b in at.button if b.label == "Save the complete months as a new version"]
     save.click().run()
     assert not at.exception
     assert "Saved: 2 setting(s) changed." in at.success[0].value
