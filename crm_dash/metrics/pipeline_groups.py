@@ -31,6 +31,9 @@ NOT_IN_ROSTER = "not_in_roster"
 #: The segment groups in the order the page shows them.
 SEGMENT_GROUPS: tuple[str, ...] = (*SEGMENTS, NO_SEGMENT, NOT_IN_ROSTER)
 
+#: The figure (of ``pipeline_owners.FIGURE_NEEDS``) behind each hygiene reason.
+_REASON_FIGURE = {"no_next_step": "next_step", "overdue": "overdue", "stale": "stale",
+                  "no_amount": "missing_amount"}
 _COUNTS = ("opportunities", "open", "with_next_step", "without_next_step", "overdue", "stale",
            "missing_amount", "score_sum", "won", "lost", "won_12m", "lost_12m")
 
@@ -123,7 +126,10 @@ def owner_table(data: PipelineData, segments: pd.DataFrame) -> pd.DataFrame:
     owners["segment"] = _owner_segments(owners, segments)
     owners["name"] = owners["name"].where(owners["name"].notna() & owners["in_roster"],
                                           owners["owner"])
-    counts = zip(*(owners[REASON_COUNTS[r]].to_numpy() for r in REASONS), strict=True)
+    # A reason whose field the export lacks blames nobody: its count is unknown, not "all".
+    unknown = set(unknown_figures(data.empty_fields))
+    counts = zip(*(owners[REASON_COUNTS[r]].to_numpy() * (_REASON_FIGURE[r] not in unknown)
+                   for r in REASONS), strict=True)
     owners["reasons"] = [reasons(c) for c in counts]
     currency = main_currency(data)
     values = data.values[data.values["currency"] == currency]

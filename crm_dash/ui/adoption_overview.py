@@ -27,7 +27,7 @@ from crm_dash.ui.format import (
     share_text,
 )
 from crm_dash.ui.page import PageContext
-from crm_dash.ui.unknown import explain, no_writes_reason, unknown_value
+from crm_dash.ui.unknown import explain, no_writes_reason, tile
 
 # Rising shares of these segments are bad news: their deltas are shown in red.
 _BAD_WHEN_RISING = {"barely", "never"}
@@ -36,8 +36,8 @@ _BAD_WHEN_RISING = {"barely", "never"}
 def _segment_metric(column: DeltaGenerator, segment: str, now: MonthSummary,
                     before: MonthSummary | None, data: AdoptionData, lang: Language) -> None:
     if segment in WRITE_SEGMENTS and now.month in data.no_write_months:
-        column.metric(t(f"adoption.segment.{segment}", lang), unknown_value(lang),
-                      help=segment_help(segment, data.definition, lang), border=True)
+        tile(column, t(f"adoption.segment.{segment}", lang), "", unknown=True, lang=lang,
+             help=segment_help(segment, data.definition, lang), border=True)
         return
     if before is not None and before.month in data.no_write_months:
         before = None  # no change against an unknown count
@@ -124,8 +124,8 @@ def adoption_headline(ctx: PageContext, data: AdoptionData) -> None:
             st.caption(t("overview.adoption.typical_note", lang))
     with cost_col:
         if now.cost_barely_never is None:
-            st.metric(t("overview.adoption.cost", lang), unknown_value(lang),
-                      help=t("overview.adoption.cost_help", lang), border=True)
+            tile(st.container(), t("overview.adoption.cost", lang), "", unknown=True, lang=lang,
+                 help=t("overview.adoption.cost_help", lang), border=True)
             gap = field_gap(ctx.conn, DatasetKind.USERS, "license_cost_monthly")
             st.caption(gap_text(gap, lang) if gap is not None
                        else t("overview.adoption.cost_unknown", lang))

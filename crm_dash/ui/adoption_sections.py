@@ -30,7 +30,7 @@ from crm_dash.ui.format import (
     share_text,
     with_month_labels,
 )
-from crm_dash.ui.unknown import explain, no_writes_reason, unknown_value
+from crm_dash.ui.unknown import explain, no_writes_reason, tile, unknown_value
 
 
 def hide_small_months(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[date]]:
@@ -63,10 +63,9 @@ def headline(frame: pd.DataFrame, month: date, versioned: VersionedDefinition,
     cols = st.columns(4)
     cols[0].metric(t("overview.adoption.licensed", lang), fmt_int(summary.licensed, lang),
                    help=t("overview.adoption.licensed_help", lang), border=True)
-    cols[1].metric(t("adoption.metric.productive_share", lang),
-                   unknown_value(lang) if month in no_write_months
-                   else share_text(summary.share("productive"), lang),
-                   help=segment_help("productive", versioned, lang), border=True)
+    tile(cols[1], t("adoption.metric.productive_share", lang),
+         share_text(summary.share("productive"), lang), unknown=month in no_write_months,
+         lang=lang, help=segment_help("productive", versioned, lang), border=True)
     cols[2].metric(t("adoption.metric.active_users", lang), fmt_int(summary.active_users, lang),
                    help=t("adoption.help.active_users", lang), border=True)
     cols[3].metric(t("adoption.metric.stickiness", lang),

@@ -48,7 +48,7 @@ from crm_dash.ui.pipeline_format import (
     reasons_text,
     win_rate_text,
 )
-from crm_dash.ui.unknown import explain, unknown_value
+from crm_dash.ui.unknown import explain, tile
 
 # ---- data ----------------------------------------------------------------------------------
 
@@ -116,15 +116,13 @@ def tiles(conn: duckdb.DuckDBPyConnection, data: PipelineData, summary: Pipeline
                   help=t("pipeline.tile.open_help", lang, total=fmt_int(summary.opportunities,
                                                                           lang),
                          won=fmt_int(summary.won, lang), lost=fmt_int(summary.lost, lang)))
-    row[1].metric(t("pipeline.tile.open_value", lang),
-                  unknown_value(lang) if "open_value" in unknown
-                  else money_text(value, currency, lang, compact=True), border=True,
-                  help=t("pipeline.tile.open_value_help", lang))
-    row[2].metric(t("pipeline.tile.hygiene", lang),
-                  unknown_value(lang) if "hygiene_score" in unknown
-                  else "–" if summary.hygiene_score is None
-                  else fmt_decimal(summary.hygiene_score, lang, 0),
-                  border=True, help=t("pipeline.tile.hygiene_help", lang))
+    tile(row[1], t("pipeline.tile.open_value", lang),
+         money_text(value, currency, lang, compact=True), unknown="open_value" in unknown,
+         lang=lang, border=True, help=t("pipeline.tile.open_value_help", lang))
+    tile(row[2], t("pipeline.tile.hygiene", lang),
+         "–" if summary.hygiene_score is None else fmt_decimal(summary.hygiene_score, lang, 0),
+         unknown="hygiene_score" in unknown, lang=lang, border=True,
+         help=t("pipeline.tile.hygiene_help", lang))
     row[3].metric(t("pipeline.tile.win_rate", lang), fmt_percent(summary.win_rate, lang),
                   border=True, help=t("pipeline.tile.win_rate_help", lang,
                                       won=fmt_int(summary.won_12m, lang),
@@ -133,9 +131,9 @@ def tiles(conn: duckdb.DuckDBPyConnection, data: PipelineData, summary: Pipeline
     for col, key, share in zip(row, ("next_step", "overdue", "stale", "missing_amount"), (
             summary.open_with_next_step_share, summary.open_overdue_share,
             summary.open_stale_30d_share, summary.open_missing_amount_share), strict=True):
-        col.metric(t(f"pipeline.tile.{key}", lang),
-                   unknown_value(lang) if key in unknown else fmt_percent(share, lang),
-                   border=True, help=t(f"pipeline.tile.{key}_help", lang))
+        tile(col, t(f"pipeline.tile.{key}", lang), fmt_percent(share, lang),
+             unknown=key in unknown, lang=lang, border=True,
+             help=t(f"pipeline.tile.{key}_help", lang))
     if len(summary.open_value_by_currency) > 1:
         st.caption(t("pipeline.currencies", lang,
                      values=currencies_text(summary.open_value_by_currency, lang)))

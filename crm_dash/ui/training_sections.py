@@ -27,7 +27,7 @@ from crm_dash.months import add_months
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, suppress_small_groups
 from crm_dash.ui.format import month_label, month_long, segment_labels, share_text
 from crm_dash.ui.links import page_link
-from crm_dash.ui.unknown import explain, unknown_value
+from crm_dash.ui.unknown import explain, tile, unknown_value
 
 _HEIGHT = 320
 # Not the segments' colours: green means productive and blue means new on every page.
@@ -160,14 +160,13 @@ def tiles(summary: training.TrainingSummary, lang: Language, *, suppress: bool) 
     """Trained share, sessions in the last 12 months, onboarding share and no-shows."""
     cols = st.columns(4)
     unknown = summary.learners_unmatched
-    cols[0].metric(
-        t("training.metric.trained", lang),
-        unknown_value(lang) if unknown else share_text(summary.trained_share, lang),
-        delta=None if summary.trained is None else t(
-            "training.metric.trained_of", lang, n=fmt_int(summary.trained, lang),
-            total=fmt_int(summary.licensed, lang)),
-        delta_color="off", delta_arrow="off", help=t("training.help.trained", lang),
-        border=True)
+    tile(cols[0], t("training.metric.trained", lang), share_text(summary.trained_share, lang),
+         unknown=unknown, lang=lang,
+         delta=None if summary.trained is None else t(
+             "training.metric.trained_of", lang, n=fmt_int(summary.trained, lang),
+             total=fmt_int(summary.licensed, lang)),
+         delta_color="off", delta_arrow="off", help=t("training.help.trained", lang),
+         border=True)
     cols[1].metric(
         t("training.metric.sessions", lang), fmt_int(summary.sessions_last_12_months, lang),
         delta=t("training.metric.sessions_months", lang,
@@ -179,7 +178,7 @@ def tiles(summary: training.TrainingSummary, lang: Language, *, suppress: bool) 
     elif summary.joiners == 0:
         onboarded, detail = "–", t("training.metric.no_joiners", lang)
     elif unknown:
-        onboarded, detail = unknown_value(lang), None
+        onboarded, detail = "–", unknown_value(lang)
     else:
         onboarded = share_text(summary.onboarded_within_30_days_share, lang)
         detail = t("training.metric.onboarded_of", lang,

@@ -1,16 +1,18 @@
 """How a page shows a figure it cannot compute: "Not in your data", the reason and the fix.
 
 A figure whose input is missing is unknown, never 0 (see :mod:`crm_dash.metrics.gaps`). A tile
-shows :func:`unknown_value`; one note under the tiles says why, per missing field, in words a
-project lead understands.
+(:func:`tile`) shows "–" and "Not in your data"; one note under the tiles says why, per missing
+field, in words a project lead understands.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from crm_dash.i18n import Language, fmt_int, t
 from crm_dash.metrics.definitions import AdoptionDefinition
@@ -19,8 +21,18 @@ from crm_dash.ui.format import month_long
 
 
 def unknown_value(lang: Language) -> str:
-    """What a tile shows for an unknown figure."""
+    """What an unknown figure reads as in a sentence or a table cell: "Not in your data"."""
     return t("gap.not_in_your_data", lang)
+
+
+def tile(column: DeltaGenerator, label: str, value: str, *, unknown: bool, lang: Language,
+         **kwargs: Any) -> None:
+    """A metric tile; an ``unknown`` one shows "–" with "Not in your data" underneath (the
+    words fit a quarter of the page, where they would be cut off as the value)."""
+    if unknown:
+        value = "–"
+        kwargs.update(delta=unknown_value(lang), delta_color="off", delta_arrow="off")
+    column.metric(label, value, **kwargs)
 
 
 def explain(reasons: Iterable[str], lang: Language) -> None:

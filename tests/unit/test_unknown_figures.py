@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from crm_dash import db
@@ -18,6 +19,8 @@ from crm_dash.cli import main
 from crm_dash.datasets import DatasetKind
 from crm_dash.metrics.gaps import FieldGap, field_gap, gap_text
 from crm_dash.metrics.pipeline import pipeline_summary
+from crm_dash.metrics.pipeline_groups import owner_table, segments_in
+from crm_dash.metrics.pipeline_owners import pipeline_data
 from crm_dash.metrics.training import training_summary
 from crm_dash.retro.evidence import pipeline_hygiene, trained_everyone
 from tests.unknown_company import LOGINS_ONLY, build
@@ -49,6 +52,10 @@ def test_pipeline_figures_without_their_field_are_unknown(conn: duckdb.DuckDBPyC
     assert summary.hygiene_score is None
     assert summary.open_missing_amount_share == 0.0  # every open one has an amount: a true 0
     assert set(summary.unknown) == {"next_step", "overdue", "stale", "hygiene_score"}
+    # No owner is blamed for a next step the export does not have: no reasons are left.
+    data = pipeline_data(conn)
+    assert data is not None
+    assert owner_table(data, segments_in(pd.DataFrame(), None))["reasons"].map(len).sum() == 0
 
 
 def test_the_reason_tells_an_unmapped_column_from_one_the_export_lacks(
