@@ -39,4 +39,5 @@ with friendly_errors(lang):
     sections.onboarding(figures.joiners, month, lang, suppress=not lead)
     sections.effect(frame, records, month, data.first_month or month, lang, suppress=not lead)
     if lead:
-        sections.invitations(people(ctx.conn, frame, month, filters.groups), month, lang)
+        sections.invitations(people(ctx.conn, frame, month, filters.groups), month, lang,
+                             learners_unmatched=figures.summary.learners_unmatched)

@@ -209,8 +209,7 @@ def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang:
                  help=t("training.help.departments", lang))
     shares = training.trained_by_department(frame, records, month)
     if not records.empty and records["person_key"].isna().all():
-        st.info(unknown_value(lang) + ": " + t("gap.learners_unmatched", lang,
-                                                n=fmt_int(len(records), lang)))
+        st.info(f"{unknown_value(lang)}: {t('gap.see_above', lang)}")
         return
     if shares.empty:
         st.info(t("adoption.no_departments", lang))
@@ -498,10 +497,14 @@ def invitation_csv(invite: pd.DataFrame, lang: Language) -> bytes:
                           delimiter=";" if lang == "de" else ",")
 
 
-def invitations(people: pd.DataFrame, month: date, lang: Language) -> None:
-    """Leads only: who barely or never uses the CRM and has had no training, with a CSV."""
+def invitations(people: pd.DataFrame, month: date, lang: Language, *,
+                learners_unmatched: bool = False) -> None:
+    """Leads only: who barely or never uses the CRM and has had no training, with a CSV.
+    With ``learners_unmatched`` nobody is known to be trained, so the list says so."""
     st.subheader(t("training.section.invitations", lang, month=month_label(month, lang)),
                  help=t("training.help.invitations", lang))
+    if learners_unmatched:
+        st.warning(t("gap.invitations_unmatched", lang), icon=":material/help:")
     invite = training.invitation_list(people)
     if invite.empty:
         st.success(t("training.invitations.none", lang), icon=":material/check_circle:")

@@ -67,6 +67,7 @@ def test_training_trained_share_is_unknown_not_zero(make_app: MakeApp, company: 
     assert _unknown(at, "Trained share")
     assert "0%" not in tiles["Trained share"]
     assert "none of the learners in the 3 training records is on the roster" in _warnings(at)
+    assert "Whether these people are trained is unknown" in _warnings(at)  # invitation list
 
 
 def test_overview_licence_cost_names_the_unmapped_column(make_app: MakeApp, company: Path
