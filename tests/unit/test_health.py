@@ -224,6 +224,10 @@ def test_usage_not_in_roster_shows_at_upload_time(
         conn.close()
     notice = next(n for n in check.notices if n.code == "usage_not_in_roster")
     assert notice.values == {"ids": 1, "events": 3, "total": 6, "pct": 50}
+    # The exact count replaces the sample's estimate for the same column: one warning, not two.
+    assert [n.code for n in check.notices].count("usage_not_in_roster") == 1
+    assert not any(n.code == "not_in_roster" and n.field_name == "user_id"
+                   for n in check.notices)
     assert notice.text(DatasetKind.USAGE, "en").startswith(
         "1 user id(s) in this file are not on the roster: 3 of 6 events (50 %)")
     assert main(["import", str(path), "--kind", "usage", "--db", str(database), "--json"]) == 0
