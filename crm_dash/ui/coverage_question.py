@@ -59,7 +59,7 @@ def coverage_question(ctx: PageContext) -> None:
                       day=day_long(coverage.last_day, lang)))
         st.caption(t("coverage.question.help", lang, month=month_long(month, lang),
                      working_day=day_long(coverage.question_last_working_day or month, lang)))
-        yes_col, no_col, _ = st.columns([1, 1, 4])
+        yes_col, no_col, _ = st.columns([1, 1, 2])
         yes = yes_col.button(t("coverage.answer.yes", lang), key="coverage_answer_yes",
                              icon=":material/check:")
         no = no_col.button(t("coverage.answer.no", lang), key="coverage_answer_no",
