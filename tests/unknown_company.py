@@ -53,7 +53,8 @@ def build(db_path: Path, also_left_out: tuple[str, ...] = (),
     try:
         with tempfile.TemporaryDirectory() as work:
             for name, kind, left_out in files:
-                inspection = inspect_file(conn, FOLDER / name, kind, Path(work), file_name=name)
+                path = FOLDER / name  # a name in the fixture folder, or any absolute path
+                inspection = inspect_file(conn, path, kind, Path(work), file_name=path.name)
                 mapping = {f: c for f, c in inspection.mapping.items()
                            if f not in left_out + also_left_out}
                 report = run_import(conn, inspection, imported_by="lead", source="cli",
