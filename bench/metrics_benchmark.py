@@ -188,10 +188,12 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
         unmatched_owners,
     )
     from crm_dash.metrics.pipeline_owners import pipeline_data
-    from crm_dash.metrics.segments import add_months
+    from crm_dash.months import add_months
     from crm_dash.retro.evidence import evidence_for, evidence_month, evidence_version
     from crm_dash.summary import data_summary
     from crm_dash.ui.adoption_data import adoption_data, people
+    from crm_dash.ui.coverage_question import current_coverage
+    from crm_dash.ui.health_summary import cached_health_report
 
     if page == "retro":  # the Retrospective page reads no adoption frame, only the evidence
         evidence_version(conn)
@@ -203,6 +205,8 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"person_months": len(frame)}
     if page == "overview":
         data_summary(conn)
+        current_coverage(conn)  # the coverage question
+        out["health_findings"] = len(cached_health_report(conn).findings)  # the health line
         now = adoption.month_summary(frame, month)
         adoption.month_summary(frame, add_months(month, -1))
         out["licensed"] = now.licensed
@@ -264,7 +268,7 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     from crm_dash.goals import present, report, source, store, tracker  # noqa: F401
     from crm_dash.metrics import adoption, definitions, integration, people, pipeline, training  # noqa: F401
     from crm_dash.retro import evidence  # noqa: F401
-    from crm_dash.ui import adoption_data  # noqa: F401
+    from crm_dash.ui import adoption_data, coverage_question, health_summary  # noqa: F401
 
     start, cpu = time.perf_counter(), time.process_time()
     conn = db.connect(db_path)
