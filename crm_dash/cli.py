@@ -2,7 +2,8 @@
 
 Contract (used for automation, keep it stable): every subcommand takes ``--db PATH``; with
 ``--json`` it prints JSON to stdout, otherwise text for people; errors go to stderr with exit
-code 1, bad usage exits with 2.
+code 1, bad usage exits with 2, and a database that another process holds (the running app,
+another import) exits with 75 (EX_TEMPFAIL: try again later), whatever the subcommand.
 
 ``crm-dash import FILE --kind users|usage|pipeline|training [--preset NAME]
 [--map FIELD=COLUMN ...] [--max-reject-rate 0.01]`` prints (with ``--json``) ``{"batch_id",
@@ -335,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except CrmDashError as exc:
         print(f"Error: {exc.title}: {exc.message}", file=sys.stderr)
-        return 1
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from crm_dash.errors import DatabaseError
+from crm_dash.errors import DatabaseBusy, DatabaseError
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -88,14 +88,15 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     try:
         conn = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
-        hint = (
-            "Another process holds it open, most likely the running crm-dash app: stop the app "
-            "first (Ctrl+C in its terminal), run this command, then start the app again."
-            if "lock" in str(exc).lower()
-            else "Check that the path is right and that you may read and write it."
-        )
+        if "lock" in str(exc).lower():
+            raise DatabaseBusy(
+                f"Another crm-dash process holds the database {path}, probably the running app "
+                "or another import. DuckDB lets only one process use the file at a time. Try "
+                "again when that process has ended (the app ends with Ctrl+C in its terminal)."
+            ) from exc
         raise DatabaseError(
-            f"Cannot open the database {path}: {exc}. {hint}",
+            f"Cannot open the database {path}: {exc}. Check that the path is right and that "
+            "you may read and write it.",
             title="Database is not available",
         ) from exc
     conn.execute("SET TimeZone = 'UTC'")

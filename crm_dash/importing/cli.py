@@ -8,7 +8,8 @@ Contract (keep it stable): with ``--json`` stdout gets exactly
 failure prints that payload, status ``failed`` (with the proposed mapping once the file was
 read). Exit code 0 when the file is loaded or was loaded before, 1 when nothing was loaded (a
 bad file, a missing or unknown field in the mapping, more rejected rows than
-``--max-reject-rate``), 2 for bad usage (argparse's errors, which print no payload, an unknown
+``--max-reject-rate``), 75 when another process holds the database (try again later), 2 for
+bad usage (argparse's errors, which print no payload, an unknown
 ``--preset``, a ``--label`` for a field without labels or with a value it does not take).
 ``--map FIELD=COLUMN`` finds COLUMN ignoring case and surrounding spaces when the file has
 exactly one such header (an exact match wins); ``--label FIELD:LABEL=VALUE`` says what a source
@@ -116,6 +117,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     _print(args, report, error)
     if isinstance(error, ImportProblem) and error.code in USAGE_PROBLEMS:
         return 2
+    if error is not None and error.exit_code != 1:  # the database is busy: 75
+        return error.exit_code
     return 0 if report.status in ("loaded", "already_imported") else 1
 
 

@@ -19,7 +19,7 @@ import streamlit as st
 
 from crm_dash.auth import AppUser
 from crm_dash.db import is_demo
-from crm_dash.errors import CrmDashError
+from crm_dash.errors import CrmDashError, DatabaseBusy
 from crm_dash.i18n import Language, t
 from crm_dash.pages import page
 from crm_dash.ui import context
@@ -54,10 +54,28 @@ def start_session() -> Session:
     """Page config, language switch, demo banner, and who is logged in (no login form yet)."""
     st.set_page_config(page_title="crm-dash", page_icon=":material/monitoring:", layout="wide")
     lang = context.language_switch()
-    conn = context.connection()
+    try:
+        conn = context.connection()
+    except DatabaseBusy:
+        # Another process (a CLI import) holds the file; nothing is cached, so the next run
+        # tries again.
+        busy_page(lang)
+        st.stop()
     if is_demo(conn):
         st.warning(t("app.demo_banner", lang), icon=":material/science:")
     return Session(conn=conn, lang=lang, user=logged_in_user(conn, lang))
+
+
+def busy_page(lang: Language) -> None:
+    """What a run shows while another process holds the database: why, and a way to retry.
+
+    Instead of Streamlit's error page with a traceback; the button reruns the script, which
+    opens the database once the other process has let go of it.
+    """
+    st.title(t("app.busy_title", lang))
+    st.info(t("app.busy_text", lang), icon=":material/hourglass_top:")
+    st.button(t("app.busy_retry", lang), key="crm_dash_busy_retry", type="primary",
+              icon=":material/refresh:")
 
 
 def require_login(session: Session) -> Session:

@@ -3,12 +3,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from crm_dash.cli import last_complete_month, main
+from crm_dash.errors import EXIT_BUSY
 from tests.conftest import PROJECT_ROOT
 
 
@@ -83,12 +85,12 @@ def test_user_add_without_a_terminal_asks_for_password_stdin(tmp_path: Path) -> 
     assert "Traceback" not in done.stderr and "GetPassWarning" not in done.stderr
 
 
-def test_a_database_held_by_the_running_app_says_to_stop_the_app_first(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture
+def held_database(tmp_path: Path) -> Iterator[Path]:
+    """A migrated database that another process holds open for writing (like the running app)."""
     database = tmp_path / "held.duckdb"
-    main(["migrate", "--db", str(database)])
-    holder = subprocess.Popen(  # like the running app: the file open for writing
+    assert main(["migrate", "--db", str(database)]) == 0
+    holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, duckdb; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
          " sys.stdin.read()", str(database)],
@@ -96,14 +98,36 @@ def test_a_database_held_by_the_running_app_says_to_stop_the_app_first(
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
-        capsys.readouterr()
-        assert main(["user", "list", "--db", str(database)]) == 1
-        err = capsys.readouterr().err
+        yield database
     finally:
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(timeout=30)
-    assert "stop the app first" in err and "Ctrl+C" in err
+
+
+def test_a_database_held_by_another_process_is_busy_with_exit_75(
+    held_database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["user", "list", "--db", str(held_database)]) == EXIT_BUSY == 75
+    err = capsys.readouterr().err
+    assert "Database is busy" in err and "Another crm-dash process" in err
+    assert "try again" in err.lower() and "Traceback" not in err
+
+
+def test_import_into_a_held_database_exits_75_without_a_traceback(
+    held_database: Path, tmp_path: Path
+) -> None:
+    export = tmp_path / "users.csv"
+    export.write_text("email,name\nanna@example.com,Anna\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "crm_dash.cli", "import", str(export), "--kind", "users",
+         "--db", str(held_database)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 75, done.stderr
+    assert "Database is busy" in done.stderr and "another import" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_run_refuses_a_bad_cookie_key_file_before_starting_the_app(
