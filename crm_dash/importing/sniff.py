@@ -1,6 +1,7 @@
 """What a CSV file looks like: encoding, delimiter, preamble, header, footer.
 
-One streaming pass over the bytes tells the encoding and refuses binary files; the content hash
+One streaming pass over the bytes tells the encoding and refuses binary files and lines longer
+than :data:`MAX_LINE_BYTES` (before DuckDB, which fails on them with a traceback); the content hash
 is computed alongside in a thread of its own (hashlib releases the GIL), so that it costs no time
 while DuckDB reads the file. The dialect comes from the first 256 KB and the footer from the last
 64 KB. Files that DuckDB cannot read as they are (cp1252, UTF-16, a footer to cut off) are
@@ -33,6 +34,9 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 HEAD_BYTES = 256 * 1024
 TAIL_BYTES = 64 * 1024
 CHUNK = 8 * 1024 * 1024
+#: The longest line a file may have. No CRM field needs more: a longer line is a broken file (or
+#: no CSV at all), and DuckDB's reader fails on it with errors that tell the user nothing.
+MAX_LINE_BYTES = 1024 * 1024
 
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "xlsx"),  # .xlsx, .zip
@@ -126,12 +130,14 @@ class Layout:
         return DELIMITER_NAMES[self.delimiter]
 
 
-def scan_file(path: Path) -> FileScan:
-    """Refuse binary content, tell the file's encoding, and start hashing it.
+def scan_file(path: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> FileScan:
+    """Refuse binary content and lines longer than ``max_line_bytes``, tell the file's
+    encoding, and start hashing it.
 
     UTF-16 and UTF-8 are recognised by their byte order mark; a file without one is UTF-8 when
     all of it decodes as UTF-8, else cp1252 (what German Excel writes). The hash is computed in
-    the background (see :func:`hash_in_background`); a refused file stops it.
+    the background (see :func:`hash_in_background`); a refused file stops it. The lines of a
+    UTF-16 file are checked when it is transcoded (:func:`transcode_to_utf8`).
     """
     size = path.stat().st_size
     with path.open("rb") as handle:
@@ -139,16 +145,18 @@ def scan_file(path: Path) -> FileScan:
         _refuse_binary(head, path)
         digest = hash_in_background(path)
         try:
-            encoding = _encoding(path, handle, head)
+            encoding = _encoding(path, handle, head, LineLengths(max_line_bytes))
         except BaseException:
             digest.cancel()
             raise
     return FileScan(size=size, encoding=encoding, digest=digest)
 
 
-def _encoding(path: Path, handle: io.BufferedReader, head: bytes) -> Encoding:
-    """The encoding of the file that ``handle`` reads (just past ``head``); refuses NUL bytes
-    and files without content."""
+def _encoding(
+    path: Path, handle: io.BufferedReader, head: bytes, lengths: LineLengths
+) -> Encoding:
+    """The encoding of the file that ``handle`` reads (just past ``head``); refuses NUL bytes,
+    lines longer than ``lengths`` allows and files without content."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         _refuse_empty(head.decode("utf-16", errors="replace"))
         return "utf-16"
@@ -159,7 +167,8 @@ def _encoding(path: Path, handle: io.BufferedReader, head: bytes) -> Encoding:
     while chunk:
         nul = chunk.find(b"\x00")
         if nul >= 0:
-            raise ImportProblem("nul_bytes", line=_line_at(path, offset + nul))
+            raise ImportProblem("nul_bytes", line=line_at_offset(path, offset + nul))
+        lengths.feed(chunk, path)
         if utf8 and not chunk.isascii():
             try:
                 decoder.decode(chunk)
@@ -167,6 +176,7 @@ def _encoding(path: Path, handle: io.BufferedReader, head: bytes) -> Encoding:
                 utf8 = False
         offset += len(chunk)
         chunk = handle.read(CHUNK)
+    lengths.finish(path)
     if utf8:
         try:
             decoder.decode(b"", final=True)
@@ -195,7 +205,44 @@ def _refuse_empty(text: str) -> None:
         raise ImportProblem("empty")
 
 
-def _line_at(path: Path, offset: int) -> int:
+class LineLengths:
+    """A streaming check that no line of a file is longer than ``limit`` bytes.
+
+    Fed the file chunk by chunk, it never holds a line: per window of ``limit`` bytes it asks
+    for the last newline in it (``rfind``, as fast as a memory scan), so a normal file costs a
+    few calls per chunk and a file with one endless line is refused after ``limit`` bytes.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.offset = 0  # bytes seen so far
+        self.line_start = 0  # offset where the current line begins
+
+    def feed(self, chunk: bytes, path: Path) -> None:
+        """Check the next chunk of ``path``; a line longer than the limit is refused."""
+        base, end = self.offset, self.offset + len(chunk)
+        while self.line_start + self.limit < end:  # the current line must end in this chunk
+            window = (self.line_start - base, self.line_start + self.limit - base + 1)
+            newline = chunk.rfind(b"\n", max(window[0], 0), window[1])
+            if newline < 0:
+                self._refuse(path)
+            self.line_start = base + newline + 1
+        newline = chunk.rfind(b"\n", max(self.line_start - base, 0))
+        if newline >= 0:
+            self.line_start = base + newline + 1
+        self.offset = end
+
+    def finish(self, path: Path) -> None:
+        """After the last chunk: the last line, without a newline, counts too."""
+        if self.offset - self.line_start > self.limit:
+            self._refuse(path)
+
+    def _refuse(self, path: Path) -> None:
+        raise ImportProblem("line_too_long", line=line_at_offset(path, self.line_start),
+                            limit_mb=f"{self.limit / 2**20:g}")
+
+
+def line_at_offset(path: Path, offset: int) -> int:
     """1-based line of byte ``offset``."""
     newlines = 0
     with path.open("rb") as handle:
@@ -206,19 +253,41 @@ def _line_at(path: Path, offset: int) -> int:
     return newlines + 1
 
 
-def transcode_to_utf8(source: Path, encoding: Encoding, target: Path) -> None:
-    """Rewrite ``source`` as UTF-8 without BOM, chunk by chunk (line breaks stay as they are)."""
+def transcode_to_utf8(
+    source: Path, encoding: Encoding, target: Path, *, max_line_bytes: int = MAX_LINE_BYTES
+) -> None:
+    """Rewrite ``source`` as UTF-8 without BOM, chunk by chunk (line breaks stay as they are).
+
+    A UTF-16 file's lines are checked here, as UTF-8 (see :class:`LineLengths`); a refused
+    file leaves no copy behind.
+    """
     codec = "cp1252" if encoding == "cp1252" else encoding
     decoder = codecs.getincrementaldecoder(codec)(errors="replace")
-    with source.open("rb") as src, target.open("wb") as dst:
-        first = True
-        while chunk := src.read(CHUNK):
-            text = decoder.decode(chunk)
-            if first:
-                text = text.removeprefix("\ufeff")
-                first = False
-            dst.write(text.encode("utf-8"))
-        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+    lengths = LineLengths(max_line_bytes)
+    try:
+        with source.open("rb") as src, target.open("wb") as dst:
+            first = True
+            while chunk := src.read(CHUNK):
+                text = decoder.decode(chunk)
+                if first:
+                    text = text.removeprefix("\ufeff")
+                    first = False
+                _write_checked(dst, text.encode("utf-8"), lengths, target)
+            _write_checked(dst, decoder.decode(b"", final=True).encode("utf-8"), lengths, target)
+            dst.flush()
+            lengths.finish(target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def _write_checked(dst: io.BufferedWriter, data: bytes, lengths: LineLengths, target: Path) -> None:
+    """Write ``data`` to ``target`` (open as ``dst``), then check its lines: the line number of
+    a refused line is counted in ``target``, whose lines are those of the source."""
+    dst.write(data)
+    if data:
+        dst.flush()
+        lengths.feed(data, target)
 
 
 def detect_layout(path: Path) -> Layout:

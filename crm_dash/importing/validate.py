@@ -33,12 +33,18 @@ from crm_dash.importing.parse import (
 )
 from crm_dash.importing.presets import Preset
 from crm_dash.importing.problems import ImportProblem
+from crm_dash.importing.sniff import MAX_LINE_BYTES, line_at_offset
 
 TYPED = "crm_dash_import_typed"
 STAGING = "crm_dash_import_staging"
-MAX_LINE_BYTES = 1024 * 1024  # no CRM field needs more; a bigger line is a broken file
 SAMPLE_ROWS = 20_000
 YES_NO_LABEL = "yes/no (true/false, ja/nein, 1/0)"
+
+# What DuckDB raises for a file it cannot read. NotImplementedException: a record longer than the
+# parallel reader's buffer (a quoted value over many physical lines; :class:`LineLengths`
+# refuses long physical lines before DuckDB reads the file).
+_UNREADABLE = (duckdb.InvalidInputException, duckdb.ConversionException,
+               duckdb.NotImplementedException)
 
 # Values outside the labels: the default, or a reject when ``None``.
 _UNKNOWN_LABEL: dict[tuple[DatasetKind, str], str | None] = {
@@ -165,7 +171,7 @@ def _read(cur: duckdb.DuckDBPyConnection, source: CsvSource, query: str) -> list
     """Rows of a query over the file; a file DuckDB cannot read becomes an ImportProblem."""
     try:
         return cur.execute(query, [str(source.path)]).fetchall()
-    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+    except _UNREADABLE as exc:
         raise diagnose(cur, source, exc) from None
 
 
@@ -238,7 +244,7 @@ def build_typed(
             f" SELECT {', '.join(values)} FROM {source.read_sql()} r) t",
             [str(source.path)],
         )
-    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+    except _UNREADABLE as exc:
         raise diagnose(cur, source, exc) from None
 
 
@@ -463,7 +469,7 @@ def diagnose(
     error_type = str(rows[0][1])
     listed = ", ".join(str(n) for n in lines)
     if error_type == "LINE SIZE OVER MAXIMUM":
-        return ImportProblem("line_too_long", line=lines[0], limit_mb=MAX_LINE_BYTES // 2**20)
+        return ImportProblem("line_too_long", line=lines[0], limit_mb=f"{MAX_LINE_BYTES / 2**20:g}")
     if error_type in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
         return ImportProblem("ragged", lines=listed, width=source.width)
     if error_type == "UNQUOTED VALUE":
@@ -472,9 +478,8 @@ def diagnose(
 
 
 def line_of_offset(path: Path, offset: int) -> int:
-    """1-based line of the byte ``offset`` of ``path``."""
-    with path.open("rb") as handle:
-        return handle.read(offset).count(b"\n") + 1
+    """1-based line of the byte ``offset`` of ``path`` (read in chunks: bounded memory)."""
+    return line_at_offset(path, offset)
 
 
 def reject_counts(cur: duckdb.DuckDBPyConnection, staging: Staging) -> tuple[int, int]:
