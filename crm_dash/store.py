@@ -193,6 +193,16 @@ def _insert_users(
         f"ON CONFLICT (user_key) DO UPDATE SET {updates}",
         [batch_id],
     )
+    # The version this upload gives, so that deleting it can fold the others again.
+    cur.execute(
+        f"INSERT INTO user_versions (batch_id, user_key, {', '.join(cols)}, is_integration) "
+        f"SELECT ?, {key}, {select}, {typed['is_integration']} "
+        f"FROM {_quote(staging)} s WHERE {typed['user_id']} IS NOT NULL "
+        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY 1) = 1",
+        [batch_id],
+    )
+    cur.execute("UPDATE import_batches SET roster_columns = ? WHERE batch_id = ?",
+                [json.dumps([c for c in present if c != "user_id"]), batch_id])
 
 
 def _insert_usage(
@@ -222,6 +232,21 @@ def _insert_usage(
             " n.success) = 1"
         )
     source_action = typed.get("source_action", typed["action"])
+    if stored and stored[0]:
+        # Events stored already (by another upload) are supplied by this one too: recorded, so
+        # that deleting that upload leaves them in place (see remove_batch_rows).
+        cur.execute(
+            f"INSERT INTO usage_supply (batch_id, user_key, ts, action, object, success) "
+            f"SELECT DISTINCT CAST(? AS BIGINT), n.user_key, n.ts, n.action, n.object, n.success"
+            f" FROM ("
+            f"  SELECT {user_key_sql(typed['user_id'])} AS user_key, {typed['timestamp']} AS ts,"
+            f"  coalesce(lower({typed['action']}), 'other') AS action, {typed['object']} AS object,"
+            f"  coalesce({typed['success']}, true) AS success FROM {_quote(staging)} s) n "
+            f"WHERE EXISTS (SELECT 1 FROM usage_events e WHERE e.ts BETWEEN ? AND ?"
+            f" AND e.user_key = n.user_key AND e.ts = n.ts AND e.action = n.action"
+            f" AND e.object IS NOT DISTINCT FROM n.object AND e.success = n.success)",
+            [batch_id, first, last],
+        )
     cur.execute(
         f"INSERT INTO usage_events (user_key, user_id, ts, action, source_action, object,"
         f" success, batch_id) "
@@ -283,7 +308,18 @@ def _insert_pipeline(
 def _insert_training(
     cur: duckdb.DuckDBPyConnection, staging: str, typed: dict[str, str], batch_id: int
 ) -> None:
-    # LMS exports overlap too: the same person, course, date and status is stored once.
+    # LMS exports overlap too: the same person, course, date and status is stored once; a
+    # record stored already is recorded as supplied by this upload as well.
+    cur.execute(
+        f"INSERT INTO training_supply (batch_id, user_key, course, date, status) "
+        f"SELECT DISTINCT CAST(? AS BIGINT), n.* FROM ("
+        f"  SELECT {user_key_sql(typed['user'])} AS user_key, {typed['course']} AS course,"
+        f"  {typed['date']} AS date, {typed['status']} AS status FROM {_quote(staging)} s) n "
+        f"WHERE EXISTS (SELECT 1 FROM training_records t WHERE t.user_key = n.user_key"
+        f" AND t.course = n.course AND t.date = n.date"
+        f" AND t.status IS NOT DISTINCT FROM n.status)",
+        [batch_id],
+    )
     cur.execute(
         f"INSERT INTO training_records (user_ref, user_key, course, date, kind, status, score,"
         f" batch_id) "
@@ -306,3 +342,103 @@ _INSERTS = {
     DatasetKind.PIPELINE: _insert_pipeline,
     DatasetKind.TRAINING: _insert_training,
 }
+
+
+# ---- removing an upload ---------------------------------------------------------------------
+
+#: The columns that make two rows the same row, for the datasets that skip stored rows.
+_SAME_ROW: dict[DatasetKind, tuple[str, tuple[str, ...]]] = {
+    DatasetKind.USAGE: ("usage_supply", ("user_key", "ts", "action", "object", "success")),
+    DatasetKind.TRAINING: ("training_supply", ("user_key", "course", "date", "status")),
+}
+#: The roster's columns as the versions keep them, folded in upload order.
+_ROSTER_COLUMNS = ("user_id", "name", "email", "department", "team", "role", "manager_id",
+                   "license_type", "license_cost_monthly", "start_date", "end_date",
+                   "is_integration")
+
+
+def _same(keys: tuple[str, ...], left: str, right: str) -> str:
+    return " AND ".join(f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" for k in keys)
+
+
+def exclusive_rows(cur: duckdb.DuckDBPyConnection, kind: DatasetKind, batch_id: int) -> int:
+    """How many stored rows only ``batch_id`` supplied: what deleting it removes."""
+    table = DATASETS[kind].table
+    if kind in _SAME_ROW:
+        supply, keys = _SAME_ROW[kind]
+        sql = (f"SELECT count(*) FROM {table} e WHERE e.batch_id = ? AND NOT EXISTS ("
+               f"SELECT 1 FROM {supply} s WHERE s.batch_id <> ? AND {_same(keys, 's', 'e')})")
+        row = cur.execute(sql, [batch_id, batch_id]).fetchone()
+    elif kind == DatasetKind.USERS:  # people no other roster upload lists
+        row = cur.execute(
+            "SELECT count(DISTINCT user_key) FROM user_versions v WHERE batch_id = ? AND NOT"
+            " EXISTS (SELECT 1 FROM user_versions o WHERE o.user_key = v.user_key"
+            " AND o.batch_id <> v.batch_id)", [batch_id]).fetchone()
+    else:
+        row = cur.execute(f"SELECT count(*) FROM {table} WHERE batch_id = ?",
+                          [batch_id]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def remove_batch_rows(cur: duckdb.DuckDBPyConnection, kind: DatasetKind, batch_id: int) -> None:
+    """Remove what upload ``batch_id`` brought, and nothing another upload also supplied.
+
+    Must run inside a transaction on ``cur``. Events and training records another upload
+    supplied too (skipped there as already stored) pass to the earliest such upload. A roster
+    upload's people are not removed: ``users`` is folded again from the remaining roster
+    versions, so people return to their state in the previous roster, and only people no other
+    roster lists leave. Pipeline snapshots are per upload: the previous snapshot shows again.
+    Afterwards the stored rows equal those of importing the remaining uploads afresh, in order.
+    """
+    table = DATASETS[kind].table
+    if kind in _SAME_ROW:
+        supply, keys = _SAME_ROW[kind]
+        cur.execute(
+            f"UPDATE {table} e SET batch_id = s.owner FROM ("
+            f" SELECT {', '.join(keys)}, min(batch_id) AS owner FROM {supply}"
+            f" WHERE batch_id <> ? GROUP BY ALL) s "
+            f"WHERE e.batch_id = ? AND {_same(keys, 'e', 's')}",
+            [batch_id, batch_id],
+        )
+        cur.execute(f"DELETE FROM {supply} WHERE batch_id = ?", [batch_id])
+        # A supplier that now holds the row is no longer a second supplier of it.
+        cur.execute(
+            f"DELETE FROM {supply} s WHERE EXISTS (SELECT 1 FROM {table} e"
+            f" WHERE e.batch_id = s.batch_id AND {_same(keys, 'e', 's')})"
+        )
+    cur.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
+    if kind == DatasetKind.USERS:
+        cur.execute("DELETE FROM user_versions WHERE batch_id = ?", [batch_id])
+        _fold_roster(cur, exclude=batch_id)
+
+
+def _fold_roster(cur: duckdb.DuckDBPyConnection, exclude: int) -> None:
+    """Rebuild ``users`` from the roster versions of every upload but ``exclude``: per person
+    and column the value of the latest upload that had the column (as each import updated it),
+    then the integration flags set by hand."""
+    batches = cur.execute(
+        "SELECT batch_id, roster_columns FROM import_batches WHERE kind = 'users'"
+        " AND batch_id <> ?", [exclude]).fetchall()
+    having: dict[str, list[int]] = {c: [] for c in _ROSTER_COLUMNS}
+    for batch, raw in batches:
+        columns = set(json.loads(raw)) | {"user_id"} if raw else set(_ROSTER_COLUMNS)
+        for column in columns & set(having):
+            having[column].append(int(batch))
+    # A file without the flag column loads people as no integration account (the import's
+    # coalesce); the flags set by hand are applied after the fold.
+    given = {c: f"v.{c}" for c in _ROSTER_COLUMNS}
+    given["is_integration"] = "coalesce(v.is_integration, false)"
+    values = [f"arg_max_null({given[c]}, v.batch_id) FILTER (WHERE list_contains(?, v.batch_id))"
+              for c in _ROSTER_COLUMNS]
+    values[-1] = f"coalesce({values[-1]}, false)"
+    cur.execute("DELETE FROM users")
+    cur.execute(
+        f"INSERT INTO users (user_key, {', '.join(_ROSTER_COLUMNS)}, batch_id) "
+        f"SELECT v.user_key, {', '.join(values)}, max(v.batch_id) "
+        f"FROM user_versions v GROUP BY v.user_key",
+        [having[c] for c in _ROSTER_COLUMNS],
+    )
+    cur.execute(
+        "UPDATE users SET is_integration = o.is_integration FROM integration_overrides o"
+        " WHERE users.user_key = o.user_key"
+    )

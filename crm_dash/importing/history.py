@@ -8,9 +8,11 @@ import duckdb
 import pandas as pd
 
 from crm_dash.audit import log_event
-from crm_dash.datasets import DATASETS, DatasetKind
+from crm_dash.datasets import DatasetKind
 from crm_dash.db import transaction
 from crm_dash.errors import CrmDashError
+from crm_dash.locks import import_lock
+from crm_dash.store import exclusive_rows, remove_batch_rows
 
 
 def import_batches(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -33,7 +35,8 @@ class BatchRows:
 
 
 def batch_rows(conn: duckdb.DuckDBPyConnection, batch_id: int) -> BatchRows:
-    """The rows of a batch still in the database (a newer roster may have taken some over)."""
+    """The rows only this batch supplied (what deleting it removes): rows another upload also
+    supplied stay, and so do people another roster lists."""
     cur = conn.cursor()
     row = cur.execute(
         "SELECT kind, file_name FROM import_batches WHERE batch_id = ?", [batch_id]
@@ -41,24 +44,24 @@ def batch_rows(conn: duckdb.DuckDBPyConnection, batch_id: int) -> BatchRows:
     if row is None:
         raise CrmDashError(f"There is no upload number {batch_id}.", title="Import history")
     kind = DatasetKind(row[0])
-    table = DATASETS[kind].table
-    count = cur.execute(
-        f'SELECT count(*) FROM "{table}" WHERE batch_id = ?', [batch_id]  # noqa: S608
-    ).fetchone()
     return BatchRows(batch_id=batch_id, kind=kind, file_name=str(row[1]),
-                     rows=int(count[0]) if count else 0)
+                     rows=exclusive_rows(cur, kind, batch_id))
 
 
 def delete_batch(conn: duckdb.DuckDBPyConnection, batch_id: int, actor: str) -> BatchRows:
-    """Remove a batch and exactly its rows, in one transaction, with an audit event."""
-    before = batch_rows(conn, batch_id)
-    table = DATASETS[before.kind].table
-    with transaction(conn) as cur:
-        cur.execute(f'DELETE FROM "{table}" WHERE batch_id = ?', [batch_id])  # noqa: S608
-        cur.execute("DELETE FROM import_batches WHERE batch_id = ?", [batch_id])
-        log_event(cur, actor, "delete_batch", str(batch_id), {
-            "file": before.file_name, "kind": before.kind.value, "rows_removed": before.rows,
-        })
+    """Remove a batch and what only it supplied, in one transaction, with an audit event.
+
+    Runs under the database's import lock, so that no Load sees half of it (see
+    :func:`crm_dash.store.remove_batch_rows` for what stays)."""
+    with import_lock(conn):
+        before = batch_rows(conn, batch_id)
+        with transaction(conn) as cur:
+            remove_batch_rows(cur, before.kind, batch_id)
+            cur.execute("DELETE FROM import_batches WHERE batch_id = ?", [batch_id])
+            log_event(cur, actor, "delete_batch", str(batch_id), {
+                "file": before.file_name, "kind": before.kind.value,
+                "rows_removed": before.rows,
+            })
     return before
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -48,6 +49,7 @@ from crm_dash.importing.sniff import (
     with_file_name_stamp,
 )
 from crm_dash.importing.values import ValueProfile, profile
+from crm_dash.locks import import_lock
 from crm_dash.store import BatchMeta, Source, load_rows, user_key_sql
 
 Status = Literal["ready", "loaded", "already_imported", "failed"]
@@ -474,12 +476,15 @@ def run_import(
     max_reject_rate: float | None = None,
     remember: bool = False,
     value_labels: dict[str, dict[str, str]] | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Check and (with ``commit``) load the file of ``inspection`` as one batch.
 
     Rows with rejected values are left out; with ``max_reject_rate`` set, more rejected rows
     than that share fail the whole import. Everything happens in one transaction: the batch, its
-    rows, the remembered mapping and the audit event are written together or not at all.
+    rows, the remembered mapping and the audit event are written together or not at all. Imports
+    into one database take turns (:func:`crm_dash.locks.import_lock`); ``on_wait`` is called
+    when this one has to wait for another.
     """
     kind = inspection.kind
     mapping = dict(inspection.mapping if mapping is None else mapping)
@@ -511,25 +516,47 @@ def run_import(
             return _already_imported_report(inspection, previous)
         if report.status == "failed":
             return report
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            _load(cur, inspection, report, imported_by, source, check_only=not commit)
-            if commit and remember:
-                remember_mapping(cur, kind, inspection.headers, mapping,
-                                 inspection.preset.name if inspection.preset else None,
-                                 imported_by, value_labels)
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        if commit:
-            cur.execute("COMMIT")
-            report.status = "loaded"
-        else:
-            cur.execute("ROLLBACK")
-            report.batch_id = None  # rolled back: that batch does not exist
+        # One writer at a time per database: the duplicate check and the insert must see every
+        # earlier import committed (crm_dash.locks), and so must "was this file loaded before?".
+        with import_lock(conn, on_wait):
+            if (previous := already_imported(conn, kind, inspection.scan.sha256)) is not None:
+                return _already_imported_report(inspection, previous)
+            _write(cur, inspection, report, imported_by, source, commit=commit,
+                   remembered=(mapping, value_labels) if commit and remember else None)
     finally:
         cur.close()
     return report
+
+
+def _write(
+    cur: duckdb.DuckDBPyConnection,
+    inspection: Inspection,
+    report: ImportReport,
+    imported_by: str,
+    source: Source,
+    *,
+    commit: bool,
+    remembered: tuple[dict[str, str], dict[str, dict[str, str]]] | None,
+) -> None:
+    """The batch, its rows and (``remembered``) the mapping, in one transaction: committed, or
+    rolled back for a check."""
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        _load(cur, inspection, report, imported_by, source, check_only=not commit)
+        if remembered is not None:
+            mapping, value_labels = remembered
+            remember_mapping(cur, inspection.kind, inspection.headers, mapping,
+                             inspection.preset.name if inspection.preset else None,
+                             imported_by, value_labels)
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    if commit:
+        cur.execute("COMMIT")
+        report.status = "loaded"
+    else:
+        cur.execute("ROLLBACK")
+        report.batch_id = None  # rolled back: that batch does not exist
 
 
 def _name_seen(conn: duckdb.DuckDBPyConnection, kind: DatasetKind, file_name: str) -> bool:

@@ -392,7 +392,9 @@ def _decision(ctx: PageContext, fs: _FileState, key: str, mapping: dict[str, str
             with st.spinner(t("upload.loading", lang)):
                 fs.result = run_import(ctx.conn, fs.inspection, mapping=mapping,
                                        imported_by=ctx.user.username, source="upload",
-                                       remember=True, value_labels=fs.value_labels)
+                                       remember=True, value_labels=fs.value_labels,
+                                       on_wait=lambda: st.info(t("upload.waiting", lang),
+                                                               icon=":material/hourglass_top:"))
                 if fs.result.status == "loaded" and fs.inspection.kind == DatasetKind.USAGE:
                     prepare_activity(ctx.conn)
             _forget_files(fs)
