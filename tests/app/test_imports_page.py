@@ -37,7 +37,7 @@ def test_delete_needs_a_confirmation_and_removes_exactly_the_batch(
 ) -> None:
     at = make_app(fixture_db_path, "pages/imports.py").run()
     at.selectbox(key="imports_delete_pick").set_value(2).run()  # usage.csv
-    assert "removes the 12 rows that came with **usage.csv**" in " ".join(
+    assert "removes the 12 rows only **usage.csv** supplied" in " ".join(
         m.value for m in at.markdown)
     assert at.button(key="imports_delete").disabled
     at.checkbox(key="imports_confirm_2").check().run()
