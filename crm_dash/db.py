@@ -6,6 +6,7 @@ own ``cursor()`` and materialises its result before the cursor is dropped.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,6 +86,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _private_umask()
     try:
         conn = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
@@ -101,8 +103,44 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         ) from exc
     conn.execute("SET TimeZone = 'UTC'")
     if not read_only:
+        make_private(path)
+        conn.execute("SET temp_directory = ?", [str(spill_directory(path).resolve())])
         migrate(conn)
     return conn
+
+
+#: Modes of what holds the data: password hashes, the pseudonym key and personal data.
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def spill_directory(path: Path) -> Path:
+    """The folder where DuckDB spills what does not fit in memory: ``<db>.tmp`` beside it."""
+    return path.with_name(path.name + ".tmp")
+
+
+def make_private(path: Path) -> None:
+    """Only the owner may read the database, its WAL and its spill folder (whatever the umask).
+
+    The spill folder is created here, 0700, before DuckDB would create it with the umask's mode.
+    """
+    for file in (path, path.with_name(path.name + ".wal")):
+        if file.exists():
+            file.chmod(PRIVATE_FILE)
+    spill = spill_directory(path)
+    spill.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    spill.chmod(PRIVATE_FOLDER)
+
+
+def _private_umask() -> None:
+    """Files this process creates from now on are its user's alone.
+
+    DuckDB deletes the WAL at every checkpoint and creates it again at the next write with the
+    process's umask, so a chmod after the fact cannot keep it private; the umask can. It is
+    process-wide: everything crm-dash writes (CSV copies, exports) holds the same data.
+    """
+    current = os.umask(0o077)
+    os.umask(current | 0o077)
 
 
 @contextmanager

@@ -6,6 +6,9 @@ script directly and lists every file in ``pages/``. crm-dash's navigation (role-
 ``app.py``) is the only one, so the server starts with that legacy mode switched off. Pages still
 guard themselves, so a plain ``streamlit run app.py`` is safe too, only less tidy on its very
 first request.
+
+Before the server starts, upload work folders that a killed app left behind are swept
+(:func:`crm_dash.workfolders.sweep_upload_folders`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ def main() -> None:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web.cli import main as streamlit_cli
 
+    from crm_dash.workfolders import sweep_upload_folders
+
     PagesManager.uses_pages_directory = False
+    sweep_upload_folders()
     sys.exit(streamlit_cli())
 
 

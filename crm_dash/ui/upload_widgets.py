@@ -9,8 +9,7 @@ results are kept in the session so that changing one select box re-checks only t
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
+import weakref
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -42,6 +41,7 @@ from crm_dash.metrics.activity import prepare_activity
 from crm_dash.privacy import IDENTIFYING_COLUMNS, for_display, values_for_display
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
+from crm_dash.workfolders import new_upload_folder, remove_folder
 
 _STATE = "crm_dash_upload"
 _NOT_MAPPED = ""
@@ -75,11 +75,55 @@ def upload_limit_mb() -> int:
     return int(st.get_option("server.maxUploadSize"))
 
 
+class SessionFolder:
+    """A browser session's upload work folder, created for its first file.
+
+    Removed when the session's files are loaded, cancelled or dropped, and when the session
+    ends: Streamlit then drops the session's state, and with it this object, whose finalizer
+    removes the folder (also at a clean shutdown of the app). A killed app leaves it to the
+    start-up sweep (:func:`crm_dash.workfolders.sweep_upload_folders`).
+    """
+
+    def __init__(self) -> None:
+        self.path = new_upload_folder()
+        self._finalizer = weakref.finalize(self, remove_folder, self.path)
+
+    def remove(self) -> None:
+        """Remove the folder now."""
+        self._finalizer()
+
+
 def _state() -> dict[str, Any]:
     state: dict[str, Any] = st.session_state.setdefault(_STATE, {"files": {}, "round": 0})
-    if "workdir" not in state or not Path(state["workdir"]).is_dir():
-        state["workdir"] = tempfile.mkdtemp(prefix="crm-dash-upload-")
     return state
+
+
+def _workdir() -> Path:
+    """The session's upload work folder (created when the first file needs it)."""
+    state = _state()
+    folder: SessionFolder | None = state.get("folder")
+    if folder is None or not folder.path.is_dir():
+        folder = state["folder"] = SessionFolder()
+    return folder.path
+
+
+def _remove_folder_if_idle() -> None:
+    """Remove the session's work folder once no file of it is left in it."""
+    state = _state()
+    folder: SessionFolder | None = state.get("folder")
+    if folder is not None and not any(folder.path.iterdir() if folder.path.is_dir() else ()):
+        folder.remove()
+        del state["folder"]
+
+
+def _forget_dropped(kind: DatasetKind, uploads: list[UploadedFile]) -> None:
+    """Forget the files no longer in the uploader (removed, or of another dataset): their
+    panels are gone, so are their copies on disk."""
+    state = _state()
+    current = {f"{upload.file_id}:{kind.value}" for upload in uploads}
+    for key in [k for k in state["files"] if k not in current]:
+        _forget_files(state["files"].pop(key))
+    _remove_folder_if_idle()
 
 
 def dataset_choice(lang: Language) -> DatasetKind:
@@ -101,7 +145,9 @@ def file_chooser(kind: DatasetKind, lang: Language) -> list[UploadedFile]:
         key=f"upload_files_{kind.value}_{state['round']}", help=t("upload.files_help", lang),
     )
     st.caption(t("upload.limit", lang, mb=limit, kind=kind.value))
-    return list(files or [])
+    uploads = list(files or [])
+    _forget_dropped(kind, uploads)
+    return uploads
 
 
 def file_panel(ctx: PageContext, kind: DatasetKind, upload: UploadedFile) -> None:
@@ -123,7 +169,7 @@ def file_panel(ctx: PageContext, kind: DatasetKind, upload: UploadedFile) -> Non
             st.error(t("upload.too_big", lang, mb=limit, kind=kind.value))
             return
         if fs.inspection is None and fs.problem is None:
-            _inspect(ctx, kind, upload, fs, Path(state["workdir"]))
+            _inspect(ctx, kind, upload, fs, _workdir())
         if fs.problem is not None or fs.inspection is None:
             st.error(_problem_text(fs.problem, lang))
             return
@@ -398,6 +444,7 @@ def _decision(ctx: PageContext, fs: _FileState, key: str, mapping: dict[str, str
                 if fs.result.status == "loaded" and fs.inspection.kind == DatasetKind.USAGE:
                     prepare_activity(ctx.conn)
             _forget_files(fs)
+            _remove_folder_if_idle()
             st.rerun()
         _cancel_button(fs, key, lang)
 
@@ -406,12 +453,16 @@ def _cancel_button(fs: _FileState, key: str, lang: Language) -> None:
     if st.button(t("upload.cancel", lang), key=f"cancel:{key}", icon=":material/close:"):
         fs.cancelled = True
         _forget_files(fs)
+        _remove_folder_if_idle()
         st.rerun()
 
 
 def _forget_files(fs: _FileState) -> None:
     """Delete the upload and its copies (UTF-8, without footer) in the session's work folder."""
-    workdir = Path(_state()["workdir"])
+    folder: SessionFolder | None = _state().get("folder")
+    if folder is None:
+        return
+    workdir = folder.path
     paths = {fs.path} if fs.path else set()
     if fs.inspection is not None:
         paths |= {fs.inspection.source.path, *workdir.glob(f"{fs.inspection.scan.sha256}.*")}
@@ -435,6 +486,7 @@ def start_over(lang: Language) -> None:
     state = _state()
     if state["files"] and st.button(t("upload.start_over", lang), key="upload_start_over",
                                     icon=":material/restart_alt:"):
-        shutil.rmtree(state["workdir"], ignore_errors=True)
+        if "folder" in state:
+            state["folder"].remove()
         st.session_state[_STATE] = {"files": {}, "round": state["round"] + 1}
         st.rerun()
