@@ -22,6 +22,7 @@ import pandas as pd
 
 from crm_dash.audit import log_event
 from crm_dash.datasets import DATASETS, DatasetKind, field_label, normalise_header
+from crm_dash.db import is_demo
 from crm_dash.i18n import Language, fmt_int, t
 from crm_dash.importing import validate
 from crm_dash.importing.evidence import (
@@ -487,6 +488,8 @@ def run_import(
     when this one has to wait for another.
     """
     kind = inspection.kind
+    if is_demo(conn):  # made-up people and published passwords: never mixed with real data
+        raise ImportProblem("demo_database")
     mapping = dict(inspection.mapping if mapping is None else mapping)
     value_labels = inspection.value_labels if value_labels is None else value_labels
     report = ImportReport(kind=kind, file_name=inspection.file_name, status="ready")
