@@ -30,7 +30,7 @@ def database_file(conn: duckdb.DuckDBPyConnection) -> str:
 
 @contextmanager
 def import_lock(conn: duckdb.DuckDBPyConnection,
-                on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+                on_wait: Callable[[], object] | None = None) -> Iterator[None]:
     """Hold the lock of ``conn``'s database file; ``on_wait`` is called once when another
     import holds it (to say "another import is running, this one starts when it ends")."""
     with _GUARD:

@@ -477,7 +477,7 @@ def run_import(
     max_reject_rate: float | None = None,
     remember: bool = False,
     value_labels: dict[str, dict[str, str]] | None = None,
-    on_wait: Callable[[], None] | None = None,
+    on_wait: Callable[[], object] | None = None,
 ) -> ImportReport:
     """Check and (with ``commit``) load the file of ``inspection`` as one batch.
 
