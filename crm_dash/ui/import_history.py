@@ -70,7 +70,8 @@ def delete_section(ctx: PageContext, batches: pd.DataFrame) -> None:
     if picked is None:
         return
     rows = batch_rows(ctx.conn, int(picked))
-    note = "imports.delete.what_users" if rows.kind.value == "users" else "imports.delete.what"
+    note = {"users": "imports.delete.what_users", "pipeline": "imports.delete.what_pipeline"
+            }.get(rows.kind.value, "imports.delete.what")
     st.markdown(t(note, lang, n=fmt_int(rows.rows, lang), file=md_text(rows.file_name)))
     confirmed = st.checkbox(t("imports.delete.confirm", lang, batch=picked,
                               n=fmt_int(rows.rows, lang)), key=f"imports_confirm_{picked}")
