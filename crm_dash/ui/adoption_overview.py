@@ -119,7 +119,9 @@ def adoption_headline(ctx: PageContext, data: AdoptionData) -> None:
         explain([no_writes_reason([month], data.definition.definition, lang)], lang)
     chart_col, cost_col = st.columns([3, 2])
     with chart_col:
-        if month not in data.no_write_months:  # no split without productive and sporadic
+        if month in data.no_write_months:  # no split without productive and sporadic
+            st.caption(t("gap.no_split", lang))
+        else:
             st.altair_chart(_split_chart(now, lang), width="stretch")
             st.caption(t("overview.adoption.typical_note", lang))
     with cost_col:

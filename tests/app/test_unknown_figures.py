@@ -104,6 +104,7 @@ def test_a_login_history_leaves_productive_unknown_on_the_overview(
     assert _unknown(at, "Productive") and _unknown(at, "Sporadic")
     assert tiles["Barely"] == "0 · 0%" and tiles["Licensed people"] == "6"
     assert "the usage data holds no write action (Create, Update)" in _warnings(at)
+    assert "split next to the typical picture needs productive and sporadic" in _warnings(at)
 
 
 def test_a_login_history_leaves_productive_unknown_on_adoption(
