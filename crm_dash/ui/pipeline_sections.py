@@ -228,6 +228,10 @@ def _segment_charts(data: PipelineData, shown: pd.DataFrame, lang: Language) -> 
                                                                      lang),
                          y=y_title, subtitle=subtitle, count=t("pipeline.axis.open", lang))
         with col:
+            if chart_data[column].isna().all():  # an empty frame of axes explains nothing
+                st.markdown(f"**{text.title}**")
+                st.caption(t("pipeline.chart.no_values", lang))
+                continue
             st.altair_chart(segment_bar_chart(chart_data.assign(value_text=texts), column, text,
                                               labels, SEGMENT_GROUPS, percent_suffix=percent,
                                               scale_max=top), width="stretch")

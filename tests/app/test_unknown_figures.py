@@ -49,6 +49,8 @@ def test_pipeline_tiles_say_not_in_your_data_and_why(make_app: MakeApp, company:
     text = _warnings(at)
     assert "the column 'Abschlussdatum' of 'chancen.csv' looks like it" in text
     assert "the export 'chancen.csv' has no such column" in text
+    # The hygiene chart by segment has no value at all: a line says so instead of empty axes.
+    assert "No group has a value: the figure is not in your data" in text
 
 
 def test_pipeline_in_german(make_app: MakeApp, company: Path) -> None:
