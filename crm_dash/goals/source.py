@@ -120,7 +120,8 @@ def in_scope(frame: pd.DataFrame, scope: GoalScope) -> pd.DataFrame:
 
 
 def figures_from(
-    person_months: pd.DataFrame, scope: GoalScope, months: list[date], covered: DataMonths | None
+    person_months: pd.DataFrame, scope: GoalScope, months: list[date], covered: DataMonths | None,
+    definition: AdoptionDefinition,
 ) -> list[MonthFigures]:
     """Productive and licensed people in ``scope`` for each month the data covers completely.
 
@@ -130,7 +131,8 @@ def figures_from(
     rows = in_scope(person_months, scope)
     productive = rows[rows["segment"] == "productive"].groupby("month").size()
     licensed = rows.groupby("month").size()
-    unknown = months_without_writes(person_months)
+    unknown = months_without_writes(person_months, definition.productive_min_active_days,
+                                    definition.productive_min_writes)
     return [
         MonthFigures(month, int(productive.get(month, 0)), int(licensed.get(month, 0)))
         for month in months
@@ -153,7 +155,7 @@ def scope_figures(
     if covered is None:
         return []
     frame = scoped_person_months(conn, definition, first, last)
-    return figures_from(frame, scope, month_range(first, last), covered)
+    return figures_from(frame, scope, month_range(first, last), covered, definition)
 
 
 def idle_cost_from(person_months: pd.DataFrame, scope: GoalScope, month: date) -> IdleCost:

@@ -122,14 +122,17 @@ def preview_goal(
             f"{add_months(covered.latest_complete, 1):%Y-%m}.",
             title="No baseline",
         )
-    if month in months_without_writes(figures.person_months):
+    definition = figures.definition.definition
+    if month in months_without_writes(figures.person_months,
+                                      definition.productive_min_active_days,
+                                      definition.productive_min_writes):
         raise GoalError(
             f"The usage data of the baseline month {month:%Y-%m} records no write (create, "
             "update), only logins or views, so productive people cannot be counted. Upload a "
             "log that records actions (an audit or event log) before setting this goal.",
             title="No baseline",
         )
-    [counts] = figures_from(figures.person_months, draft.scope, [month], covered)
+    [counts] = figures_from(figures.person_months, draft.scope, [month], covered, definition)
     baseline = Baseline(month=month, productive=counts.productive, licensed=counts.licensed,
                         definition=definition_record(figures.definition))
     return GoalPreview(draft=draft, baseline=baseline,
@@ -177,7 +180,8 @@ def goal_reports(
     reports = []
     for goal in goals:
         months = month_range(goal.baseline_month, min(when, goal.last_month))
-        counts = figures_from(figures.person_months, goal.scope, months, covered) \
+        counts = figures_from(figures.person_months, goal.scope, months, covered,
+                              figures.definition.definition) \
             if covered else []
         progress = evaluate(goal, goal.baseline, goal.baseline_licensed, goal.target, counts,
                             when)

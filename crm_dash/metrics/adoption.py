@@ -104,18 +104,22 @@ def month_summary(frame: pd.DataFrame, month: date) -> MonthSummary:
 WRITE_SEGMENTS: tuple[str, ...] = ("productive", "sporadic")
 
 
-def months_without_writes(frame: pd.DataFrame) -> frozenset[date]:
+def months_without_writes(frame: pd.DataFrame, productive_days: int,
+                          productive_writes: int) -> frozenset[date]:
     """Months whose usage data has activity but not one write (creates, updates, ... as the
-    definition counts them), by anyone, integration accounts included: the log records no
-    writes then (a login history), so productive cannot be told from sporadic.
+    definition counts them), by anyone, integration accounts included, while someone was active
+    on ``productive_days`` days or more: the log records no writes then (a login history), so
+    whether those people are productive or sporadic is unknown. Where nobody reaches that many
+    days, or productive needs no writes (``productive_writes`` 0), nothing is unknown.
 
     ``frame``: every person-month of the company (not a filtered selection, where a quiet
     department may truly write nothing).
     """
-    if frame.empty:
+    if frame.empty or productive_writes <= 0:
         return frozenset()
-    by_month = frame.groupby("month")[["writes", "active_days"]].sum()
-    quiet = by_month[(by_month["writes"] == 0) & (by_month["active_days"] > 0)]
+    by_month = frame.groupby("month").agg(writes=("writes", "sum"),
+                                           most_days=("active_days", "max"))
+    quiet = by_month[(by_month["writes"] == 0) & (by_month["most_days"] >= productive_days)]
     return frozenset(quiet.index)
 
 

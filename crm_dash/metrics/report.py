@@ -44,7 +44,8 @@ def adoption_report(
     month = month_start(month)
     everyone = user_months(conn, definition, month, month)
     summary = month_summary(filter_people(everyone, department=department), month)
-    no_writes = month in months_without_writes(everyone)
+    no_writes = month in months_without_writes(everyone, definition.productive_min_active_days,
+                                               definition.productive_min_writes)
     reason = (f"The usage data of {month:%Y-%m} holds no write action "
               f"({', '.join(definition.write_actions)}), only logins or views: productive "
               "cannot be told from sporadic.")

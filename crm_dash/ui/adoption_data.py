@@ -60,7 +60,9 @@ def _adoption_data(db: str, version: str, today: date, _conn: duckdb.DuckDBPyCon
     first, latest_complete, last = months
     frame = user_months(_conn, versioned.definition, first, last)
     return AdoptionData(versioned, first, latest_complete, last, frame,
-                        months_without_writes(frame))
+                        months_without_writes(
+                            frame, versioned.definition.productive_min_active_days,
+                            versioned.definition.productive_min_writes))
 
 
 def adoption_data(conn: duckdb.DuckDBPyConnection) -> AdoptionData:

@@ -118,7 +118,8 @@ def by_department(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, month: d
     if not latest.empty:
         st.altair_chart(charts.group_share_chart(latest, text, segment_labels(lang), SEGMENTS),
                         width="stretch")
-    productive = shown[shown["segment"] == "productive"].rename(columns={"department": "group"})
+    productive = shown[(shown["segment"] == "productive") & shown["share"].notna()].rename(
+        columns={"department": "group"})  # months whose productive count is unknown left out
     if not productive.empty:
         productive = with_month_labels(productive, lang)
         productive["share_text"] = productive["share"].map(lambda v: share_text(v, lang))
@@ -129,16 +130,23 @@ def by_department(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, month: d
         text = _text(lang, "productive_heatmap", t("adoption.axis.month", lang),
                      t("adoption.axis.department", lang), t("adoption.segment.productive", lang))
         st.altair_chart(charts.group_month_heatmap(productive, text), width="stretch")
-    _department_table(shares[shares["month"] == month], lang, suppress=suppress)
+    _department_table(shares[shares["month"] == month], lang, suppress=suppress,
+                      unknown=month in no_write_months)
 
 
-def _department_table(shares: pd.DataFrame, lang: Language, *, suppress: bool) -> None:
+def _department_table(shares: pd.DataFrame, lang: Language, *, suppress: bool,
+                      unknown: bool = False) -> None:
+    """Segments per department in one month; with ``unknown`` (a month whose log records no
+    write) productive and sporadic read "–", not 0."""
     wide = shares.pivot_table(index=["department", "licensed"], columns="segment",
                               values="people", fill_value=0).reset_index()
     wide = wide.reindex(columns=["department", "licensed", *SEGMENTS], fill_value=0)
     wide = wide.astype({s: "int64" for s in SEGMENTS})
     wide["productive_share"] = (wide["productive"] / wide["licensed"]).map(
         lambda v: share_text(v, lang))
+    if unknown:
+        wide = wide.astype({s: object for s in adoption.WRITE_SEGMENTS})
+        wide[[*adoption.WRITE_SEGMENTS, "productive_share"]] = "–"
     if suppress:
         wide = suppress_small_groups(wide, "licensed", [*SEGMENTS, "productive_share"])
     labels = segment_labels(lang)

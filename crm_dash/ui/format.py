@@ -48,8 +48,8 @@ def with_month_labels(frame: pd.DataFrame, lang: Language) -> pd.DataFrame:
 
 
 def share_text(share: float | None, lang: Language) -> str:
-    """A share as ``30 %`` / ``30%``."""
-    return fmt_percent(share, lang)
+    """A share as ``30 %`` / ``30%``; "–" when unknown (``None`` or NaN, never "NaN%")."""
+    return fmt_percent(None if share is None or share != share else share, lang)
 
 
 def count_delta(now: int, before: int | None, lang: Language) -> str | None:

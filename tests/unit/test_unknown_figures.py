@@ -17,6 +17,7 @@ import pytest
 from crm_dash import db
 from crm_dash.cli import main
 from crm_dash.datasets import DatasetKind
+from crm_dash.metrics.adoption import months_without_writes
 from crm_dash.metrics.gaps import FieldGap, field_gap, gap_text
 from crm_dash.metrics.pipeline import pipeline_summary
 from crm_dash.metrics.pipeline_groups import owner_table, segments_in
@@ -144,3 +145,16 @@ def test_no_goal_baseline_from_a_login_history(tmp_path: Path,
                  "Vertrieb Süd", "--start", "2026-11-01", "--months", "9",
                  "--target-pct", "20"]) == 1
     assert "baseline month 2026-10 records no write" in capsys.readouterr().err
+
+
+def test_a_month_without_writes_is_unknown_only_where_someone_could_be_productive() -> None:
+    # September: nobody wrote, but nobody was active on 8 days either, so nobody can be
+    # productive whatever the log records: productive 0 and sporadic are known. October:
+    # no write, and Anna was active on 22 days: productive or sporadic, unknown which.
+    frame = pd.DataFrame({
+        "month": [date(2026, 9, 1), date(2026, 9, 1), date(2026, 10, 1), date(2026, 10, 1)],
+        "active_days": [1, 3, 22, 2], "writes": [0, 0, 0, 0]})
+    assert months_without_writes(frame, productive_days=8, productive_writes=5) == frozenset(
+        {date(2026, 10, 1)})
+    # With productive needing no writes at all, writes are never missing.
+    assert months_without_writes(frame, productive_days=8, productive_writes=0) == frozenset()
