@@ -96,7 +96,7 @@ def summarise(data: PipelineData, department: str | None = None) -> PipelineSumm
         open_missing_amount_share=known("missing_amount",
                                         _share(total["missing_amount"], total["open"])),
         hygiene_score=known("hygiene_score", _share(float(o["score_sum"].sum()), total["open"])),
-        win_rate=_share(total["won_12m"], total["won_12m"] + total["lost_12m"]),
+        win_rate=known("win_rate", _share(total["won_12m"], total["won_12m"] + total["lost_12m"])),
         owners=len(o), unmatched_owners=len(unmatched),
         unmatched_opportunities=int(unmatched["opportunities"].sum()),
         empty_fields=list(data.empty_fields), unknown=unknown,

@@ -80,7 +80,8 @@ def _with_rates(frame: pd.DataFrame, empty_fields: tuple[str, ...]) -> pd.DataFr
     closed = (out["won_12m"] + out["lost_12m"]).where(lambda s: s > 0)
     out["win_rate"] = out["won_12m"] / closed
     for figure in unknown_figures(empty_fields):
-        column = figure if figure in ("hygiene_score", "open_value") else f"{figure}_share"
+        whole = ("hygiene_score", "open_value", "win_rate")  # not shares of the open ones
+        column = figure if figure in whole else f"{figure}_share"
         if column in out.columns:
             out[column] = float("nan")
     return out

@@ -138,6 +138,8 @@ _FIELDS: tuple[str, ...] = ("next_step", "close_date", "last_touch", "amount")
 FIGURE_NEEDS: dict[str, tuple[str, ...]] = {
     "next_step": ("next_step",), "overdue": ("close_date",), "stale": ("last_touch",),
     "missing_amount": ("amount",), "open_value": ("amount",), "hygiene_score": _FIELDS,
+    # the 12-month window is read from close dates: without any, it cannot be drawn
+    "win_rate": ("close_date",),
 }
 #: The export's field behind each of :data:`_FIELDS` (for saying why it is missing).
 SOURCE_FIELD: dict[str, str] = {"next_step": "next_step", "close_date": "close_date",

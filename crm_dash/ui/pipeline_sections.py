@@ -123,10 +123,10 @@ def tiles(conn: duckdb.DuckDBPyConnection, data: PipelineData, summary: Pipeline
          "–" if summary.hygiene_score is None else fmt_decimal(summary.hygiene_score, lang, 0),
          unknown="hygiene_score" in unknown, lang=lang, border=True,
          help=t("pipeline.tile.hygiene_help", lang))
-    row[3].metric(t("pipeline.tile.win_rate", lang), fmt_percent(summary.win_rate, lang),
-                  border=True, help=t("pipeline.tile.win_rate_help", lang,
-                                      won=fmt_int(summary.won_12m, lang),
-                                      lost=fmt_int(summary.lost_12m, lang)))
+    tile(row[3], t("pipeline.tile.win_rate", lang), fmt_percent(summary.win_rate, lang),
+         unknown="win_rate" in unknown, lang=lang, border=True,
+         help=t("pipeline.tile.win_rate_help", lang, won=fmt_int(summary.won_12m, lang),
+                lost=fmt_int(summary.lost_12m, lang)))
     row = st.columns(4)
     for col, key, share in zip(row, ("next_step", "overdue", "stale", "missing_amount"), (
             summary.open_with_next_step_share, summary.open_overdue_share,

@@ -52,7 +52,10 @@ def test_pipeline_figures_without_their_field_are_unknown(conn: duckdb.DuckDBPyC
     assert summary.open_with_next_step_share is None  # no next-step column
     assert summary.hygiene_score is None
     assert summary.open_missing_amount_share == 0.0  # every open one has an amount: a true 0
-    assert set(summary.unknown) == {"next_step", "overdue", "stale", "hygiene_score"}
+    # Without close dates the 12-month window of the win rate cannot be drawn either.
+    assert summary.win_rate is None
+    assert set(summary.unknown) == {"next_step", "overdue", "stale", "hygiene_score",
+                                    "win_rate"}
     # No owner is blamed for a next step the export does not have: no reasons are left.
     data = pipeline_data(conn)
     assert data is not None
