@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import t
 from crm_dash.metrics.adoption import month_summary
+from crm_dash.metrics.gaps import field_gap
 from crm_dash.pages import Role
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
 from crm_dash.ui import adoption_sections as sections
@@ -35,4 +37,5 @@ with friendly_errors(lang):
                            no_write_months=data.no_write_months)
     sections.lifecycle(in_range, lang)
     sections.movement(people, filters.last, lang, suppress=executive)
-    sections.breadth_and_stickiness(in_range, filters.last, lang)
+    sections.breadth_and_stickiness(in_range, filters.last, lang,
+                                    field_gap(ctx.conn, DatasetKind.USAGE, "object"))

@@ -11,8 +11,10 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from crm_dash.datasets import DatasetKind
 from crm_dash.metrics.adoption import licensed
 from crm_dash.metrics.definitions import AdoptionDefinition
+from crm_dash.metrics.gaps import field_gap
 from crm_dash.metrics.training import LEARNER_PERSONS_CTE, TOOK_PART
 from crm_dash.months import last_day_of_month as month_end
 
@@ -34,6 +36,12 @@ FROM users u
 LEFT JOIN trained t ON t.user_key = u.user_key
 """  # noqa: S608 (constants only; values are parameters)
 
+_MATCHED_SQL = f"""
+WITH {LEARNER_PERSONS_CTE}
+SELECT count(*), count(p.user_key) FROM training_records r
+LEFT JOIN learner_persons p ON p.ref_key = r.user_key
+"""  # noqa: S608 (constants only)
+
 PEOPLE_COLUMNS: tuple[str, ...] = (
     "name", "email", "department", "team", "role", "segment", "segment_last_month",
     "active_days", "writes", "breadth", "last_active", "trained",
@@ -53,8 +61,22 @@ def people_table(
         _PEOPLE_SQL, {"month": month, "month_end": month_end(month)}).df()
     out = rows.merge(details, on="user_key", how="left")
     out["last_active"] = pd.to_datetime(out["last_active"]).dt.date
+    # Unknown, not "no": records whose learners nobody on the roster matches say nothing about
+    # who is trained, and a log without an area column nothing about breadth.
+    out["trained"] = out["trained"].astype(object)
+    if _learners_unmatched(conn):
+        out["trained"] = None
+    out["breadth"] = out["breadth"].astype(object)
+    if field_gap(conn, DatasetKind.USAGE, "object") is not None:
+        out["breadth"] = None
     out = out[["user_key", *PEOPLE_COLUMNS]]
     return out.sort_values("name", key=lambda s: s.str.lower()).reset_index(drop=True)
+
+
+def _learners_unmatched(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Training records exist and not one of their learners is on the roster."""
+    row = conn.cursor().execute(_MATCHED_SQL).fetchone()
+    return row is not None and row[0] > 0 and row[1] == 0
 
 
 def close_to_productive(

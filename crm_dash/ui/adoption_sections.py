@@ -19,7 +19,7 @@ from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import Language, fmt_decimal, fmt_int, fmt_percent, t
 from crm_dash.metrics import adoption
 from crm_dash.metrics.definitions import SEGMENTS, VersionedDefinition
-from crm_dash.metrics.gaps import field_gap, gap_text
+from crm_dash.metrics.gaps import FieldGap, field_gap, gap_text
 from crm_dash.months import add_months
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, suppress_small_groups
 from crm_dash.ui.format import (
@@ -203,21 +203,18 @@ def _count_text(people: int, lang: Language, suppress: bool) -> str:
     return SUPPRESSED if suppress and 0 < people < MIN_GROUP_SIZE else fmt_int(people, lang)
 
 
-def breadth_and_stickiness(frame: pd.DataFrame, month: date, lang: Language) -> None:
-    """CRM areas per active person, and daily active / monthly active users."""
+def breadth_and_stickiness(frame: pd.DataFrame, month: date, lang: Language,
+                           breadth_gap: FieldGap | None = None) -> None:
+    """CRM areas per active person, and daily active / monthly active users. Without an area
+    column in the usage data (``breadth_gap``), breadth is not in the data: the page says why
+    instead of drawing everyone at 0 areas."""
     left, right = st.columns(2)
     with left:
         st.subheader(t("adoption.section.breadth", lang), help=t("adoption.help.breadth", lang))
-        breadth = with_month_labels(adoption.breadth_by_month(frame), lang)
-        breadth["value_text"] = breadth["avg_breadth"].map(lambda v: fmt_decimal(v, lang, 1)
-                                                           if pd.notna(v) else "–")
-        text = _text(lang, "breadth", t("adoption.axis.month", lang),
-                     t("adoption.axis.avg_breadth", lang))
-        st.altair_chart(charts.line_chart(breadth, "avg_breadth", text), width="stretch")
-        distribution = adoption.breadth_distribution(frame, month)
-        text = _text(lang, "breadth_distribution", t("adoption.axis.areas", lang),
-                     t("adoption.axis.people", lang), month=month_label(month, lang))
-        st.altair_chart(charts.bar_chart(distribution, "areas", text), width="stretch")
+        if breadth_gap is not None:
+            st.info(f"{unknown_value(lang)}: {gap_text(breadth_gap, lang)}")
+        else:
+            _breadth(frame, month, lang)
     with right:
         st.subheader(t("adoption.section.stickiness", lang),
                      help=t("adoption.help.stickiness", lang))
@@ -233,3 +230,17 @@ def breadth_and_stickiness(frame: pd.DataFrame, month: date, lang: Language) -> 
         st.altair_chart(charts.line_chart(sticky, "stickiness", text, percent=True),
                         width="stretch")
         st.caption(t("adoption.stickiness_note", lang))
+
+
+def _breadth(frame: pd.DataFrame, month: date, lang: Language) -> None:
+    """The average breadth per month and the people per number of areas in ``month``."""
+    breadth = with_month_labels(adoption.breadth_by_month(frame), lang)
+    breadth["value_text"] = breadth["avg_breadth"].map(lambda v: fmt_decimal(v, lang, 1)
+                                                       if pd.notna(v) else "–")
+    text = _text(lang, "breadth", t("adoption.axis.month", lang),
+                 t("adoption.axis.avg_breadth", lang))
+    st.altair_chart(charts.line_chart(breadth, "avg_breadth", text), width="stretch")
+    distribution = adoption.breadth_distribution(frame, month)
+    text = _text(lang, "breadth_distribution", t("adoption.axis.areas", lang),
+                 t("adoption.axis.people", lang), month=month_label(month, lang))
+    st.altair_chart(charts.bar_chart(distribution, "areas", text), width="stretch")

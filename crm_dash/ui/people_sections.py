@@ -42,7 +42,15 @@ def _display(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
     out = table[list(_TABLE_COLUMNS)].copy()
     for column in ("segment", "segment_last_month"):
         out[column] = out[column].map(lambda s: labels.get(s, "–") if isinstance(s, str) else "–")
+    out["trained"] = out["trained"].map(lambda v: trained_text(v, lang))
     return out
+
+
+def trained_text(value: object, lang: Language) -> str:
+    """Yes, no, or "–" where the training records cannot tell (no learner on the roster)."""
+    if value is None or value != value:
+        return "–"
+    return t("people.trained.yes" if value else "people.trained.no", lang)
 
 
 def _headings(month: date, lang: Language) -> dict[str, str]:
@@ -83,8 +91,8 @@ def people_table(table: pd.DataFrame, month: date, versioned: VersionedDefinitio
                                                  help=t("adoption.help.breadth", lang)),
         "last_active": st.column_config.DateColumn(
             _heading("last_active", lang), format="localized"),
-        "trained": st.column_config.CheckboxColumn(_heading("trained", lang),
-                                                   help=t("people.help.trained", lang)),
+        "trained": st.column_config.TextColumn(_heading("trained", lang),
+                                               help=t("people.help.trained", lang)),
     }
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
                  key="people_table")
@@ -113,10 +121,10 @@ def close_list(table: pd.DataFrame, definition: AdoptionDefinition, lang: Langua
         t("people.close.missing_days", lang): close["missing_days"],
         _heading("writes", lang): close["writes"],
         t("people.close.missing_writes", lang): close["missing_writes"],
-        _heading("trained", lang): close["trained"],
+        _heading("trained", lang): close["trained"].map(lambda v: trained_text(v, lang)),
     })
     st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3,
-                 column_config={_heading("trained", lang): st.column_config.CheckboxColumn(
+                 column_config={_heading("trained", lang): st.column_config.TextColumn(
                      _heading("trained", lang), help=t("people.help.trained", lang))})
     st.caption(t("people.close.caption", lang, days=definition.productive_min_active_days,
                  writes=definition.productive_min_writes))

@@ -42,7 +42,7 @@ def test_lead_sees_everyone_and_who_is_close_to_productive(
     assert len(people) == 12 and "SAP Sync" not in set(people["name"])
     anna = people.set_index("name").loc["Anna Adler"]
     assert (anna["segment"], anna["segment_last_month"], anna["active_days"], anna["writes"],
-            anna["trained"]) == ("Productive", "Sporadic", 8, 5, True)
+            anna["trained"]) == ("Productive", "Sporadic", 8, 5, "yes")
     assert people.set_index("name").loc["Emil Engel", "segment_last_month"] == "–"
     assert "12 of 12 people shown." in [c.value for c in at.caption]
     assert at.selectbox(key="filter_month").value == "2026-10"

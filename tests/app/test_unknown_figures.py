@@ -147,3 +147,22 @@ def test_retro_evidence_says_why_it_suggests_nothing(make_app: MakeApp, tmp_path
     text = _all(at)
     assert "None of the learners in the training records is on the roster" in text
     assert "lacks a field the hygiene score needs" in text
+
+
+def test_people_say_unknown_for_training_and_areas_not_no_and_zero(make_app: MakeApp,
+                                                                   company: Path) -> None:
+    at = make_app(company, "pages/people.py", role="lead").run()
+    assert not at.exception
+    table = at.dataframe[-1].value  # the people table (after the close-to-productive list)
+    # No learner of the 3 records is on the roster: nobody is known to be trained, or not.
+    assert set(table["trained"]) == {"–"}
+    # The usage log has no area (object) column: breadth is unknown, not 0.
+    assert table["breadth"].isna().all()
+
+
+def test_adoption_breadth_says_the_log_has_no_area_column(make_app: MakeApp, company: Path
+                                                          ) -> None:
+    at = make_app(company, "pages/adoption.py", role="executive").run()
+    assert not at.exception
+    assert ("Not in your data: CRM area or object: the export 'nutzung.csv' has no such column"
+            in _warnings(at))
