@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import t
+from crm_dash.metrics.gaps import field_gaps
 from crm_dash.metrics.training import licensed_in, scope_keys, training_figures
 from crm_dash.pages import LEADS
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
@@ -33,10 +35,13 @@ with friendly_errors(lang):
         st.stop()
     sections.caption(month, lang)
     figures = training_figures(frame, records, month, scope, filters.department)
-    sections.tiles(figures.summary, lang, suppress=not lead)
+    gaps = {**field_gaps(ctx.conn, DatasetKind.USERS, ["start_date"]),
+            **field_gaps(ctx.conn, DatasetKind.TRAINING, ["status"])}
+    sections.tiles(figures.summary, lang, suppress=not lead, gaps=gaps)
     sections.by_department(frame, records, month, lang, suppress=not lead)
     sections.sessions(figures.sessions, records, month, scope, lang, suppress=not lead)
-    sections.onboarding(figures.joiners, month, lang, suppress=not lead)
+    sections.onboarding(figures.joiners, month, lang, suppress=not lead,
+                        start_gap=gaps.get("start_date"))
     sections.effect(frame, records, month, data.first_month or month, lang, suppress=not lead)
     if lead:
         sections.invitations(people(ctx.conn, frame, month, filters.groups), month, lang,

@@ -23,6 +23,7 @@ from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
 from crm_dash.metrics import training
 from crm_dash.metrics.activity import data_version
+from crm_dash.metrics.gaps import FieldGap, gap_text
 from crm_dash.months import add_months
 from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, suppress_small_groups
 from crm_dash.ui.format import month_label, month_long, segment_labels, share_text
@@ -156,8 +157,13 @@ def caption(month: date, lang: Language) -> None:
                help=t("training.definitions", lang))
 
 
-def tiles(summary: training.TrainingSummary, lang: Language, *, suppress: bool) -> None:
-    """Trained share, sessions in the last 12 months, onboarding share and no-shows."""
+def tiles(summary: training.TrainingSummary, lang: Language, *, suppress: bool,
+          gaps: dict[str, FieldGap] | None = None) -> None:
+    """Trained share, sessions in the last 12 months, onboarding share and no-shows. ``gaps``
+    (``start_date`` of the roster, ``status`` of the records) make onboarding and no-shows
+    unknown: without start dates nobody is known to have joined, without a status nobody is
+    known to have missed a session."""
+    gaps = gaps or {}
     cols = st.columns(4)
     unknown = summary.learners_unmatched
     tile(cols[0], t("training.metric.trained", lang), share_text(summary.trained_share, lang),
@@ -175,10 +181,10 @@ def tiles(summary: training.TrainingSummary, lang: Language, *, suppress: bool) 
         border=True)
     if _small(summary.joiners, suppress=suppress) and summary.joiners:
         onboarded, detail = SUPPRESSED, t("training.metric.joiners_small", lang)
+    elif "start_date" in gaps or (unknown and summary.joiners):
+        onboarded, detail = "–", unknown_value(lang)
     elif summary.joiners == 0:
         onboarded, detail = "–", t("training.metric.no_joiners", lang)
-    elif unknown:
-        onboarded, detail = "–", unknown_value(lang)
     else:
         onboarded = share_text(summary.onboarded_within_30_days_share, lang)
         detail = t("training.metric.onboarded_of", lang,
@@ -187,15 +193,18 @@ def tiles(summary: training.TrainingSummary, lang: Language, *, suppress: bool) 
     cols[2].metric(t("training.metric.onboarded", lang), onboarded, delta=detail,
                    delta_color="off", delta_arrow="off", help=t("training.help.onboarded", lang),
                    border=True)
-    cols[3].metric(
-        t("training.metric.no_shows", lang), fmt_int(summary.no_shows_last_12_months, lang),
-        delta=t("training.metric.no_shows_of", lang,
-                share=fmt_percent(summary.no_show_share, lang),
-                n=fmt_int(summary.invitations_last_12_months, lang)),
-        delta_color="off", delta_arrow="off", help=t("training.help.no_shows", lang),
-        border=True)
+    tile(cols[3], t("training.metric.no_shows", lang),
+         fmt_int(summary.no_shows_last_12_months, lang), unknown="status" in gaps, lang=lang,
+         **({} if "status" in gaps else {"delta": t(
+             "training.metric.no_shows_of", lang,
+             share=fmt_percent(summary.no_show_share, lang),
+             n=fmt_int(summary.invitations_last_12_months, lang)),
+             "delta_color": "off", "delta_arrow": "off"}),
+         help=t("training.help.no_shows", lang), border=True)
+    reasons = [gap_text(gap, lang) for gap in gaps.values()]
     if unknown:
-        explain([t("gap.learners_unmatched", lang, n=fmt_int(summary.records, lang))], lang)
+        reasons.insert(0, t("gap.learners_unmatched", lang, n=fmt_int(summary.records, lang)))
+    explain(reasons, lang)
 
 
 def _department(value: object) -> str:
@@ -284,11 +293,15 @@ def sessions(sessions_per_month: pd.DataFrame, records: pd.DataFrame, month: dat
             column_config={headings["course"]: st.column_config.TextColumn(width="medium")})
 
 
-def onboarding(joined: pd.DataFrame, month: date, lang: Language, *, suppress: bool) -> None:
+def onboarding(joined: pd.DataFrame, month: date, lang: Language, *, suppress: bool,
+               start_gap: FieldGap | None = None) -> None:
     """Joiners (:func:`training.joiners`) onboarded within 30 days, per department (``<5``
-    joiners suppressed)."""
+    joiners suppressed); without start dates in the roster (``start_gap``), why not."""
     st.subheader(t("training.section.onboarding", lang),
                  help=t("training.help.onboarded", lang))
+    if start_gap is not None:
+        st.info(f"{unknown_value(lang)}: {gap_text(start_gap, lang)}")
+        return
     if joined.empty:
         st.info(t("training.onboarding.none", lang))
         return

@@ -70,6 +70,11 @@ def test_training_trained_share_is_unknown_not_zero(make_app: MakeApp, company: 
     assert "0%" not in tiles["Trained share"]
     assert "none of the learners in the 3 training records is on the roster" in _warnings(at)
     assert "Whether these people are trained is unknown" in _warnings(at)  # invitation list
+    # The roster has no start dates and the records no status: joiners and no-shows are not
+    # in the data either (not "no joiners", not "0 no-shows").
+    assert _unknown(at, "Onboarded within 30 days") and _unknown(at, "No-shows, last 12 months")
+    assert "the export 'mitarbeiter.csv' has no such column" in _warnings(at)
+    assert "the export 'schulungen.csv' has no such column" in _warnings(at)
 
 
 def test_overview_licence_cost_names_the_unmapped_column(make_app: MakeApp, company: Path
