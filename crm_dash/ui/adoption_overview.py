@@ -34,8 +34,10 @@ _BAD_WHEN_RISING = {"barely", "never"}
 
 
 def _segment_metric(column: DeltaGenerator, segment: str, now: MonthSummary,
-                    before: MonthSummary | None, data: AdoptionData, lang: Language) -> None:
-    if segment in WRITE_SEGMENTS and now.month in data.no_write_months:
+                    before: MonthSummary | None, data: AdoptionData, lang: Language,
+                    *, no_start_dates: bool = False) -> None:
+    if (segment in WRITE_SEGMENTS and now.month in data.no_write_months) or (
+            segment == "new" and no_start_dates):
         tile(column, t(f"adoption.segment.{segment}", lang), "", unknown=True, lang=lang,
              help=segment_help(segment, data.definition, lang), border=True)
         return
@@ -105,6 +107,7 @@ def adoption_headline(ctx: PageContext, data: AdoptionData) -> None:
     if ctx.user.role == Role.EXECUTIVE and now.licensed < MIN_GROUP_SIZE:
         st.info(t("adoption.suppressed", lang, n=SUPPRESSED))
         return
+    start_gap = field_gap(ctx.conn, DatasetKind.USERS, "start_date")
     cols = [*st.columns(3), *st.columns(3)]  # two rows: wide enough for "182 · 31 %"
     cols[0].metric(
         t("overview.adoption.licensed", lang), fmt_int(now.licensed, lang),
@@ -112,11 +115,15 @@ def adoption_headline(ctx: PageContext, data: AdoptionData) -> None:
         delta_color="off", help=t("overview.adoption.licensed_help", lang), border=True,
     )
     for column, segment in zip(cols[1:], SEGMENTS, strict=True):
-        _segment_metric(column, segment, now, before, data, lang)
+        _segment_metric(column, segment, now, before, data, lang,
+                        no_start_dates=start_gap is not None)
     if before is not None:
         st.caption(t("overview.adoption.delta_note", lang, month=month_long(previous, lang)))
-    if month in data.no_write_months:
-        explain([no_writes_reason([month], data.definition.definition, lang)], lang)
+    reasons = [no_writes_reason([month], data.definition.definition, lang)] \
+        if month in data.no_write_months else []
+    if start_gap is not None:  # new means "started within the grace period"
+        reasons.append(gap_text(start_gap, lang))
+    explain(reasons, lang)
     chart_col, cost_col = st.columns([3, 2])
     with chart_col:
         if month in data.no_write_months:  # no split without productive and sporadic

@@ -83,6 +83,10 @@ def test_overview_licence_cost_names_the_unmapped_column(make_app: MakeApp, comp
     assert not at.exception
     tiles = {m.label: m.value for m in at.metric}
     assert _unknown(at, next(k for k in tiles if "cost" in k.lower()))
+    # Without start dates nobody is known to have started within the grace period.
+    assert _unknown(at, "New")
+    assert "First day with a licence: the export 'mitarbeiter.csv' has no such column" in (
+        _warnings(at))
     assert "the column 'Lizenzkosten (EUR/Monat)' of 'mitarbeiter.csv' looks like it" in _warnings(
         at)
 
