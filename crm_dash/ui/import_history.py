@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -72,6 +73,8 @@ def delete_section(ctx: PageContext, batches: pd.DataFrame) -> None:
     rows = batch_rows(ctx.conn, int(picked))
     note = {"users": "imports.delete.what_users", "pipeline": "imports.delete.what_pipeline"
             }.get(rows.kind.value, "imports.delete.what")
+    if rows.kind == DatasetKind.PIPELINE and _only_snapshot(ctx.conn, rows.batch_id):
+        note = "imports.delete.what_last_pipeline"
     st.markdown(t(note, lang, n=fmt_int(rows.rows, lang), file=md_text(rows.file_name)))
     confirmed = st.checkbox(t("imports.delete.confirm", lang, batch=picked,
                               n=fmt_int(rows.rows, lang)), key=f"imports_confirm_{picked}")
@@ -144,3 +147,11 @@ def _to_confirm(ctx: PageContext) -> None:
                                     ctx.user.username)
         st.session_state["imports_confirmed"] = t("imports.integration.confirmed", lang, n=done)
         st.rerun()
+
+
+def _only_snapshot(conn: duckdb.DuckDBPyConnection, batch_id: int) -> bool:
+    """Whether ``batch_id`` is the only pipeline upload (deleting it empties the pipeline)."""
+    row = conn.cursor().execute(
+        "SELECT count(*) FROM import_batches WHERE kind = 'pipeline' AND batch_id <> ?",
+        [batch_id]).fetchone()
+    return row is not None and row[0] == 0

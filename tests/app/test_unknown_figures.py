@@ -175,3 +175,12 @@ def test_adoption_breadth_says_the_log_has_no_area_column(make_app: MakeApp, com
     assert not at.exception
     assert ("Not in your data: CRM area or object: the export 'nutzung.csv' has no such column"
             in _warnings(at))
+
+
+def test_deleting_the_only_pipeline_upload_says_the_page_is_empty_then(make_app: MakeApp,
+                                                                       company: Path) -> None:
+    at = make_app(company, "pages/imports.py", role="lead").run()
+    assert not at.exception
+    # The newest upload, #4 chancen.csv, is picked first; no earlier snapshot would show again.
+    assert "It is the only pipeline upload: the Pipeline page is empty afterwards" in "\n".join(
+        m.value for m in at.markdown)
