@@ -107,12 +107,36 @@ def detect_date_format(sample: Iterable[str]) -> ValueFormat:
     best = max(scores, key=lambda key: scores[key])  # first of equals: patterns are ordered
     if scores[best] == 0:
         return DEFAULT_DATE_FORMAT
+    if best == "iso":
+        return _iso_in_sample_order(values)
     if best == "us":
         firsts = [int(v.split("/")[0]) for v in values if _DATE_PATTERNS[4][1].fullmatch(v)]
         seconds = [int(v.split("/")[1]) for v in values if _DATE_PATTERNS[4][1].fullmatch(v)]
         if any(f > 12 for f in firsts) and not any(s > 12 for s in seconds):
             return DATE_FORMATS["uk"]
     return DATE_FORMATS[best]
+
+
+#: The ISO shapes strptime reads, each with the values it takes. A value fits at most one of
+#: them (strptime must consume the whole value), so their order changes no result, only the
+#: time: each format tried in vain costs about 0.4 µs per value, seconds at 10 million rows.
+_ISO_STRPTIME: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("%Y-%m-%dT%H:%M:%S.%gZ", re.compile(r"\d{4}-\d{1,2}-\d{1,2}T\d{1,2}:\d{2}:\d{2}\.\d+Z")),
+    ("%Y-%m-%dT%H:%M:%SZ", re.compile(r"\d{4}-\d{1,2}-\d{1,2}T\d{1,2}:\d{2}:\d{2}Z")),
+    ("%Y-%m-%d %H:%M:%S", re.compile(r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}:\d{2}")),
+    ("%Y-%m-%d", re.compile(r"\d{4}-\d{1,2}-\d{1,2}")),
+)
+_ISO_LIST = ", ".join(f"'{fmt}'" for fmt, _ in _ISO_STRPTIME)
+
+
+def _iso_in_sample_order(values: list[str]) -> ValueFormat:
+    """The ISO format with its strptime shapes tried most common first in ``values`` (ties keep
+    the usual order): the same values, typed the same, without failed attempts first."""
+    counts = [sum(1 for v in values if pattern.fullmatch(v)) for _, pattern in _ISO_STRPTIME]
+    order = sorted(range(len(_ISO_STRPTIME)), key=lambda i: -counts[i])
+    listed = ", ".join(f"'{_ISO_STRPTIME[i][0]}'" for i in order)
+    iso = DATE_FORMATS["iso"]
+    return ValueFormat(iso.key, iso.label, iso.sql.replace(_ISO_LIST, listed, 1))
 
 
 # Numbers: currency signs, spaces and apostrophes (Swiss grouping) are dropped first.

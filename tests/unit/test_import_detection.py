@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from itertools import permutations
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from crm_dash.importing.parse import detect_date_format, detect_number_format
+from crm_dash.importing.parse import (
+    _ISO_LIST,
+    _ISO_STRPTIME,
+    DATE_FORMATS,
+    detect_date_format,
+    detect_number_format,
+)
 from crm_dash.importing.sniff import detect_layout, scan_file, unique_headers
 
 
@@ -166,3 +174,27 @@ def test_excel_sum_row_at_the_end_is_no_data(tmp_path: Path) -> None:
     assert layout.footer_lines == 1
     data = path.read_bytes()[layout.data_start:layout.data_end].decode()
     assert data.splitlines()[-1] == "6;Person 6;Vertrieb;95,00"
+
+
+def test_iso_shapes_tried_most_common_first_type_every_value_the_same() -> None:
+    """The order of the ISO strptime shapes follows the sample (speed), and no order changes a
+    single typed value: every value fits one shape at most, the rest falls to the cast."""
+    assert "'%Y-%m-%d %H:%M:%S', " in detect_date_format(["2025-03-04 10:11:12"] * 3).sql.split(
+        "[")[1][:25]
+    values = ["2025-03-04", "2025-03-04 10:11:12", "2025-03-04T10:11:12Z",
+              "2025-03-04T10:11:12.123Z", "2025-03-04T10:11:12.5Z", "2025-03-04T10:11:12+02:00",
+              "2025-3-4 1:02:03", "2025-03-04 10:11", "2025-03-04T10:11:12", "31.12.2025",
+              "2025-02-30", ""]
+    conn = duckdb.connect()
+    results = set()
+    for order in permutations(fmt for fmt, _ in _ISO_STRPTIME):
+        sql = DATE_FORMATS["iso"].sql.replace(_ISO_LIST, ", ".join(f"'{f}'" for f in order))
+        rows = conn.execute(
+            f"SELECT list({sql.replace('$v', 'v')} ORDER BY i) FROM "
+            "(SELECT unnest(?) AS v, unnest(range(?)) AS i)", [values, len(values)]).fetchone()
+        results.add(repr(rows))
+    assert len(results) == 1  # 24 orders, one result
+    typed = conn.execute(f"SELECT {DATE_FORMATS['iso'].sql.replace('$v', 'v')}"
+                         " FROM (SELECT CAST(? AS VARCHAR) AS v)", ["2025-03-04 10:11:12"]
+                         ).fetchone()
+    assert str(typed) == "(datetime.datetime(2025, 3, 4, 10, 11, 12),)"
