@@ -217,50 +217,49 @@ def _insert_usage(
     stored = cur.execute(
         "SELECT count(*) FROM usage_events WHERE ts BETWEEN ? AND ?", [first, last]
     ).fetchone()
+    overlaps = bool(stored and stored[0])
+    source_action = typed.get("source_action", typed["action"])
+    rows = (  # the batch's events as stored; parameter: the batch id
+        f"SELECT k.user_key, u.* FROM ("
+        f" SELECT {typed['user_id']} AS user_id, {typed['timestamp']} AS ts,"
+        f" coalesce(lower({typed['action']}), 'other') AS action,"
+        f" {source_action} AS source_action,"
+        f" {typed['object']} AS object, coalesce({typed['success']}, true) AS success,"
+        f" CAST(? AS BIGINT) AS batch_id"
+        f" FROM {_quote(staging)} s) u"
+        f" LEFT JOIN (SELECT d.user_id, {user_key_sql('d.user_id')} AS user_key"
+        f"  FROM (SELECT DISTINCT {typed['user_id']} AS user_id FROM {_quote(staging)} s) d"
+        f" ) k ON k.user_id = u.user_id"
+    )
+    # parameters: the batch's first and last instant
+    stored_already = (
+        "EXISTS (SELECT 1 FROM usage_events e WHERE e.ts BETWEEN ? AND ?"
+        " AND e.user_key = n.user_key AND e.ts = n.ts AND e.action = n.action"
+        " AND e.object IS NOT DISTINCT FROM n.object AND e.success = n.success)"
+    )
+    if overlaps:
+        # Events stored already (by another upload) are supplied by this one too: recorded, so
+        # that deleting that upload leaves them in place (see remove_batch_rows).
+        cur.execute(
+            f"INSERT INTO usage_supply (batch_id, user_key, ts, action, object, success) "
+            f"SELECT DISTINCT n.batch_id, n.user_key, n.ts, n.action, n.object, n.success"
+            f" FROM ({rows}) n WHERE {stored_already}",
+            [batch_id, first, last],
+        )
     params: list[object] = [batch_id]
     conditions = ""
-    if stored and stored[0]:
-        conditions = (
-            "WHERE NOT EXISTS (SELECT 1 FROM usage_events e WHERE e.ts BETWEEN ? AND ?"
-            " AND e.user_key = n.user_key AND e.ts = n.ts AND e.action = n.action"
-            " AND e.object IS NOT DISTINCT FROM n.object AND e.success = n.success)"
-        )
+    if overlaps:
+        conditions = f"WHERE NOT {stored_already}"
         params += [first, last]
     if may_repeat:
         conditions += (
             " QUALIFY row_number() OVER (PARTITION BY n.user_key, n.ts, n.action, n.object,"
             " n.success) = 1"
         )
-    source_action = typed.get("source_action", typed["action"])
-    if stored and stored[0]:
-        # Events stored already (by another upload) are supplied by this one too: recorded, so
-        # that deleting that upload leaves them in place (see remove_batch_rows).
-        cur.execute(
-            f"INSERT INTO usage_supply (batch_id, user_key, ts, action, object, success) "
-            f"SELECT DISTINCT CAST(? AS BIGINT), n.user_key, n.ts, n.action, n.object, n.success"
-            f" FROM ("
-            f"  SELECT {user_key_sql(typed['user_id'])} AS user_key, {typed['timestamp']} AS ts,"
-            f"  coalesce(lower({typed['action']}), 'other') AS action, {typed['object']} AS object,"
-            f"  coalesce({typed['success']}, true) AS success FROM {_quote(staging)} s) n "
-            f"WHERE EXISTS (SELECT 1 FROM usage_events e WHERE e.ts BETWEEN ? AND ?"
-            f" AND e.user_key = n.user_key AND e.ts = n.ts AND e.action = n.action"
-            f" AND e.object IS NOT DISTINCT FROM n.object AND e.success = n.success)",
-            [batch_id, first, last],
-        )
     cur.execute(
         f"INSERT INTO usage_events (user_key, user_id, ts, action, source_action, object,"
         f" success, batch_id) "
-        f"SELECT n.* FROM ("
-        f"  SELECT k.user_key, u.* FROM ("
-        f"   SELECT {typed['user_id']} AS user_id, {typed['timestamp']} AS ts,"
-        f"   coalesce(lower({typed['action']}), 'other') AS action,"
-        f"   {source_action} AS source_action,"
-        f"   {typed['object']} AS object, coalesce({typed['success']}, true) AS success,"
-        f"   CAST(? AS BIGINT) AS batch_id"
-        f"   FROM {_quote(staging)} s) u"
-        f"  LEFT JOIN (SELECT d.user_id, {user_key_sql('d.user_id')} AS user_key"
-        f"   FROM (SELECT DISTINCT {typed['user_id']} AS user_id FROM {_quote(staging)} s) d"
-        f"  ) k ON k.user_id = u.user_id) n {conditions}",
+        f"SELECT n.* FROM ({rows}) n {conditions}",
         params,
     )
 
