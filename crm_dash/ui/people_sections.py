@@ -95,7 +95,7 @@ def people_table(table: pd.DataFrame, month: date, versioned: VersionedDefinitio
                                                help=t("people.help.trained", lang)),
     }
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
-                 key="people_table")
+                 key="people_table", placeholder="–")  # unknown breadth reads "–", not None
     st.caption(t("people.table.caption", lang, n=fmt_int(len(found), lang),
                  total=fmt_int(len(table), lang)))
     st.download_button(
