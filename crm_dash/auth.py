@@ -1,27 +1,41 @@
-"""Accounts of the people who log in, their passwords (bcrypt only) and login lockouts.
+"""Accounts of the people who log in and their passwords (bcrypt only).
 
-No Streamlit here: the CLI, the admin page and the login widget all call these functions.
+The login itself (limits, lockouts, the bcrypt check) is :mod:`crm_dash.login_limits`; its
+functions are importable from here too. No Streamlit here: the CLI, the admin page and the
+login widget all call these functions.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import bcrypt
 import duckdb
 
+from crm_dash import login_limits
 from crm_dash.audit import log_event
 from crm_dash.db import transaction
 from crm_dash.errors import CrmDashError
 from crm_dash.pages import Role
 
+# The login (its limits, lockouts and the bcrypt check) lives in crm_dash.login_limits; these
+# names stay importable from here.
+MAX_PASSWORD_BYTES = login_limits.MAX_PASSWORD_BYTES
+MAX_FAILED_LOGINS = login_limits.MAX_FAILED_LOGINS
+FAILED_LOGIN_WINDOW = login_limits.FAILED_LOGIN_WINDOW
+LOCKOUT = login_limits.LOCKOUT
+utc_now = login_limits.utc_now
+password_matches = login_limits.password_matches
+locked_until = login_limits.locked_until
+record_login_attempt = login_limits.record_login_attempt
+record_refused_login = login_limits.record_refused_login
+attempt_login = login_limits.attempt_login
+LoginOutcome = login_limits.Outcome
+LoginResult = login_limits.LoginResult
+
 MIN_PASSWORD_CHARS = 10
-MAX_PASSWORD_BYTES = 72  # bcrypt ignores everything after 72 bytes
-MAX_FAILED_LOGINS = 5
-FAILED_LOGIN_WINDOW = timedelta(minutes=15)
-LOCKOUT = timedelta(minutes=15)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 
 
@@ -58,11 +72,6 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 
 
-def utc_now() -> datetime:
-    """Now, as the naive UTC timestamp the database stores."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def validate_password(password: str) -> None:
     """Raise :class:`AccountError` unless ``password`` is 10+ characters and at most 72 bytes."""
     if password != password.strip():
@@ -93,14 +102,6 @@ def hash_password(password: str) -> str:
     """The bcrypt hash stored for ``password``."""
     validate_password(password)
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
-
-
-def password_matches(password: str, password_hash: str) -> bool:
-    """Whether ``password`` is the one behind ``password_hash``."""
-    try:
-        return bcrypt.checkpw(password.encode("utf-8"), password_hash.encode("ascii"))
-    except ValueError:
-        return False
 
 
 def _row_to_user(row: tuple[object, ...]) -> AppUser:
@@ -202,66 +203,6 @@ def set_password(
 def _admin_count(conn: duckdb.DuckDBPyConnection) -> int:
     row = conn.cursor().execute("SELECT count(*) FROM app_users WHERE role = 'admin'").fetchone()
     return int(row[0]) if row else 0
-
-
-def locked_until(
-    conn: duckdb.DuckDBPyConnection, username: str, now: datetime | None = None
-) -> datetime | None:
-    """Until when logins for ``username`` are refused, or ``None`` when they are not."""
-    row = conn.cursor().execute(
-        "SELECT locked_until FROM login_lockouts WHERE username = ? AND locked_until > ?",
-        [username, now or utc_now()],
-    ).fetchone()
-    return None if row is None else row[0]
-
-
-def record_login_attempt(
-    conn: duckdb.DuckDBPyConnection, username: str, succeeded: bool, now: datetime | None = None
-) -> datetime | None:
-    """Record an attempt (and audit it); return the lockout end if this attempt caused one.
-
-    The 5th failure within 15 minutes (counted since the last success) locks the username for
-    15 minutes, across sessions and reloads.
-    """
-    now = now or utc_now()
-    with transaction(conn) as cur:
-        cur.execute(
-            "INSERT INTO login_attempts (username, attempted_at, succeeded) VALUES (?, ?, ?)",
-            [username, now, succeeded],
-        )
-        log_event(cur, username, "login" if succeeded else "login_failed")
-        if succeeded:
-            return None
-        row = cur.execute(
-            "SELECT count(*) FROM login_attempts WHERE username = ? AND NOT succeeded"
-            " AND attempted_at > ? AND attempted_at > coalesce((SELECT max(attempted_at)"
-            " FROM login_attempts WHERE username = ? AND succeeded), TIMESTAMP '1970-01-01')",
-            [username, now - FAILED_LOGIN_WINDOW, username],
-        ).fetchone()
-        failures = int(row[0]) if row else 0
-        if failures < MAX_FAILED_LOGINS:
-            return None
-        until = now + LOCKOUT
-        cur.execute(
-            "INSERT INTO login_lockouts (username, locked_until) VALUES (?, ?)"
-            " ON CONFLICT (username) DO UPDATE SET locked_until = excluded.locked_until",
-            [username, until],
-        )
-        log_event(cur, username, "login_locked", username, {"until": until.isoformat()})
-        return until
-
-
-def record_refused_login(
-    conn: duckdb.DuckDBPyConnection, username: str, until: datetime
-) -> None:
-    """Audit a login refused because ``username`` is locked until ``until`` (no password).
-
-    Refused attempts are not login attempts: they neither count towards a new lockout nor
-    extend or lift the current one, so the lock ends when it said it would.
-    """
-    with transaction(conn) as cur:
-        log_event(cur, username, "login_refused_locked", username,
-                  {"locked_until": until.isoformat()})
 
 
 def end_sessions(conn: duckdb.DuckDBPyConnection, username: str) -> None:
