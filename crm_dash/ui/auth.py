@@ -8,6 +8,7 @@ rerun could swallow a submitted form.
 
 from __future__ import annotations
 
+import logging
 import shlex
 from datetime import UTC, datetime
 
@@ -72,6 +73,9 @@ def _remembered_login_is_valid(conn: duckdb.DuckDBPyConnection) -> bool:
     return issued >= user.sessions_valid_from.replace(tzinfo=UTC).timestamp()
 
 
+_log = logging.getLogger(__name__)
+
+
 def _local(utc: datetime) -> datetime:
     return utc.replace(tzinfo=UTC).astimezone()
 
@@ -117,21 +121,30 @@ def _login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> str | None:
     if not username or not password:
         st.error(t("auth.login.missing", lang))
         return None
-    until = auth.locked_until(conn, username)
-    if until is not None:
-        auth.record_refused_login(conn, username, until)  # audited; the lock stays as it is
-        st.error(t("auth.login.locked", lang, until=fmt_datetime(_local(until), lang)))
-        return None
-    hashes = auth.password_hashes(conn)
-    if username in hashes and auth.password_matches(password.strip(), hashes[username]):
-        auth.record_login_attempt(conn, username, succeeded=True)
-        return username
-    lock = auth.record_login_attempt(conn, username, succeeded=False)
-    if lock is not None:
-        st.error(t("auth.login.locked", lang, until=fmt_datetime(_local(lock), lang)))
-    else:
-        st.error(t("auth.login.failed", lang))
+    try:
+        # Limits, lockout, bcrypt and the audit (crm_dash.login_limits); Streamlit knows no
+        # address for a browser on this machine, which then counts as the client "unknown".
+        result = auth.attempt_login(conn, username, password, st.context.ip_address)
+        if result.succeeded:
+            return result.username
+        st.error(_attempt_message(result, lang))
+    except Exception:  # never Streamlit's error page on the login: a message, the log
+        _log.exception("A login attempt failed unexpectedly")
+        st.error(t("auth.login.unavailable", lang))
     return None
+
+
+def _attempt_message(result: auth.LoginResult, lang: Language) -> str:
+    """What the form says about an attempt that did not log in (no password checked when a
+    limit refused it)."""
+    until = fmt_datetime(_local(result.until), lang) if result.until is not None else ""
+    if result.outcome is auth.LoginOutcome.CLIENT_LIMIT:
+        return t("auth.login.client_limit", lang, until=until)
+    if result.outcome is auth.LoginOutcome.GLOBAL_LIMIT:
+        return t("auth.login.global_limit", lang, until=until)
+    if result.until is not None:  # locked now, or this failure locked the username
+        return t("auth.login.locked", lang, until=until)
+    return t("auth.login.failed", lang)
 
 
 def _first_admin_help(lang: Language) -> None:
