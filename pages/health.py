@@ -29,7 +29,7 @@ with friendly_errors(lang):
     else:
         st.success(t("health.all_clear", lang), icon=":material/check_circle:")
     for finding in report.findings:
-        text = finding_text(finding, lang)
+        text = finding_text(finding, lang, markdown=True)  # names and files escaped
         body = "\n\n".join(part for part in (f"**{text.title}**", text.cause, text.examples,
                                              f"**{t('health.what_to_do', lang)}:** {text.action}")
                            if part)

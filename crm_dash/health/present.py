@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from crm_dash.datasets import DatasetKind
 from crm_dash.health.findings import DatasetHealth, Finding, HealthReport
 from crm_dash.i18n import Language, fmt_date, fmt_datetime, fmt_int, fmt_month, fmt_percent, t
+from crm_dash.markdown import md_escape, md_values
 from crm_dash.metrics.gaps import gap_text
 
 #: How each dataset matches people to the roster (the cause texts name it).
@@ -31,26 +32,32 @@ class FindingText:
     action: str
 
 
-def finding_text(finding: Finding, lang: Language) -> FindingText:
-    """``finding`` in words, numbers and dates formatted for ``lang``."""
+def finding_text(finding: Finding, lang: Language, *, markdown: bool = False) -> FindingText:
+    """``finding`` in words, numbers and dates formatted for ``lang``; with ``markdown``, the
+    values and examples (names, ids, file names from the uploads) escaped for a Markdown
+    element (:func:`crm_dash.markdown.md_escape`), the templates left as they are."""
     values = {k: fmt_date(v, lang) if hasattr(v, "isoformat") else
               fmt_int(v, lang) if isinstance(v, int) else v
               for k, v in finding.values.items()}
     if "dataset" in values:
         values["dataset"] = t(f"dataset.{values['dataset']}", lang)
+    if markdown:
+        values = md_values(values)
+    examples = [md_escape(e) if markdown else e for e in finding.examples]
     numbers = {"count": fmt_int(finding.count, lang), "part": fmt_int(finding.part, lang),
                "whole": fmt_int(finding.whole, lang), "share": fmt_percent(finding.share, lang)}
     key = f"health.finding.{finding.code}"
     title = t(f"{key}.title", lang, **numbers, **values)
     action = t(f"{key}.action", lang, **values)
-    return FindingText(title=title, cause=cause_text(finding, lang),
-                       examples=t("health.examples", lang, examples="; ".join(finding.examples))
-                       if finding.examples else "",
+    return FindingText(title=title, cause=cause_text(finding, lang, markdown=markdown),
+                       examples=t("health.examples", lang, examples="; ".join(examples))
+                       if examples else "",
                        action=action)
 
 
-def cause_text(finding: Finding, lang: Language) -> str:
-    """Why the people of ``finding`` were not found in the roster, and what fixes that."""
+def cause_text(finding: Finding, lang: Language, *, markdown: bool = False) -> str:
+    """Why the people of ``finding`` were not found in the roster, and what fixes that (with
+    ``markdown``, the column and file it names escaped)."""
     if finding.cause is None:
         return ""
     kind = _DATASET_OF.get(finding.code)
@@ -60,7 +67,7 @@ def cause_text(finding: Finding, lang: Language) -> str:
              matched=t(f"health.matched.{_MATCHED_BY.get(kind, 'usage') if kind else 'usage'}",
                        lang))
     if finding.gap is not None:
-        text += " " + gap_text(finding.gap, lang)
+        text += " " + gap_text(finding.gap, lang, markdown=markdown)
     return text
 
 
@@ -97,13 +104,14 @@ def dataset_rows(report: HealthReport, lang: Language) -> list[dict[str, str]]:
     } for d in report.datasets]
 
 
-def summary_text(report: HealthReport, lang: Language) -> str:
-    """One line: all clear, or how many findings need attention and the first of them."""
+def summary_text(report: HealthReport, lang: Language, *, markdown: bool = False) -> str:
+    """One line: all clear, or how many findings need attention and the first of them (with
+    ``markdown``, its values escaped)."""
     attention = report.attention
     if not attention:
         return t("health.summary.ok", lang)
     return t("health.summary.attention", lang, n=fmt_int(len(attention), lang),
-             first=finding_text(attention[0], lang).title)
+             first=finding_text(attention[0], lang, markdown=markdown).title)
 
 
 def report_text(report: HealthReport, lang: Language) -> str:

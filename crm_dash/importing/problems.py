@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crm_dash.errors import ImportRejected
 from crm_dash.i18n import Language, t
+from crm_dash.markdown import md_values
 
 
 class ImportProblem(ImportRejected):
@@ -18,6 +19,8 @@ class ImportProblem(ImportRejected):
         self.values = values
         super().__init__(t(f"import.error.{code}", "en", **values), title="Import rejected")
 
-    def text(self, lang: Language) -> str:
-        """The message in ``lang``."""
-        return t(f"import.error.{self.code}", lang, **self.values)
+    def text(self, lang: Language, *, markdown: bool = False) -> str:
+        """The message in ``lang``; with ``markdown``, its values (headers, lines, a parser's
+        detail: text from the file) escaped for a Markdown element."""
+        return t(f"import.error.{self.code}", lang,
+                 **(md_values(self.values) if markdown else self.values))

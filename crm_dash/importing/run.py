@@ -51,6 +51,7 @@ from crm_dash.importing.sniff import (
 )
 from crm_dash.importing.values import ValueProfile, profile
 from crm_dash.locks import import_lock
+from crm_dash.markdown import md_values
 from crm_dash.store import BatchMeta, Source, load_rows, user_key_sql
 
 Status = Literal["ready", "loaded", "already_imported", "failed"]
@@ -183,25 +184,30 @@ class Notice:
     field_name: str
     values: dict[str, str | int] = field(default_factory=dict)
 
-    def text(self, kind: DatasetKind, lang: Language) -> str:
+    def text(self, kind: DatasetKind, lang: Language, *, markdown: bool = False) -> str:
+        """The notice in words; with ``markdown``, every value (column names and labels from
+        the file) escaped for a Markdown element (:func:`crm_dash.markdown.md_escape`)."""
         values = dict(self.values)
         if "fallback" in values:
             values["fallback"] = t(f"import.notice.fallback.{values['fallback']}", lang)
         if "other" in values:
             values["other"] = field_label(kind, str(values["other"]), lang)
         values = {k: fmt_int(v, lang) if isinstance(v, int) else v for k, v in values.items()}
+        values["field"] = field_label(kind, self.field_name, lang)
         return t(f"import.notice.{self.code}", lang,
-                 field=field_label(kind, self.field_name, lang), **values)
+                 **(md_values(values) if markdown else values))
 
 
-def evidence_text(evidence: Evidence, lang: Language) -> str:
-    """One reason of a match in words."""
+def evidence_text(evidence: Evidence, lang: Language, *, markdown: bool = False) -> str:
+    """One reason of a match in words; with ``markdown``, its values (a header, a user name)
+    escaped for a Markdown element."""
     values = dict(evidence.values)
     if "what" in values:
         values["what"] = t(f"import.evidence.what.{values['what']}", lang)
     if "preset" in values:
         values["preset"] = t(f"import.preset.{values['preset']}", lang)
-    return t(f"import.evidence.{evidence.code}", lang, **values)
+    return t(f"import.evidence.{evidence.code}", lang,
+             **(md_values(values) if markdown else values))
 
 
 #: What an unknown label counts as until someone says what it means (flags: no).

@@ -16,6 +16,7 @@ import duckdb
 
 from crm_dash.datasets import DatasetKind, field_label
 from crm_dash.i18n import Language, t
+from crm_dash.markdown import md_values
 
 #: Where each dataset's current rows are, and each field's column there.
 _TABLES: dict[DatasetKind, str] = {
@@ -96,11 +97,16 @@ def field_gaps(
     return {name: gap for name, gap in found.items() if gap is not None}
 
 
-def gap_text(gap: FieldGap, lang: Language) -> str:
+def gap_text(gap: FieldGap, lang: Language, *, markdown: bool = True) -> str:
     """Why the field is missing and what to do, in a project lead's words: "The column
     'Abschlussdatum' of 'opps.csv' looks like the close date but is not mapped: load the file
-    again and map it on Upload." """
-    return t(gap.message_key, lang, field=field_label(gap.kind, gap.field, lang),
-             column=gap.column or "", file=gap.file_name or "",
-             dataset=t(f"dataset.{gap.kind.value}", lang),
-             pct=round(100 * gap.confidence) if gap.confidence is not None else "")
+    again and map it on Upload."
+
+    Markdown by default, because pages are its readers: the column and the file name come from
+    an upload and are escaped (:func:`crm_dash.markdown.md_escape`). ``markdown=False`` gives
+    plain text (JSON, the command line)."""
+    values: dict[str, object] = {
+        "field": field_label(gap.kind, gap.field, lang), "column": gap.column or "",
+        "file": gap.file_name or "", "dataset": t(f"dataset.{gap.kind.value}", lang),
+        "pct": round(100 * gap.confidence) if gap.confidence is not None else ""}
+    return t(gap.message_key, lang, **(md_values(values) if markdown else values))

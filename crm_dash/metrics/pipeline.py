@@ -145,7 +145,8 @@ def pipeline_report(
     for figure, key in _REPORTED.items():
         needs = [SOURCE_FIELD[f] for f in FIGURE_NEEDS[figure] if f in summary.empty_fields]
         if needs:
-            unknown[key] = " ".join(gap_text(gaps[f], "en") for f in needs if f in gaps)
+            unknown[key] = " ".join(gap_text(gaps[f], "en", markdown=False)
+                                    for f in needs if f in gaps)
         elif report[key] is None and key != "open_value":
             unknown[key] = "No open opportunity: a share of nothing is unknown."
     if summary.open_value is None and "open_value" not in unknown:

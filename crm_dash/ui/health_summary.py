@@ -15,7 +15,6 @@ from crm_dash.metrics.activity import data_version
 from crm_dash.pages import page
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
-from crm_dash.ui.upload_widgets import md_text
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -33,9 +32,9 @@ def health_summary(ctx: PageContext) -> None:
     """One line on the Overview: all clear, or how many findings need attention, with a link to
     the Data health page for those who may open it (the line itself names nobody)."""
     report = cached_health_report(ctx.conn)
-    text = summary_text(report, ctx.lang)
+    text = summary_text(report, ctx.lang, markdown=True)
     icon = ":orange[:material/report:]" if report.needs_attention else \
         ":green[:material/check_circle:]"
-    st.markdown(f"{icon} {md_text(text)}")  # a line, not a box: the adoption headline leads
+    st.markdown(f"{icon} {text}")  # a line, not a box: the adoption headline leads
     if page("health").allows(ctx.user.role):  # executives see the line, not the names behind it
         page_link("health", t("health.summary.link", ctx.lang), ":material/arrow_forward:")

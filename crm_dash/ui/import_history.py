@@ -16,13 +16,14 @@ from crm_dash.importing.history import (
     roster_people,
     set_integration_accounts,
 )
+from crm_dash.markdown import md_escape
 from crm_dash.metrics.activity import prepare_activity
 from crm_dash.metrics.definitions import load_definition
 from crm_dash.metrics.integration import integration_accounts
 from crm_dash.privacy import for_display
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
-from crm_dash.ui.upload_widgets import md_text, preset_label
+from crm_dash.ui.upload_widgets import preset_label
 
 
 def _dataset(kind: str, lang: Language) -> str:
@@ -75,7 +76,7 @@ def delete_section(ctx: PageContext, batches: pd.DataFrame) -> None:
             }.get(rows.kind.value, "imports.delete.what")
     if rows.kind == DatasetKind.PIPELINE and _only_snapshot(ctx.conn, rows.batch_id):
         note = "imports.delete.what_last_pipeline"
-    st.markdown(t(note, lang, n=fmt_int(rows.rows, lang), file=md_text(rows.file_name)))
+    st.markdown(t(note, lang, n=fmt_int(rows.rows, lang), file=md_escape(rows.file_name)))
     confirmed = st.checkbox(t("imports.delete.confirm", lang, batch=picked,
                               n=fmt_int(rows.rows, lang)), key=f"imports_confirm_{picked}")
     if st.button(t("imports.delete.submit", lang), type="primary", disabled=not confirmed,
@@ -85,7 +86,7 @@ def delete_section(ctx: PageContext, batches: pd.DataFrame) -> None:
             prepare_activity(ctx.conn)
         st.session_state["imports_deleted"] = t("imports.delete.done", lang, batch=done.batch_id,
                                                 n=fmt_int(done.rows, lang),
-                                                file=md_text(done.file_name))
+                                                file=md_escape(done.file_name))
         st.rerun()
 
 

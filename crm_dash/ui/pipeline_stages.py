@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from crm_dash.i18n import Language, fmt_int, t
+from crm_dash.markdown import md_escape
 from crm_dash.metrics.pipeline_outcomes import (
     OUTCOMES,
     save_stage_outcomes,
@@ -68,9 +69,9 @@ def stage_mapping(conn: duckdb.DuckDBPyConnection, lang: Language, actor: str) -
                         key=lambda kv: kv[1].lower())
         if mapping:
             st.caption(t("pipeline.stages.current", lang, mappings=", ".join(
-                f"„{written.get(k, k)}“ → {t(f'pipeline.outcome.{o}', lang)}"
+                f"„{md_escape(written.get(k, k))}“ → {t(f'pipeline.outcome.{o}', lang)}"
                 if lang == "de" else
-                f"\"{written.get(k, k)}\" → {t(f'pipeline.outcome.{o}', lang)}"
+                f"\"{md_escape(written.get(k, k))}\" → {t(f'pipeline.outcome.{o}', lang)}"
                 for k, o in sorted(mapping.items()))))
         else:
             st.caption(t("pipeline.stages.current_none", lang))
@@ -97,8 +98,9 @@ def stage_mapping(conn: duckdb.DuckDBPyConnection, lang: Language, actor: str) -
             if not save_stage_outcomes(conn, new, actor=actor):
                 st.info(t("pipeline.stages.unchanged", lang))
                 return
-            _flash(t("pipeline.stages.removed", lang, stage=shown[label]) if outcome == _AUTOMATIC
-                   else t("pipeline.stages.saved", lang, stage=shown[label],
+            stage = md_escape(shown[label])  # a label from the export, shown in Markdown
+            _flash(t("pipeline.stages.removed", lang, stage=stage) if outcome == _AUTOMATIC
+                   else t("pipeline.stages.saved", lang, stage=stage,
                           outcome=t(f"pipeline.outcome.{outcome}", lang)))
         st.caption(t("pipeline.stages.history", lang))
 

@@ -37,6 +37,7 @@ from crm_dash.importing.run import (
     match_reasons,
     run_import,
 )
+from crm_dash.markdown import md_escape
 from crm_dash.metrics.activity import prepare_activity
 from crm_dash.privacy import IDENTIFYING_COLUMNS, for_display, values_for_display
 from crm_dash.ui.links import page_link
@@ -63,11 +64,6 @@ class _FileState:
     cancelled: bool = False
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # chosen meanings
     unknown_seen: dict[str, dict[str, int]] = field(default_factory=dict)  # field -> label -> rows
-
-
-def md_text(text: str) -> str:
-    """``text`` (a file name, say) shown literally inside Markdown."""
-    return "".join("\\" + ch if ch in "\\`*_[]<>|~$" else ch for ch in text)
 
 
 def upload_limit_mb() -> int:
@@ -157,9 +153,9 @@ def file_panel(ctx: PageContext, kind: DatasetKind, upload: UploadedFile) -> Non
     key = f"{upload.file_id}:{kind.value}"
     fs: _FileState = state["files"].setdefault(key, _FileState())
     with st.container(border=True):
-        st.markdown(f"#### :material/description: {md_text(upload.name)}")
+        st.markdown(f"#### :material/description: {md_escape(upload.name)}")
         if fs.cancelled:
-            st.info(t("upload.cancelled", lang, file=md_text(upload.name)))
+            st.info(t("upload.cancelled", lang, file=md_escape(upload.name)))
             return
         if fs.result is not None:
             _show_result(fs.result, lang)
@@ -184,8 +180,8 @@ def file_panel(ctx: PageContext, kind: DatasetKind, upload: UploadedFile) -> Non
             _detected(inspection, mapping, lang)
         missing = inspection.missing_fields(mapping)
         if missing:
-            st.warning(t("import.error.missing_fields", lang, fields=", ".join(missing),
-                         headers=", ".join(inspection.headers)))
+            st.warning(t("import.error.missing_fields", lang, fields=md_escape(", ".join(missing)),
+                         headers=md_escape(", ".join(inspection.headers))))
             _cancel_button(fs, key, lang)
             return
         check_key = json.dumps([mapping, fs.value_labels], sort_keys=True)
@@ -208,7 +204,8 @@ def file_panel(ctx: PageContext, kind: DatasetKind, upload: UploadedFile) -> Non
 
 
 def _problem_text(problem: ImportProblem | None, lang: Language) -> str:
-    return problem.text(lang) if problem is not None else t("app.unexpected_error", lang)
+    return (problem.text(lang, markdown=True) if problem is not None
+            else t("app.unexpected_error", lang))
 
 
 def _inspect(
@@ -239,7 +236,8 @@ def _detected(inspection: Inspection, mapping: dict[str, str], lang: Language) -
     if layout.footer_lines:
         parts.append(t("upload.footer", lang, n=layout.footer_lines))
     if layout.duplicate_headers:
-        parts.append(t("upload.duplicates", lang, names=", ".join(layout.duplicate_headers)))
+        parts.append(t("upload.duplicates", lang,
+                       names=md_escape(", ".join(layout.duplicate_headers))))
     st.caption(t("upload.detected", lang) + " " + " · ".join(parts))
     notices = mapping_notices(inspection, mapping)
     if notices:
@@ -248,12 +246,13 @@ def _detected(inspection: Inspection, mapping: dict[str, str], lang: Language) -
         intro = (t("upload.check_mapping_preset", lang, preset=label) if label
                  else t("upload.check_mapping", lang))
         st.warning(intro + "\n\n" + "\n".join(
-            f"- {md_text(n.text(inspection.kind, lang))}" for n in notices),
+            f"- {n.text(inspection.kind, lang, markdown=True)}" for n in notices),
             icon=":material/rule:")
     elif inspection.remembered is not None:
         st.success(t("upload.remembered", lang,
                      when=fmt_datetime(inspection.remembered.confirmed_at, lang),
-                     who=inspection.remembered.confirmed_by), icon=":material/bookmark:")
+                     who=md_escape(inspection.remembered.confirmed_by)),
+                   icon=":material/bookmark:")
     elif inspection.preset is not None and inspection.preset.name != "generic":
         st.success(t("upload.preset", lang, preset=preset_label(inspection.preset.name, lang)),
                    icon=":material/verified:")
@@ -302,7 +301,7 @@ def _mapping_editor(inspection: Inspection, key: str, lang: Language) -> dict[st
                     format_func=lambda h: t("upload.not_mapped", lang) if h == _NOT_MAPPED else h,
                 )
                 if picked == _NOT_MAPPED and field.name in constants:
-                    st.caption(t("upload.constant", lang, value=constants[field.name]))
+                    st.caption(t("upload.constant", lang, value=md_escape(constants[field.name])))
                 elif picked != _NOT_MAPPED:
                     mapping[field.name] = picked
                     st.caption(_evidence_line(inspection, field.name, picked, lang))
@@ -312,11 +311,11 @@ def _mapping_editor(inspection: Inspection, key: str, lang: Language) -> dict[st
         for name, slot in hints.items():  # open fields a column could fill, under each field
             found = inspection.proposal.candidates(name, mapping)
             if found:
-                slot.caption(t("upload.could_be", lang, column=md_text(found[0].column),
+                slot.caption(t("upload.could_be", lang, column=md_escape(found[0].column),
                                pct=round(100 * found[0].confidence)))
         if unused:
             st.caption(t("upload.unused", lang, n=len(unused),
-                         columns=", ".join(md_text(c) for c in unused)))
+                         columns=md_escape(", ".join(unused))))
     return mapping
 
 
@@ -324,14 +323,15 @@ _LEVEL_COLOURS = {"sure": "green", "unsure": "orange", "none": "gray"}
 
 
 def _evidence_line(inspection: Inspection, name: str, column: str, lang: Language) -> str:
-    """How sure the match of ``column`` for ``name`` is, and why (Markdown)."""
+    """How sure the match of ``column`` for ``name`` is, and why (Markdown: the headers and
+    names in the reasons escaped)."""
     match = inspection.proposal.match(name, column)
     level = match.level or "none"
-    reasons = [evidence_text(e, lang) for e in match_reasons(inspection, name, column)
-               if e.code != "no_values"]
+    reasons = [evidence_text(e, lang, markdown=True)
+               for e in match_reasons(inspection, name, column) if e.code != "no_values"]
     head = f":{_LEVEL_COLOURS[level]}[{t(f'import.level.{level}', lang)}"
     head += f" · {round(100 * match.confidence)} %]" if match.confidence else "]"
-    return head + (" — " + md_text("; ".join(reasons)) if reasons else "")
+    return head + (" — " + "; ".join(reasons) if reasons else "")
 
 
 def _label_choices(fs: _FileState, key: str, lang: Language) -> None:
@@ -361,7 +361,7 @@ def _label_choices(fs: _FileState, key: str, lang: Language) -> None:
                     picked: str = st.selectbox(
                         t("upload.label_choice", lang, field=field_label(inspection.kind, name,
                                                                          lang),
-                          label=label, rows=fmt_int(rows, lang)),
+                          label=md_escape(label), rows=fmt_int(rows, lang)),
                         options, index=options.index(current), key=f"label:{key}:{name}:{label}",
                         format_func=partial(value_text, name, lang=lang),
                     )
@@ -393,9 +393,11 @@ def _check_summary(ctx: PageContext, report: ImportReport, mapping: dict[str, st
                    help=t("upload.duplicates_help", lang))
     for notice in report.notices:
         if notice.code == "usage_not_in_roster":  # counted over the whole file at the check
-            st.warning(md_text(notice.text(report.kind, lang)), icon=":material/person_off:")
+            st.warning(notice.text(report.kind, lang, markdown=True),
+                       icon=":material/person_off:")
     if report.formats:
-        listed = "; ".join(f"{mapping.get(f, f)}: {fmt}" for f, fmt in report.formats.items())
+        listed = "; ".join(f"{md_escape(mapping.get(f, f))}: {md_escape(fmt)}"
+                           for f, fmt in report.formats.items())
         st.caption(t("upload.formats", lang, formats=listed))
     preview, table = check_tables(ctx.conn, report, lang)
     st.markdown(f"**{t('upload.preview', lang)}**")

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from crm_dash import db
 from crm_dash.datasets import DatasetKind
+from crm_dash.markdown import md_unescape
 
 
 def _rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -37,13 +38,13 @@ def test_delete_needs_a_confirmation_and_removes_exactly_the_batch(
 ) -> None:
     at = make_app(fixture_db_path, "pages/imports.py").run()
     at.selectbox(key="imports_delete_pick").set_value(2).run()  # usage.csv
-    assert "removes the 12 rows only **usage.csv** supplied" in " ".join(
-        m.value for m in at.markdown)
+    assert "removes the 12 rows only **usage.csv** supplied" in md_unescape(" ".join(
+        m.value for m in at.markdown))
     assert at.button(key="imports_delete").disabled
     at.checkbox(key="imports_confirm_2").check().run()
     at.button(key="imports_delete").click().run()
     assert not at.exception
-    assert at.success[0].value == "Upload #2 (usage.csv) and its 12 rows were deleted."
+    assert md_unescape(at.success[0].value) == "Upload #2 (usage.csv) and its 12 rows were deleted."
     assert _rows(fixture_db_path, "SELECT count(*) FROM usage_events") == [(0,)]
     assert _rows(fixture_db_path, "SELECT count(*) FROM users") == [(7,)]
     assert _rows(fixture_db_path, "SELECT batch_id FROM import_batches ORDER BY 1") == [

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from crm_dash import db
+from crm_dash.markdown import md_unescape
 from crm_dash.retro.model import RetroHeader
 from crm_dash.retro.store import create_retro
 from tests.unknown_company import LOGINS_ONLY, build
@@ -33,7 +34,7 @@ def _unknown(at: AppTest, label: str) -> bool:
 
 
 def _warnings(at: AppTest) -> str:
-    return "\n".join(str(w.value) for w in [*at.warning, *at.info, *at.caption])
+    return md_unescape("\n".join(str(w.value) for w in [*at.warning, *at.info, *at.caption]))
 
 
 def test_pipeline_tiles_say_not_in_your_data_and_why(make_app: MakeApp, company: Path) -> None:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from crm_dash import db
 from crm_dash.datasets import DatasetKind
+from crm_dash.markdown import md_unescape
 from crm_dash.metrics.activity import refresh_activity
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -46,7 +47,7 @@ def test_german_excel_roster_is_detected_checked_and_loaded(
     assert "crm-dash import FILE --kind users" in " ".join(c.value for c in at.caption)
     _upload(at, EXPORTS / "roster_de_excel.csv")
     assert not at.exception and not at.error
-    captions = " ".join(c.value for c in at.caption)
+    captions = md_unescape(" ".join(c.value for c in at.caption))  # as the reader sees it
     assert "Windows-1252 (ANSI) · semicolon-separated · header in line 4" in captions
     assert "3 line(s) above the header skipped" in captions
     assert "Lizenzkosten/Monat: 1.234,56" in captions
@@ -91,7 +92,7 @@ def test_mapping_can_be_changed_and_is_remembered(
     database = tmp_path / "crm.duckdb"
     at = make_app(database, "pages/upload.py").run()
     _upload(at, EXPORTS / "bad" / "wrong_columns.csv")
-    assert "Required fields without a column: user_id." in at.warning[0].value
+    assert "Required fields without a column: user_id." in md_unescape(at.warning[0].value)
     assert not at.metric  # nothing is checked before the required fields are mapped
     user_id = next(s for s in at.selectbox if s.key and s.key.endswith(":user_id"))
     user_id.set_value("Kunde").run()
@@ -128,8 +129,8 @@ def test_rejects_are_shown_downloadable_and_the_user_decides(
     load = _button(at, "load:")
     assert load.label == "Load without the rejected rows"  # type: ignore[attr-defined]
     _button(at, "cancel:").click().run()  # type: ignore[attr-defined]
-    assert "Cancelled: nothing from invalid_dates.csv was loaded." in at.info[0].value.replace(
-        "\\", "")  # the file name is escaped for Markdown
+    assert "Cancelled: nothing from invalid_dates.csv was loaded." in md_unescape(
+        at.info[0].value)  # the file name is escaped for Markdown
     assert _rows(database, "SELECT count(*) FROM import_batches") == [(0,)]
 
 
@@ -216,8 +217,8 @@ def test_an_unsure_match_is_flagged_with_its_evidence(
     assert not at.exception and not at.success  # never "mapped for you"
     assert at.warning[0].value.startswith("Please check the mapping:")
     assert ("Unsure: column 'Erreichbar unter' is used for the field \"E-mail address\""
-            " (60 % sure)") in at.warning[0].value
-    captions = [c.value for c in at.caption]
+            " (60 % sure)") in md_unescape(at.warning[0].value)
+    captions = [md_unescape(c.value) for c in at.caption]
     assert ":orange[unsure · 60 %] — values: 100 % look like e-mails" in captions
     assert ':green[sure · 98 %] — header "Austritt" fits; values: 100 % are dates' in captions
     assert at.expander[0].proto.expanded  # the mapping opens for a look
