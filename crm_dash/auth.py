@@ -19,6 +19,7 @@ from crm_dash.audit import log_event
 from crm_dash.db import transaction
 from crm_dash.errors import CrmDashError
 from crm_dash.pages import Role
+from crm_dash.sessions import revoke_user_sessions
 
 # The login (its limits, lockouts and the bcrypt check) lives in crm_dash.login_limits; these
 # names stay importable from here.
@@ -181,13 +182,14 @@ def remove_user(conn: duckdb.DuckDBPyConnection, username: str, *, actor: str) -
     with transaction(conn) as cur:
         cur.execute("DELETE FROM app_users WHERE username = ?", [username])
         cur.execute("DELETE FROM login_lockouts WHERE username = ?", [username])
+        revoke_user_sessions(cur, username, "user_removed")
         log_event(cur, actor, "user_remove", username)
 
 
 def set_password(
     conn: duckdb.DuckDBPyConnection, username: str, password: str, *, actor: str
 ) -> None:
-    """Replace a password; logins remembered in browsers end, and a lockout is lifted."""
+    """Replace a password; every session of the user ends at once, and a lockout is lifted."""
     password_hash = hash_password(password)
     if get_user(conn, username) is None:
         raise AccountError(f"There is no user named {username!r}.")
@@ -197,7 +199,32 @@ def set_password(
             [password_hash, utc_now(), username],
         )
         cur.execute("DELETE FROM login_lockouts WHERE username = ?", [username])
+        revoke_user_sessions(cur, username, "password_changed")
         log_event(cur, actor, "user_passwd", username)
+
+
+def set_role(
+    conn: duckdb.DuckDBPyConnection, username: str, role: Role, *, actor: str
+) -> AppUser:
+    """Give ``username`` another role; every session of the user ends at once.
+
+    The last admin cannot lose the admin role.
+    """
+    user = get_user(conn, username)
+    if user is None:
+        raise AccountError(f"There is no user named {username!r}.")
+    if user.role == role:
+        return user
+    if user.role == Role.ADMIN and _admin_count(conn) == 1:
+        raise AccountError("This is the last admin; make another user an admin first.")
+    with transaction(conn) as cur:
+        cur.execute("UPDATE app_users SET role = ? WHERE username = ?", [role.value, username])
+        revoke_user_sessions(cur, username, "role_changed")
+        log_event(cur, actor, "user_role", username,
+                  {"from": user.role.value, "to": role.value})
+    changed = get_user(conn, username)
+    assert changed is not None
+    return changed
 
 
 def _admin_count(conn: duckdb.DuckDBPyConnection) -> int:
@@ -206,8 +233,9 @@ def _admin_count(conn: duckdb.DuckDBPyConnection) -> int:
 
 
 def end_sessions(conn: duckdb.DuckDBPyConnection, username: str) -> None:
-    """Logout: remembered logins of ``username`` issued until now stop working."""
+    """Logout: every session of ``username`` ends, in every browser."""
     with transaction(conn) as cur:
+        revoke_user_sessions(cur, username, "logout")
         cur.execute(
             "UPDATE app_users SET sessions_valid_from = ? WHERE username = ?",
             [utc_now(), username],

@@ -248,15 +248,29 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_role(args: argparse.Namespace) -> int:
+    """Give an account another role (ends every session of that account)."""
+    conn = _open(args)
+    try:
+        user = auth.set_role(conn, args.username.lower(), Role(args.role), actor=_cli_actor())
+    finally:
+        conn.close()
+    _emit(args, _user_payload(user), f"User {user.username!r} now has the role {user.role.value}.")
+    return 0
+
+
 def _cli_actor() -> str:
     return f"cli:{getpass.getuser()}"
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Start the web app (Streamlit) on the given port."""
-    app = config.PROJECT_ROOT / "app.py"
+    """Start the web app (Streamlit) on the given port.
+
+    The server runs ``asgi.py``: the app plus the routes that set the HttpOnly login cookie.
+    """
+    app = config.PROJECT_ROOT / "asgi.py"
     if not app.exists():
-        raise ConfigError(f"app.py not found at {app}: run crm-dash from a project checkout.")
+        raise ConfigError(f"asgi.py not found at {app}: run crm-dash from a project checkout.")
     database = config.db_path(args.db).resolve()
     config.session_hours()  # a bad setting stops here, in the terminal, not at the first login
     config.cookie_key(database)
@@ -320,6 +334,11 @@ def build_parser() -> argparse.ArgumentParser:
     passwd.add_argument("--password-stdin", action="store_true",
                         help="read the password from the first line of standard input")
     passwd.set_defaults(handler=cmd_user_passwd)
+    role = user_sub.add_parser("role", parents=[common],
+                               help="give an account another role (ends its sessions)")
+    role.add_argument("username")
+    role.add_argument("--role", required=True, choices=[r.value for r in Role])
+    role.set_defaults(handler=cmd_user_role)
 
     run = sub.add_parser("run", parents=[common], help="start the web app")
     run.add_argument("--port", type=int, default=8501)

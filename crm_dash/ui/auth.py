@@ -1,9 +1,9 @@
-"""Login, logout and "who is this" for a script run, driven by streamlit-authenticator.
+"""Login, logout and "who is this" for a script run.
 
-streamlit-authenticator checks passwords, keeps the login in the session and writes the signed
-login cookie. Its cookie component reruns the script once after it loads; so it is only created
-when a cookie has to be read back, written or deleted, never under the login form, where that
-rerun could swallow a submitted form.
+A login opens a server-side session (:mod:`crm_dash.sessions`); every run checks it, so a logout
+elsewhere, a new password, a new role or a removed account ends this tab's login on its next
+click. The browser remembers the login in an HttpOnly cookie that server routes set and clear
+(:mod:`crm_dash.ui.session_cookie`); nothing here reruns the script to write it.
 """
 
 from __future__ import annotations
@@ -13,64 +13,17 @@ import shlex
 from datetime import UTC, datetime
 
 import duckdb
-import jwt
 import pandas as pd
 import streamlit as st
-import streamlit_authenticator as stauth
 
-from crm_dash import auth, config
+from crm_dash import auth, config, sessions
 from crm_dash.db import is_demo
 from crm_dash.i18n import Language, fmt_datetime, t
+from crm_dash.ui import session_cookie
 
-COOKIE_NAME = "crm_dash_login"
+COOKIE_NAME = sessions.SESSION_COOKIE
 _LOGGED_OUT_KEY = "crm_dash_logged_out"
 _LOGOUT_REQUESTED = "crm_dash_logout_requested"
-_FORGET_LOGIN = "crm_dash_forget_login"
-_COOKIE_PENDING = "crm_dash_cookie_pending"
-_COOKIE_WRITTEN = "set"  # the key of extra-streamlit-components' "set cookie" component
-
-
-def _authenticator(conn: duckdb.DuckDBPyConnection) -> stauth.Authenticate:
-    hashes = auth.password_hashes(conn)
-    credentials = {
-        "usernames": {
-            user.username: {
-                "name": user.display_name,
-                "password": hashes[user.username],
-                "roles": [user.role.value],
-            }
-            for user in auth.list_users(conn)
-        }
-    }
-    return stauth.Authenticate(
-        credentials,
-        cookie_name=COOKIE_NAME,
-        cookie_key=config.cookie_key(config.db_path()),
-        cookie_expiry_days=config.session_hours() / 24,
-        auto_hash=False,
-        login_sleep_time=0,
-    )
-
-
-def _remembered_login_is_valid(conn: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the browser holds a login cookie worth handing to streamlit-authenticator.
-
-    Valid means: signed with this installation's key, not expired, for an existing account, and
-    issued after that account's last logout or password change.
-    """
-    token = st.context.cookies.get(COOKIE_NAME)
-    if not token:
-        return False
-    try:
-        payload = jwt.decode(token, config.cookie_key(config.db_path()), algorithms=["HS256"])
-        expires = float(payload["exp_date"])
-        user = auth.get_user(conn, str(payload["username"]))
-    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
-        return False
-    if user is None or expires <= datetime.now(UTC).timestamp():
-        return False
-    issued = expires - config.session_hours() * 3600
-    return issued >= user.sessions_valid_from.replace(tzinfo=UTC).timestamp()
 
 
 _log = logging.getLogger(__name__)
@@ -163,35 +116,26 @@ def _first_admin_help(lang: Language) -> None:
     st.code(f"crm-dash run --db {database}", language="bash")
 
 
-def _logged_in_username(conn: duckdb.DuckDBPyConnection) -> str | None:
-    """Who this session belongs to: the session's login, else a valid remembered login."""
-    if not st.session_state.get("authentication_status") and _remembered_login_is_valid(conn):
-        _authenticator(conn).login(location="unrendered")  # reads the cookie, fills the session
-    if st.session_state.get("authentication_status"):
-        username = st.session_state.get("username")
-        return str(username) if username else None
-    return None
-
-
 def logged_in_user(conn: duckdb.DuckDBPyConnection, lang: Language) -> auth.AppUser | None:
-    """The person this session belongs to (no form): its login or a valid remembered one.
+    """The person this session belongs to (no form): its valid server-side session, held by
+    this tab or named by the browser's cookie.
 
-    Shows who is logged in and a logout button in the sidebar. The account is re-read every
-    run, so a removed user or a changed role takes effect at once. Call it once per run.
+    Shows who is logged in and a logout button in the sidebar. The session and the account are
+    checked every run, so a logout elsewhere, a new password, a changed role or a removed user
+    take effect at once. Call it once per run.
     """
-    username = _logged_in_username(conn)
-    if username is None:
+    live = session_cookie.current_session(conn)
+    if live is None:
         return None
     if st.session_state.pop(_LOGOUT_REQUESTED, False):
-        _log_out(conn, username)
+        _log_out(conn, live.username)
         return None
-    user = auth.get_user(conn, username)
+    user = auth.get_user(conn, live.username)
     if user is None:  # the account was removed meanwhile
-        st.session_state[_FORGET_LOGIN] = True
+        session_cookie.forget()
         return None
     _logout_button(user, lang)
-    if st.session_state.get(_COOKIE_PENDING):
-        _remember_login(conn)
+    session_cookie.deliver_cookie(conn, live)
     return user
 
 
@@ -205,11 +149,9 @@ def login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> None:
     try:
         _login_or_first_admin(conn, lang)
     finally:
-        # Forgetting a login draws streamlit-authenticator's cookie components, which rerun
-        # the script once loaded. Drawn below the form, they do not move it: the rerun draws
-        # the same form in the same place instead of a second one above the first.
-        if st.session_state.pop(_FORGET_LOGIN, False):
-            _authenticator(conn).logout(location="unrendered")
+        # A cookie of an ended session is cleared by a server route; the frame that asks for
+        # it reports nothing back, so it never reruns the script under the form.
+        session_cookie.clear_ended_cookie()
 
 
 def _login_or_first_admin(conn: duckdb.DuckDBPyConnection, lang: Language) -> None:
@@ -219,35 +161,19 @@ def _login_or_first_admin(conn: duckdb.DuckDBPyConnection, lang: Language) -> No
     form = st.empty()
     with form.container():
         valid = _login_form(conn, lang)
+        if session_cookie.ended_elsewhere():
+            st.info(t("auth.session_ended", lang), icon=":material/logout:")
     if valid is None:
         return
     form.empty()
     user = auth.get_user(conn, valid)
     if user is None:
         return
-    # The session's login state, in streamlit-authenticator's keys. This run's navigation was
-    # drawn for nobody, so the app runs again as the logged-in user; that run and the next ones
-    # write the login cookie until the browser confirms it (see _remember_login).
-    st.session_state.update(
-        authentication_status=True, username=user.username, name=user.display_name,
-        roles=[user.role.value], email=None, logout=None,
-    )
-    st.session_state[_COOKIE_PENDING] = True
+    # A server-side session; this run's navigation was drawn for nobody, so the app runs again
+    # as the logged-in user, and those runs hand the session's cookie to the browser.
+    session_cookie.start(conn, user.username, user.role.value)
     st.session_state.pop(_LOGGED_OUT_KEY, None)
     st.rerun()
-
-
-def _remember_login(conn: duckdb.DuckDBPyConnection) -> None:
-    """Write the signed, short-lived login cookie, and keep writing it until the browser says so.
-
-    The cookie is written by a component in the browser. A rerun that no longer draws it
-    (the next tick, another component's report, a click) would drop it before it ran on a slow
-    machine, and a reload would then log the user out; so every run draws it again until the
-    component reports that the cookie is stored.
-    """
-    _authenticator(conn).cookie_controller.set_cookie()
-    if st.session_state.get(_COOKIE_WRITTEN) is True:
-        st.session_state.pop(_COOKIE_PENDING, None)
 
 
 def _logout_button(user: auth.AppUser, lang: Language) -> None:
@@ -266,9 +192,8 @@ def _logout_button(user: auth.AppUser, lang: Language) -> None:
 
 
 def _log_out(conn: duckdb.DuckDBPyConnection, username: str) -> None:
-    """End the login: every cookie of the account now; this session and its cookie once the
-    login form is drawn (see :func:`login_form`)."""
-    auth.end_sessions(conn, username)  # a cookie that survives the deletion is void too
-    st.session_state.pop(_COOKIE_PENDING, None)
-    st.session_state[_FORGET_LOGIN] = True
+    """End the login: every session of the account, in every browser, now; the cookie is
+    cleared once the login form is drawn (see :func:`login_form`)."""
+    auth.end_sessions(conn, username)
+    session_cookie.forget()
     st.session_state[_LOGGED_OUT_KEY] = True

@@ -1,5 +1,8 @@
 """Start Streamlit for crm-dash: what ``crm-dash run`` (and the browser tests) execute.
 
+They run ``asgi.py``, the st.App that serves ``app.py`` together with the routes that set the
+HttpOnly login cookie (crm_dash.ui.session_routes).
+
 Streamlit treats an app with a ``pages/`` folder as a "pages directory" app until some script
 calls ``st.navigation``: the very first request to a fresh server then runs the requested page
 script directly and lists every file in ``pages/``. crm-dash's navigation (role-filtered, in
@@ -17,7 +20,7 @@ import sys
 
 
 def main() -> None:
-    """``python -m crm_dash.ui.serve run app.py [streamlit options]``."""
+    """``python -m crm_dash.ui.serve run asgi.py [streamlit options]``."""
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web.cli import main as streamlit_cli
 

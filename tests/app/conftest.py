@@ -9,8 +9,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from crm_dash import auth, db
+from crm_dash import auth, db, sessions
 from crm_dash.pages import Role
+from crm_dash.ui.session_cookie import SESSION_STATE_KEY
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -36,6 +37,21 @@ def ensure_user(db_path: Path, username: str, role: Role) -> None:
         conn.close()
 
 
+def open_session(db_path: Path, username: str) -> str:
+    """A server-side session for ``username``, as a login opens it; its id."""
+    conn = db.connect(db_path)
+    try:
+        user = auth.get_user(conn, username)
+        assert user is not None
+        return sessions.create_session(conn, username, user.role.value, secret=COOKIE_KEY
+                                       ).session_id
+    finally:
+        conn.close()
+
+
+COOKIE_KEY = "k" * 40
+
+
 @pytest.fixture
 def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """``make_app(db_path, script="app.py", role="lead")``: an AppTest of a script.
@@ -46,12 +62,11 @@ def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
 
     def _make(db_path: Path, script: str = "app.py", role: str | None = "lead") -> AppTest:
         monkeypatch.setenv("CRM_DASH_DB", str(db_path))
-        monkeypatch.setenv("CRM_DASH_COOKIE_KEY", "k" * 40)
+        monkeypatch.setenv("CRM_DASH_COOKIE_KEY", COOKIE_KEY)
         at = AppTest.from_file(str(ROOT / script), default_timeout=30)
         if role is not None:
             ensure_user(db_path, role, Role(role))
-            at.session_state["authentication_status"] = True
-            at.session_state["username"] = role
+            at.session_state[SESSION_STATE_KEY] = open_session(db_path, role)
         return at
 
     return _make

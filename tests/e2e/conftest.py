@@ -68,7 +68,8 @@ def _free_port() -> int:
 
 
 class AppServer:
-    """The app served as `crm-dash run` serves it (crm_dash.ui.serve), on 127.0.0.1."""
+    """The app served as `crm-dash run` serves it (crm_dash.ui.serve running asgi.py: the app
+    plus the login cookie routes), on 127.0.0.1."""
 
     def __init__(self, db_path: Path, log_path: Path) -> None:
         self.port = _free_port()
@@ -77,7 +78,7 @@ class AppServer:
         self._log = log_path.open("wb")
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "crm_dash.ui.serve", "run", str(ROOT / "app.py"),
+                sys.executable, "-m", "crm_dash.ui.serve", "run", str(ROOT / "asgi.py"),
                 "--server.port", str(self.port), "--server.address", "127.0.0.1",
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none",
