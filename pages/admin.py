@@ -67,6 +67,18 @@ with users_tab, friendly_errors(lang):
             if st.form_submit_button(t("admin.passwd.submit", lang)) and target:
                 auth.set_password(conn, target, new_password, actor=me.username)
                 st.success(t("admin.passwd.done", lang, username=target))
+        current_role = next((u.role.value for u in users if u.username == target), None)
+        with st.form("admin_role"):
+            new_role = st.selectbox(
+                t("auth.role", lang), list(ROLE_NAMES), format_func=ROLE_NAMES.__getitem__,
+                index=list(ROLE_NAMES).index(current_role) if current_role else 0,
+                key=f"admin_role_value_{target}", help=t("admin.role.help", lang),
+            )
+            if st.form_submit_button(t("admin.role.submit", lang),
+                                     disabled=target == me.username) and target:
+                auth.set_role(conn, target, Role(new_role), actor=me.username)
+                st.success(t("admin.role.done", lang, username=target,
+                             role=ROLE_NAMES[new_role]))
         confirm = st.checkbox(
             t("admin.remove.confirm", lang, username=target or ""), key="admin_remove_confirm"
         )

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from crm_dash import auth, db, sessions
 from crm_dash.pages import Role
 from crm_dash.ui.session_cookie import SESSION_STATE_KEY
-from tests.app.conftest import COOKIE_KEY, PASSWORD, ensure_user
+from tests.app.conftest import COOKIE_KEY, PASSWORD, ensure_user, open_session
 
 MakeApp = Callable[..., AppTest]
 LOGIN_SCRIPT = "pages/overview.py"  # see tests/app/test_auth_pages.py
@@ -117,3 +117,24 @@ def test_with_the_routes_the_frame_posts_the_grant_until_it_is_redeemed(
     at.sidebar.button[0].click().run()  # logout: a frame asks the server to clear the cookie
     frames = at.get("iframe")
     assert len(frames) == 1 and session_routes.END_PATH in frames[0].proto.srcdoc
+
+
+def test_an_admin_gives_another_role_on_the_admin_page_and_the_user_is_logged_out(
+    make_app: MakeApp, fixture_db_path: Path
+) -> None:
+    ensure_user(fixture_db_path, "lead", Role.LEAD)
+    lead_session = open_session(fixture_db_path, "lead")
+    at = make_app(fixture_db_path, script="pages/admin.py", role="admin").run()
+    assert not at.exception
+    role_button = next(b for b in at.button if b.label == "Set role")
+    assert role_button.disabled  # the first user listed is the admin: not their own role
+    at.selectbox(key="admin_target").select("lead").run()
+    at.selectbox(key="admin_role_value_lead").select("executive")
+    next(b for b in at.button if b.label == "Set role").click().run()
+    assert not at.exception
+    assert any("lead now has the role Executive" in s.value for s in at.success)
+    conn = db.connect(fixture_db_path)
+    user = auth.get_user(conn, "lead")
+    assert user is not None and user.role == Role.EXECUTIVE
+    assert sessions.check_session(conn, lead_session) is None
+    conn.close()
