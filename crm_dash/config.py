@@ -19,8 +19,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Environment variables crm-dash reads, with their meaning (the README documents each).
 ENV_VARS: dict[str, str] = {
     "CRM_DASH_DB": "Path of the DuckDB file (default data/crm.duckdb).",
-    "CRM_DASH_COOKIE_KEY": "Secret that signs login cookies (default: generated per installation).",
-    "CRM_DASH_SESSION_HOURS": "How long a login is remembered in the browser (default 8).",
+    "CRM_DASH_COOKIE_KEY": "Secret keying the stored hashes of login cookies (default: generated "
+    "per installation).",
+    "CRM_DASH_SESSION_HOURS": "How long a login lasts at most, from the login (default 8).",
 }
 
 DEFAULT_DB_PATH = Path("data") / "crm.duckdb"
@@ -48,7 +49,8 @@ DEFAULT_SESSION_HOURS = 8.0
 
 
 def session_hours() -> float:
-    """How long a login is remembered in the browser (``CRM_DASH_SESSION_HOURS``, default 8)."""
+    """How long a login lasts at most, counted from the login (``CRM_DASH_SESSION_HOURS``,
+    default 8); the server's cap for every session (crm_dash.sessions)."""
     raw = os.environ.get("CRM_DASH_SESSION_HOURS")
     if not raw:
         return DEFAULT_SESSION_HOURS
@@ -66,7 +68,8 @@ _KEY_FILE_WAIT_SECONDS = 2.0
 
 
 def cookie_key(database: Path) -> str:
-    """The secret signing login cookies: ``CRM_DASH_COOKIE_KEY``, else a per-installation key.
+    """The secret keying the stored hashes of login cookies and grants (crm_dash.sessions):
+    ``CRM_DASH_COOKIE_KEY``, else a per-installation key.
 
     The generated key lives in ``.cookie_key`` beside the database (git-ignored), readable only
     by its owner, so that no two installations share a key and none ships in git. An existing
@@ -120,7 +123,7 @@ def _read_key_file(path: Path, *, wait: bool = False) -> str:
         if mode & 0o077:
             raise ConfigError(
                 f"The cookie key file {path} can be accessed by other users (mode "
-                f"{mode:04o}); whoever reads it can forge logins. Make it private with: "
+                f"{mode:04o}); it keys the hashes of everyone's logins. Make it private with: "
                 f"chmod 600 {shlex.quote(str(path))}"
             )
     return key
