@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
+from crm_dash.audience import Audience
 
 #: One colour per segment, on every page (a colour-blind friendly diverging scheme).
 SEGMENT_COLORS: dict[str, str] = {
@@ -205,21 +205,21 @@ def lifecycle_chart(
 
 def movement_chart(
     matrix: pd.DataFrame, text: ChartText, labels: Mapping[str, str], codes: Sequence[str],
-    *, suppress_small: bool = False,
+    *, audience: Audience | None = None,
 ) -> alt.LayerChart:
     """Movement matrix: rows last month's segment, columns this month's, cells people.
 
-    ``matrix``: from_segment, to_segment, people. With ``suppress_small`` (executives), a cell of
-    1 to 4 people reads ``<5`` and is not coloured by its size.
+    ``matrix``: from_segment, to_segment, people. A cell too small for ``audience`` (an
+    executive's) reads e.g. ``<5`` and is not coloured by its size.
     """
     data = matrix[matrix["from_segment"].isin(codes) & matrix["to_segment"].isin(codes)].copy()
     data["from_label"] = data["from_segment"].map(labels)
     data["to_label"] = data["to_segment"].map(labels)
     data["same"] = data["from_segment"] == data["to_segment"]
     data["shown"] = data["people"].astype("int64").astype(str)
-    if suppress_small:
-        small = (data["people"] > 0) & (data["people"] < MIN_GROUP_SIZE)
-        data.loc[small, "shown"] = SUPPRESSED
+    if audience is not None and audience.aggregates_only:
+        small = data["people"].map(audience.too_small).astype(bool)
+        data.loc[small, "shown"] = audience.hidden
         data["people"] = data["people"].astype("float64")
         data.loc[small, "people"] = None
     data = data[["from_label", "to_label", "people", "shown", "same"]]

@@ -1,8 +1,8 @@
-"""Privacy rules: stable pseudonyms for people, and no aggregates of fewer than 5 people.
+"""Privacy rules for people's names: stable pseudonyms in every view and export.
 
-Monitoring named employees concerns the works council and GDPR. Executives see aggregates only;
-a group smaller than :data:`MIN_GROUP_SIZE` is never shown as its own aggregate; and a setting
-replaces names and e-mails with pseudonyms in every view and export.
+Monitoring named employees concerns the works council and GDPR. A setting replaces names and
+e-mails with pseudonyms in every view and export. What a role may see of small groups is the
+audience policy's decision (:mod:`crm_dash.audience`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ import duckdb
 import pandas as pd
 
 from crm_dash.db import get_meta, set_meta, transaction
-
-MIN_GROUP_SIZE = 5
-SUPPRESSED = "<5"
 
 
 def pseudonym_key(conn: duckdb.DuckDBPyConnection) -> str:
@@ -49,21 +46,6 @@ def pseudonymise(frame: pd.DataFrame, columns: list[str], key: str) -> pd.DataFr
     for column in columns:
         if column in out.columns:
             out[column] = out[column].map(lambda v: pseudonym(v, key) if isinstance(v, str) else v)
-    return out
-
-
-def suppress_small_groups(
-    frame: pd.DataFrame, size_column: str, value_columns: list[str]
-) -> pd.DataFrame:
-    """A copy where groups with fewer than 5 people show ``<5`` instead of their figures.
-
-    ``size_column`` holds the number of people behind each row; it and ``value_columns`` become
-    text ``<5`` for small groups so no figure can be traced back to a few individuals.
-    """
-    out = frame.copy().astype({c: "object" for c in [size_column, *value_columns]})
-    small = frame[size_column] < MIN_GROUP_SIZE
-    for column in [size_column, *value_columns]:
-        out.loc[small, column] = SUPPRESSED
     return out
 
 

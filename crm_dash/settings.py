@@ -20,6 +20,8 @@ from crm_dash.errors import ConfigError
 #: Known settings and their defaults.
 DEFAULTS: dict[str, Any] = {
     "privacy.pseudonymise": False,
+    # The smallest group executives see as its own aggregate (crm_dash.audience; at least 5).
+    "privacy.min_group_size": 5,
     # The adoption definition (crm_dash.metrics.definitions.AdoptionDefinition validates them).
     "adoption.productive_min_active_days": 8,
     "adoption.productive_min_writes": 5,

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from crm_dash import audit, auth
+from crm_dash.audience import MIN_GROUP_FLOOR, min_group_size
 from crm_dash.i18n import fmt_datetime, t
 from crm_dash.pages import Role
 from crm_dash.settings import get_setting, set_setting
@@ -88,12 +89,19 @@ with users_tab, friendly_errors(lang):
             st.success(t("admin.remove.done", lang, username=target))
 
 with privacy_tab, friendly_errors(lang):
-    st.markdown(t("admin.privacy.intro", lang))
+    st.markdown(t("admin.privacy.intro", lang, min=min_group_size(conn)))
     current = bool(get_setting(conn, "privacy.pseudonymise"))
     wanted = st.toggle(t("admin.privacy.pseudonymise", lang), value=current,
                        key="admin_pseudonymise", help=t("admin.privacy.pseudonymise_help", lang))
     if wanted != current and set_setting(conn, "privacy.pseudonymise", wanted,
                                          actor=me.username):
+        st.success(t("admin.privacy.saved", lang))
+    smallest = min_group_size(conn)
+    minimum = st.number_input(t("admin.privacy.min_group", lang), min_value=MIN_GROUP_FLOOR,
+                             max_value=50, value=smallest, step=1, key="admin_min_group",
+                             help=t("admin.privacy.min_group_help", lang, floor=MIN_GROUP_FLOOR))
+    if int(minimum) != smallest and set_setting(conn, "privacy.min_group_size", int(minimum),
+                                               actor=me.username):
         st.success(t("admin.privacy.saved", lang))
 
 with audit_tab, friendly_errors(lang):

@@ -21,6 +21,7 @@ from crm_dash.goals.present import (
     default_goal_name,
     fmt_month,
     fmt_value,
+    for_audience,
     goal_view,
 )
 from crm_dash.goals.report import report_file_name, report_html
@@ -161,8 +162,9 @@ def _render_goal(report: GoalReport) -> None:
                      anchor=False, help=view.state_help)
         st.caption(f"{_md(view.scope)} · {view.metric} · {view.period}")
         if view.suppressed:
-            # No figure at all for fewer than 5 people: a grid of "<5" says nothing.
-            st.info(t("goals.suppressed", lang), icon=":material/visibility_off:")
+            # No figure at all for a scope too small to show: a grid of "<5" says nothing.
+            st.info(t("goals.suppressed", lang, **report.audience.words),
+                    icon=":material/visibility_off:")
         else:
             _render_figures(report)
 
@@ -243,7 +245,8 @@ def _render_create(figures: AdoptionFigures) -> None:
                       horizon_months=int(months), target_pct=pct, owner=owner, note=note)
     preview = preview_goal(conn, draft, figures=figures)
     if preview.suppressed:
-        st.warning(t("goals.form.preview_suppressed", lang), icon=":material/visibility_off:")
+        st.warning(t("goals.form.preview_suppressed", lang, **preview.audience.words),
+                   icon=":material/visibility_off:")
     elif preview.baseline_value == 0:
         st.warning(t("goals.form.preview_zero", lang, scope=scope.label(),
                      month=fmt_month(draft.baseline_month, lang)), icon=":material/warning:")
@@ -276,7 +279,7 @@ with friendly_errors(lang):
         st.info(t("goals.empty.lead" if can_edit else "goals.empty.executive", lang),
                 icon=":material/flag:")
     for report in goal_reports(conn, goals, figures=figures):
-        _render_goal(report)
+        _render_goal(for_audience(report, ctx.audience, lang))  # owners as roles for executives
     if not can_edit:
         st.caption(t("goals.read_only", lang))
 

@@ -12,7 +12,8 @@ lang = ctx.lang
 
 with friendly_errors(lang):
     data = adoption_page_start(ctx.conn, lang, "people")
-    filters = adoption_filters(data.frame, data.months(), lang, single_month=True)
+    filters = adoption_filters(data.frame, data.months(), lang, ctx.audience,
+                               single_month=True)
     table = people(ctx.conn, filters.apply(data.frame), filters.last, filters.groups)
     close_list(table, data.definition.definition, lang)
     people_table(table, filters.last, data.definition, lang)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from crm_dash.i18n import t
 from crm_dash.pages import LEADS
+from crm_dash.retro.present import for_audience
 from crm_dash.retro.store import get_retro, list_retros, retro_items
 from crm_dash.ui.page import friendly_errors, page_setup
 from crm_dash.ui.retro_editor import (
@@ -52,8 +53,10 @@ with friendly_errors(lang):
                 icon=":material/checklist:")
     else:
         retro = get_retro(conn, pick_retro(summaries, lang))
-        render_list(conn, summaries, lang)
         items = retro_items(conn, retro)
+        # Executives read the names leads typed (participants, owners) as roles.
+        retro, items, summaries = for_audience(retro, items, summaries, ctx.audience, lang)
+        render_list(conn, summaries, lang)
         render_heading(conn, retro, items, lang, with_names=can_edit)
         if can_edit:
             state = prepare_widgets(conn, retro, items, me.username)

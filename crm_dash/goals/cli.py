@@ -27,6 +27,7 @@ import duckdb
 from pydantic import ValidationError
 
 from crm_dash import config, db
+from crm_dash.audience import Audience, published
 from crm_dash.errors import ConfigError
 from crm_dash.goals.math import GoalProgress
 from crm_dash.goals.model import (
@@ -41,7 +42,6 @@ from crm_dash.goals.model import (
 from crm_dash.goals.source import current_definition, data_months
 from crm_dash.goals.store import get_goal, list_goals
 from crm_dash.goals.tracker import add_goal, goal_report
-from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
 
 STATUS_KEYS = ("id", "name", "scope", "metric", "start", "deadline", "baseline", "target",
                "as_of", "actual", "expected", "forecast", "status", "needed_per_month")
@@ -141,9 +141,11 @@ def _number(value: float | None, metric: GoalMetric, *, whole: bool = False) -> 
     return round(float(value), 4)
 
 
-def goal_payload(goal: Goal) -> dict[str, Any]:
-    """A goal as plain JSON values (figures of a scope under 5 people as ``"<5"``)."""
-    small = goal.baseline_licensed < MIN_GROUP_SIZE
+def goal_payload(goal: Goal, audience: Audience) -> dict[str, Any]:
+    """A goal as plain JSON values (figures of a scope too small for ``audience`` as its
+    hidden marker, e.g. ``"<5"``)."""
+    small = audience.scope_too_small(goal.baseline_licensed)
+    hidden = audience.hidden
     return {
         "id": goal.id,
         "name": goal.name,
@@ -154,8 +156,8 @@ def goal_payload(goal: Goal) -> dict[str, Any]:
         "horizon_months": goal.horizon_months,
         "target_pct": goal.target_pct,
         "baseline_month": goal.baseline_month.strftime("%Y-%m"),
-        "baseline": SUPPRESSED if small else _number(goal.baseline, goal.metric, whole=True),
-        "target": SUPPRESSED if small else _number(goal.target, goal.metric, whole=True),
+        "baseline": hidden if small else _number(goal.baseline, goal.metric, whole=True),
+        "target": hidden if small else _number(goal.target, goal.metric, whole=True),
         "owner": goal.owner,
         "note": goal.note,
         "created_by": goal.created_by,
@@ -164,12 +166,12 @@ def goal_payload(goal: Goal) -> dict[str, Any]:
     }
 
 
-def status_payload(goal: Goal, progress: GoalProgress) -> dict[str, Any]:
+def status_payload(goal: Goal, progress: GoalProgress, audience: Audience) -> dict[str, Any]:
     """The ``goal status`` contract: exactly :data:`STATUS_KEYS`."""
     hidden = progress.suppressed
 
     def figure(value: float | None, *, whole: bool = False) -> Any:
-        return SUPPRESSED if hidden else _number(value, goal.metric, whole=whole)
+        return audience.hidden if hidden else _number(value, goal.metric, whole=whole)
 
     payload = {
         "id": goal.id,
@@ -191,8 +193,8 @@ def status_payload(goal: Goal, progress: GoalProgress) -> dict[str, Any]:
     return payload
 
 
-def _goal_line(goal: Goal) -> str:
-    p = goal_payload(goal)
+def _goal_line(goal: Goal, audience: Audience) -> str:
+    p = goal_payload(goal, audience)
     return (f"#{goal.id} {goal.name} [{goal.scope.label()}] {goal.metric.value}: "
             f"baseline {p['baseline']} ({p['baseline_month']}) -> target {p['target']} "
             f"by {p['deadline']}{' (archived)' if goal.archived else ''}")
@@ -217,9 +219,10 @@ def cmd_goal_add(args: argparse.Namespace) -> int:
     conn = _open_existing(args)
     try:
         goal = add_goal(conn, draft, actor=_cli_actor())
+        audience = published(conn)
     finally:
         conn.close()
-    _emit(args, goal_payload(goal), f"Goal set: {_goal_line(goal)}")
+    _emit(args, goal_payload(goal, audience), f"Goal set: {_goal_line(goal, audience)}")
     return 0
 
 
@@ -230,10 +233,11 @@ def cmd_goal_list(args: argparse.Namespace) -> int:
     conn = _open_existing(args)
     try:
         goals = list_goals(conn, include_archived=args.all)
+        audience = published(conn)
     finally:
         conn.close()
-    _emit(args, {"goals": [goal_payload(g) for g in goals]},
-          "\n".join(_goal_line(g) for g in goals) or "No goals yet.")
+    _emit(args, {"goals": [goal_payload(g, audience) for g in goals]},
+          "\n".join(_goal_line(g, audience) for g in goals) or "No goals yet.")
     return 0
 
 
@@ -262,7 +266,7 @@ def cmd_goal_status(args: argparse.Namespace) -> int:
         report = goal_report(conn, goal, as_of=args.as_of)
     finally:
         conn.close()
-    payload = status_payload(goal, report.progress)
+    payload = status_payload(goal, report.progress, report.audience)
     text = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}"
                      for key, value in payload.items())
     _emit(args, payload, text)

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
+from crm_dash.audience import PUBLISHED, Audience
 from crm_dash.goals.model import Baseline, GoalDraft, GoalMetric, GoalStatus
 from crm_dash.months import add_months, last_day_of_month, months_between
-from crm_dash.privacy import MIN_GROUP_SIZE
 
 #: Tolerance for comparing shares computed in floating point (a share is a ratio of counts).
 EPSILON = 1e-9
@@ -144,8 +144,8 @@ class GoalProgress:
     """Where a goal stands after the as-of month.
 
     ``actual``, ``forecast`` and ``status`` are ``None`` while no month of the goal has data.
-    ``suppressed`` is set when the scope has fewer than 5 licensed people (in the baseline
-    month or the as-of month): every view shows "<5" instead of the figures then.
+    ``suppressed`` is set when the scope has fewer licensed people than the audience's minimum
+    (in the baseline month or the as-of month): every view shows e.g. "<5" instead then.
     """
 
     metric: GoalMetric
@@ -191,8 +191,11 @@ def evaluate(
     target: float,
     figures: Sequence[MonthFigures],
     as_of: date,
+    audience: Audience = PUBLISHED,
 ) -> GoalProgress:
     """Evaluate a goal after the month ``as_of`` from its monthly figures.
+
+    ``audience`` decides whether the scope is too small to show (see ``suppressed``).
 
     ``figures`` may hold any months; only those from the start to ``as_of`` (and never after the
     deadline's month) count. A month without figures is a month without data.
@@ -232,8 +235,8 @@ def evaluate(
         status = classify(actual, expected, forecast, target)
         needed = needed_per_month(actual, target, months_left)
         gap = people_gap(goal.metric, target, now)
-    small_now = now is not None and now.licensed < MIN_GROUP_SIZE
-    suppressed = baseline_licensed < MIN_GROUP_SIZE or small_now
+    suppressed = audience.scope_too_small(baseline_licensed) or (
+        now is not None and audience.scope_too_small(now.licensed))
 
     points = _chart_points(goal, baseline, target, by_month, evaluated, trend,
                            show_forecast=forecast is not None and elapsed < horizon)

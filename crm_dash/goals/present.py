@@ -6,8 +6,9 @@ and neither can forget to show "<5" for a scope of fewer than 5 people.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from crm_dash.audience import Audience
 from crm_dash.goals.math import GoalProgress
 from crm_dash.goals.model import Goal, GoalMetric, GoalStatus
 from crm_dash.goals.source import definition_record
@@ -22,7 +23,6 @@ from crm_dash.i18n import (
     fmt_percent,
     t,
 )
-from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
 
 #: Badge colours per state (Streamlit's palette names; the report maps them to hex).
 STATE_COLOURS: dict[str, str] = {
@@ -131,10 +131,11 @@ def goal_view(report: GoalReport, lang: Language) -> GoalView:
     goal, p = report.goal, report.progress
     metric = goal.metric
     hidden = p.suppressed
+    marker = report.audience.hidden
     state = state_of(p)
 
     def show(value: float | None) -> str:
-        return SUPPRESSED if hidden else fmt_value(value, metric, lang)
+        return marker if hidden else fmt_value(value, metric, lang)
 
     metric_name = t(f"goals.metric.{metric.value}", lang)
     baseline_month = fmt_month(goal.baseline_month, lang)
@@ -144,8 +145,8 @@ def goal_view(report: GoalReport, lang: Language) -> GoalView:
     if report.idle is not None:
         people = fmt_int(report.idle.people, lang)
         licensed = fmt_int(report.idle.licensed, lang)
-        if hidden or report.idle.licensed < MIN_GROUP_SIZE:
-            idle_value = idle_text = SUPPRESSED
+        if hidden or report.audience.scope_too_small(report.idle.licensed):
+            idle_value = idle_text = marker
         elif report.idle.monthly_cost is not None:
             cost = fmt_money_whole(report.idle.monthly_cost, lang, report.idle.currency)
             idle_value = cost
@@ -156,7 +157,7 @@ def goal_view(report: GoalReport, lang: Language) -> GoalView:
             idle_text = t("goals.idle.without_cost", lang, people=people, licensed=licensed,
                           month=evaluated)
     if hidden:
-        progress_text = t("goals.progress.suppressed", lang)
+        progress_text = t("goals.progress.suppressed", lang, **report.audience.words)
     elif p.has_data:
         progress_text = t("goals.progress.text", lang, baseline=show(goal.baseline),
                           actual=show(p.actual), target=show(goal.target))
@@ -173,8 +174,8 @@ def goal_view(report: GoalReport, lang: Language) -> GoalView:
         scope=goal.scope.label(),
         metric=metric_name,
         state=state,
-        state_label=t(f"goals.state.{state}", lang),
-        state_help=t(f"goals.state_help.{state}", lang),
+        state_label=t(f"goals.state.{state}", lang, **report.audience.words),
+        state_help=t(f"goals.state_help.{state}", lang, **report.audience.words),
         colour=STATE_COLOURS[state],
         period=t("goals.period", lang, start=fmt_date(goal.start, lang),
                  deadline=fmt_date(goal.deadline, lang), months=goal.horizon_months),
@@ -194,12 +195,12 @@ def goal_view(report: GoalReport, lang: Language) -> GoalView:
         forecast_label=t("goals.fig.outcome" if final else "goals.fig.forecast", lang),
         forecast_help=t("goals.fig.outcome_help" if final else "goals.fig.forecast_help", lang,
                         deadline=fmt_date(goal.deadline, lang)),
-        needed=SUPPRESSED if hidden else fmt_gain(p.needed_per_month, metric, lang),
+        needed=marker if hidden else fmt_gain(p.needed_per_month, metric, lang),
         needed_label=t(f"goals.fig.needed.{metric.value}", lang),
         needed_help=t("goals.fig.needed_help", lang, unit=t(
             "goals.unit.people" if metric.is_count else "goals.unit.points", lang)),
         months_left=fmt_int(p.months_left, lang),
-        gap=SUPPRESSED if hidden else (fmt_int(p.people_gap, lang) if p.people_gap is not None
+        gap=marker if hidden else (fmt_int(p.people_gap, lang) if p.people_gap is not None
                                        else "–"),
         gap_help=t("goals.fig.gap_help", lang, target=show(goal.target)),
         idle_value=idle_value,
@@ -226,3 +227,12 @@ def default_goal_name(goal_metric: GoalMetric, scope: str, pct: float, months: i
 def goal_label(goal: Goal, lang: Language) -> str:
     """A goal in a selection list: ``#3 +20 % … (Vertrieb Süd)``."""
     return f"#{goal.id} {goal.name} ({goal.scope.label()})"
+
+
+def for_audience(report: GoalReport, audience: Audience, lang: Language) -> GoalReport:
+    """The goal report as ``audience`` may read it: for executives, the owner a lead typed
+    reads as a role instead of a name (:meth:`Audience.person_label`)."""
+    owner = audience.person_label(report.goal.owner, t("role.lead", lang))
+    if owner == report.goal.owner:
+        return report
+    return replace(report, goal=report.goal.model_copy(update={"owner": owner}))

@@ -183,7 +183,7 @@ def report_html(report: GoalReport, lang: Language, *, generated: date | None = 
     svg = chart_svg(report, lang)
     chart = (f'<section class="chart"><h2>{escape(texts.title)}</h2>'
              f'<p class="sub">{escape(texts.subtitle)}</p>{svg}</section>') if svg else (
-        f'<p class="warn">{escape(t("goals.suppressed", lang))}</p>')
+        f'<p class="warn">{escape(t("goals.suppressed", lang, **report.audience.words))}</p>')
     notes = []
     if view.idle_text is not None:
         notes.append((t("goals.idle.title", lang), view.idle_text))
@@ -200,6 +200,7 @@ def report_html(report: GoalReport, lang: Language, *, generated: date | None = 
                     f'<div class="progress-text">{escape(view.progress_text)}</div>')
     figures_html = "" if view.suppressed else (
         f'<section class="figures">{"".join(figures)}</section>{progress_bar}')
+    method = t("goals.report.method", lang, **report.audience.words)
     title = t("goals.report.title", lang)
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
@@ -223,7 +224,7 @@ def report_html(report: GoalReport, lang: Language, *, generated: date | None = 
 {chart}
 <dl class="notes">{notes_html}</dl>
 <footer>{escape(t("goals.report.as_of", lang, month=fmt_month(progress.evaluated_month, lang),
-                  date=fmt_date(generated, lang)))}<br>{escape(t("goals.report.method", lang))}
+                  date=fmt_date(generated, lang)))}<br>{escape(method)}
 </footer>
 </main>
 </body>

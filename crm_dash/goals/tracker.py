@@ -11,6 +11,7 @@ from datetime import date
 
 import duckdb
 
+from crm_dash.audience import Audience, published
 from crm_dash.goals.math import GoalProgress, evaluate, target_for
 from crm_dash.goals.model import Baseline, Goal, GoalDraft, GoalScope
 from crm_dash.goals.source import (
@@ -29,7 +30,6 @@ from crm_dash.goals.store import GoalError, create_goal
 from crm_dash.metrics.adoption import months_without_writes
 from crm_dash.metrics.definitions import VersionedDefinition
 from crm_dash.months import add_months, first_of_month, month_range
-from crm_dash.privacy import MIN_GROUP_SIZE
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,12 @@ class GoalPreview:
     baseline: Baseline
     baseline_value: float
     target: float
+    audience: Audience
 
     @property
     def suppressed(self) -> bool:
-        """Fewer than 5 licensed people in scope: figures are shown as "<5"."""
-        return self.baseline.licensed < MIN_GROUP_SIZE
+        """Fewer licensed people in scope than the minimum group: figures are hidden."""
+        return self.audience.scope_too_small(self.baseline.licensed)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class GoalReport:
     progress: GoalProgress
     idle: IdleCost | None
     definition: VersionedDefinition
+    audience: Audience
 
     @property
     def definition_changed(self) -> bool:
@@ -137,7 +139,8 @@ def preview_goal(
                         definition=definition_record(figures.definition))
     return GoalPreview(draft=draft, baseline=baseline,
                        baseline_value=baseline.value(draft.metric),
-                       target=target_for(baseline, draft.metric, draft.target_pct))
+                       target=target_for(baseline, draft.metric, draft.target_pct),
+                       audience=published(conn))
 
 
 def add_goal(
@@ -178,17 +181,18 @@ def goal_reports(
     when = first_of_month(as_of) if as_of else (
         covered.latest_complete if covered else first_of_month(_today(today)))
     reports = []
+    audience = published(conn)
     for goal in goals:
         months = month_range(goal.baseline_month, min(when, goal.last_month))
         counts = figures_from(figures.person_months, goal.scope, months, covered,
                               figures.definition.definition) \
             if covered else []
         progress = evaluate(goal, goal.baseline, goal.baseline_licensed, goal.target, counts,
-                            when)
+                            when, audience)
         idle = None
         if covered is not None and covered.covers(progress.evaluated_month):
             idle = idle_cost_from(figures.person_months, goal.scope, progress.evaluated_month)
-        reports.append(GoalReport(goal=goal, progress=progress, idle=idle,
+        reports.append(GoalReport(goal=goal, progress=progress, idle=idle, audience=audience,
                                   definition=figures.definition))
     return reports
 

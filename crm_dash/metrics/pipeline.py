@@ -8,6 +8,7 @@ score, win rate, owner matching) live in :mod:`crm_dash.metrics.pipeline_owners`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -66,8 +67,10 @@ def _share(part: float, whole: float) -> float | None:
     return None if not whole else float(part) / float(whole)
 
 
-def summarise(data: PipelineData, department: str | None = None) -> PipelineSummary:
-    """The headline figures of ``data`` (everyone, or the owners of ``department``)."""
+def summarise(data: PipelineData, department: str | Sequence[str] | None = None
+              ) -> PipelineSummary:
+    """The headline figures of ``data`` (everyone, or the owners of ``department``: one
+    department or several)."""
     scoped = in_department(data, department)
     o = scoped.owners
     total = {c: int(o[c].sum()) for c in (
@@ -83,7 +86,9 @@ def summarise(data: PipelineData, department: str | None = None) -> PipelineSumm
         return None if figure in unknown else value
 
     return PipelineSummary(
-        as_of=data.as_of, as_of_source=data.as_of_source, department=department,
+        as_of=data.as_of, as_of_source=data.as_of_source,
+        department=department if department is None or isinstance(department, str)
+        else ", ".join(department),
         opportunities=total["opportunities"], open=total["open"], won=total["won"],
         lost=total["lost"], won_12m=total["won_12m"], lost_12m=total["lost_12m"],
         open_value=known("open_value", next(iter(value_map.values()), 0.0) if single else None),

@@ -21,6 +21,7 @@ Python only sums one row per owner.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -225,11 +226,13 @@ def _months_before(day: date, months: int) -> date:
     return month.replace(day=min(day.day, last_day_of_month(month).day))
 
 
-def in_department(data: PipelineData, department: str | None) -> PipelineData:
-    """``data`` restricted to the owners of one roster department (``None``: everyone)."""
+def in_department(data: PipelineData, department: str | Sequence[str] | None) -> PipelineData:
+    """``data`` restricted to the owners of one roster department, or of several (an
+    executive's "Other"); ``None``: everyone."""
     if department is None:
         return data
-    owners = data.owners[data.owners["department"] == department]
+    chosen = [department] if isinstance(department, str) else list(department)
+    owners = data.owners[data.owners["department"].isin(chosen)]
     keys = set(owners["user_key"])
     values = data.values[data.values["user_key"].isin(keys)]
     return PipelineData(data.as_of, data.as_of_source, owners, values, data.empty_fields)

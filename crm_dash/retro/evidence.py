@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from crm_dash.audience import published
 from crm_dash.goals.present import state_of
 from crm_dash.goals.store import list_goals
 from crm_dash.goals.tracker import goal_reports
@@ -32,7 +33,6 @@ from crm_dash.metrics.training import WINDOW_MONTHS as TRAINING_WINDOW_MONTHS
 from crm_dash.metrics.training import TrainingSummary, learner_records, training_summary
 from crm_dash.metrics.training import summarise as summarise_training
 from crm_dash.months import add_months, first_of_month, last_day_of_month
-from crm_dash.privacy import MIN_GROUP_SIZE
 from crm_dash.retro.model import Evidence, EvidenceValue, ItemStatus
 from crm_dash.store import user_key_sql
 
@@ -190,8 +190,9 @@ def productive_trend(conn: duckdb.DuckDBPyConnection, month: date, *,
     if now.empty:
         return _no_data(item, month, "usage", rule_key, rule)
     summary = month_summary(frame, month)
-    if summary.licensed < MIN_GROUP_SIZE:
-        return _no_data(item, month, "small_group", rule_key, rule)
+    if published(conn).scope_too_small(summary.licensed):
+        return _no_data(item, month, "small_group", rule_key, rule,
+                        values={"min": published(conn).min_group})
     share = summary.segments["productive"] / summary.licensed
     before_month = add_months(month, -TREND_MONTHS)
     before = month_summary(frame, before_month) if not _month_rows(
@@ -200,7 +201,7 @@ def productive_trend(conn: duckdb.DuckDBPyConnection, month: date, *,
         "productive": summary.segments["productive"], "licensed": summary.licensed,
         "productive_share": share, "before_month": before_month.isoformat(),
     }
-    if before is None or before.licensed < MIN_GROUP_SIZE:
+    if before is None or published(conn).scope_too_small(before.licensed):
         return Evidence(item_id=item, month=month, has_data=True,
                         text_key=f"retro.evidence.{item}.no_trend", values=values,
                         suggested_status=productive_suggestion(share, None), rule_key=rule_key,
@@ -262,8 +263,9 @@ def management_usage(conn: duckdb.DuckDBPyConnection, month: date, *,
     managers = now[now["user_key"].isin(management_keys(conn))]
     if managers.empty:
         return _no_data(item, month, "no_managers", rule_key, rule)
-    if len(managers) < MIN_GROUP_SIZE:
-        return _no_data(item, month, "small_group", rule_key, rule)
+    if published(conn).scope_too_small(len(managers)):
+        return _no_data(item, month, "small_group", rule_key, rule,
+                        values={"min": published(conn).min_group})
     using = int(managers["segment"].isin(["productive", "sporadic"]).sum())
     share = using / len(managers)
     return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
@@ -285,8 +287,9 @@ def idle_licences(conn: duckdb.DuckDBPyConnection, month: date, *,
     if _month_rows(frame, month).empty:
         return _no_data(item, month, "usage", rule_key, rule)
     summary = month_summary(frame, month)
-    if summary.licensed < MIN_GROUP_SIZE:
-        return _no_data(item, month, "small_group", rule_key, rule)
+    if published(conn).scope_too_small(summary.licensed):
+        return _no_data(item, month, "small_group", rule_key, rule,
+                        values={"min": published(conn).min_group})
     idle = summary.segments["barely"] + summary.segments["never"]
     share = idle / summary.licensed
     values: Values = {
@@ -387,8 +390,9 @@ def joiners_onboarded(conn: duckdb.DuckDBPyConnection, month: date, *,
         return _no_data(item, month, "learners_unmatched", rule_key, rule)
     if summary.joiners == 0:
         return _no_data(item, month, "no_joiners", rule_key, rule)
-    if summary.joiners < MIN_GROUP_SIZE:
-        return _no_data(item, month, "small_group", rule_key, rule)
+    if published(conn).scope_too_small(summary.joiners):
+        return _no_data(item, month, "small_group", rule_key, rule,
+                        values={"min": published(conn).min_group})
     share = summary.onboarded_within_30_days / summary.joiners
     return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
                     values={"joiners": summary.joiners,
@@ -412,8 +416,9 @@ def trained_everyone(conn: duckdb.DuckDBPyConnection, month: date, *,
         return _no_data(item, month, "training", rule_key, rule)
     if summary.trained is None:
         return _no_data(item, month, "learners_unmatched", rule_key, rule)
-    if summary.licensed < MIN_GROUP_SIZE:
-        return _no_data(item, month, "small_group", rule_key, rule)
+    if published(conn).scope_too_small(summary.licensed):
+        return _no_data(item, month, "small_group", rule_key, rule,
+                        values={"min": published(conn).min_group})
     share = summary.trained / summary.licensed
     return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
                     values={"trained": summary.trained, "licensed": summary.licensed,
@@ -481,24 +486,27 @@ def goal_status(conn: duckdb.DuckDBPyConnection, month: date) -> Evidence:
     deadline not before the month) and where the best of them stands.
 
     Done when one is achieved or on track; in progress when the best is behind (or has no
-    complete month yet, or a scope under 5 people); open when every one is at risk or missed,
+    complete month yet, or a scope too small to show); open when every one is at risk or missed,
     or no goal runs.
     """
     item = "goal.time_bound"
     rule_key = f"retro.rule.{item}"
+    rule: Values = {"min": published(conn).min_group}
     goals = [g for g in list_goals(conn) if g.start <= add_months(month, 1)
              and g.deadline >= month]
     if not goals:
         return Evidence(item_id=item, month=month, has_data=True,
                         text_key=f"retro.evidence.{item}.none", values={},
-                        suggested_status=OPEN, rule_key=rule_key)
+                        suggested_status=OPEN, rule_key=rule_key, rule_values=rule)
     today = last_day_of_month(month) + timedelta(days=1)
     reports = goal_reports(conn, goals, as_of=month, today=today)
     states = [(state_of(r.progress), r.goal.name) for r in reports]
     best_state, best_name = min(states, key=lambda s: GOAL_STATE_RANK.index(s[0]))
     return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
-                    values={"goals": len(goals), "name": best_name, "goal_state": best_state},
-                    suggested_status=GOAL_STATE_SUGGESTS[best_state], rule_key=rule_key)
+                    values={"goals": len(goals), "name": best_name, "goal_state": best_state,
+                            "min": rule["min"]},
+                    suggested_status=GOAL_STATE_SUGGESTS[best_state], rule_key=rule_key,
+                    rule_values=rule)
 
 
 def pipeline_hygiene(conn: duckdb.DuckDBPyConnection, month: date, *,

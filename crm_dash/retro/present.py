@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from crm_dash.audience import Audience
 from crm_dash.charts import NEUTRAL_COLORS
 from crm_dash.i18n import (
     Language,
@@ -22,7 +23,14 @@ from crm_dash.i18n import (
     fmt_percent,
     t,
 )
-from crm_dash.retro.model import Evidence, EvidenceValue, ItemStatus, Retro
+from crm_dash.retro.model import (
+    Evidence,
+    EvidenceValue,
+    ItemStatus,
+    Retro,
+    RetroItem,
+    RetroSummary,
+)
 from crm_dash.retro.template import TemplateItem
 
 #: Badge colours of the statuses, on the page and in the HTML export: from the neutral palette,
@@ -78,7 +86,7 @@ def format_value(key: str, value: EvidenceValue, lang: Language) -> str:
     if key.endswith("_date") and isinstance(value, str):
         return fmt_date(date.fromisoformat(value), lang)
     if key.endswith("_state") and isinstance(value, str):
-        return t(f"goals.state.{value}", lang)
+        return t(f"goals.state.{value}", lang, min="…")  # _filled names the minimum
     if key.endswith("_money") and isinstance(value, int | float):
         return fmt_money_whole(float(value), lang)
     if key.endswith("score") and isinstance(value, int | float):
@@ -95,6 +103,9 @@ def format_value(key: str, value: EvidenceValue, lang: Language) -> str:
 def _filled(key: str, values: dict[str, EvidenceValue], month: date | None,
             lang: Language) -> str:
     texts = {k: format_value(k, v, lang) for k, v in values.items()}
+    for k, v in values.items():  # a goal's state may name the minimum group size
+        if k.endswith("_state") and isinstance(v, str) and "min" in values:
+            texts[k] = t(f"goals.state.{v}", lang, min=values["min"])
     texts["month"] = fmt_month(month, lang) if month else "–"
     return t(key, lang, **texts)
 
@@ -120,3 +131,21 @@ def suggestion_text(evidence: Evidence, lang: Language) -> str:
 def retro_title(retro: Retro, lang: Language) -> str:
     """``Retrospective of 15 Jul 2026``."""
     return t("retro.title_of", lang, date=fmt_date(retro.held_on, lang))
+
+
+def for_audience(retro: Retro, items: list[RetroItem], summaries: list[RetroSummary],
+                 audience: Audience, lang: Language
+                 ) -> tuple[Retro, list[RetroItem], list[RetroSummary]]:
+    """The retrospective as ``audience`` may read it: for executives, the names leads typed
+    (participants, item owners) read as a role instead (:meth:`Audience.person_label`)."""
+    team, lead = t("retro.participants.team", lang), t("role.lead", lang)
+
+    def people(text: str | None) -> str | None:
+        return audience.person_label(text, team)
+
+    return (
+        retro.model_copy(update={"participants": people(retro.participants)}),
+        [i.model_copy(update={"owner": audience.person_label(i.owner, lead)}) for i in items],
+        [s.model_copy(update={"retro": s.retro.model_copy(
+            update={"participants": people(s.retro.participants)})}) for s in summaries],
+    )

@@ -8,14 +8,13 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from crm_dash import charts
+from crm_dash.audience import Audience
 from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import Language, fmt_int, fmt_money, t
 from crm_dash.metrics.adoption import WRITE_SEGMENTS, MonthSummary, month_summary
 from crm_dash.metrics.definitions import SEGMENTS
 from crm_dash.metrics.gaps import field_gap, gap_text
 from crm_dash.months import add_months
-from crm_dash.pages import Role
-from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED
 from crm_dash.ui.adoption_data import AdoptionData
 from crm_dash.ui.format import (
     count_delta,
@@ -35,7 +34,7 @@ _BAD_WHEN_RISING = {"barely", "never"}
 
 def _segment_metric(column: DeltaGenerator, segment: str, now: MonthSummary,
                     before: MonthSummary | None, data: AdoptionData, lang: Language,
-                    *, no_start_dates: bool = False) -> None:
+                    audience: Audience, *, no_start_dates: bool = False) -> None:
     if (segment in WRITE_SEGMENTS and now.month in data.no_write_months) or (
             segment == "new" and no_start_dates):
         tile(column, t(f"adoption.segment.{segment}", lang), "", unknown=True, lang=lang,
@@ -46,7 +45,8 @@ def _segment_metric(column: DeltaGenerator, segment: str, now: MonthSummary,
     count = now.segments[segment]
     delta: str | None = None
     unchanged = False
-    if before is not None and before.licensed:
+    if before is not None and before.licensed and audience.shows_change(
+            [abs(count - before.segments[segment])]):  # a change of a few people is left out
         old = before.segments[segment]
         points = share_delta(now.share(segment), before.share(segment), lang)
         delta = f"{count_delta(count, old, lang)} ({points})"
@@ -104,18 +104,20 @@ def adoption_headline(ctx: PageContext, data: AdoptionData) -> None:
     st.subheader(t("overview.adoption.title", lang, month=month_long(month, lang)),
                  help=t("overview.adoption.month_help", lang))
     definition_caption(data.definition, lang)
-    if ctx.user.role == Role.EXECUTIVE and now.licensed < MIN_GROUP_SIZE:
-        st.info(t("adoption.suppressed", lang, n=SUPPRESSED))
+    audience = ctx.audience
+    if audience.scope_too_small(now.licensed):
+        st.info(t("adoption.suppressed", lang, **audience.words))
         return
     start_gap = field_gap(ctx.conn, DatasetKind.USERS, "start_date")
     cols = [*st.columns(3), *st.columns(3)]  # two rows: wide enough for "182 · 31 %"
     cols[0].metric(
         t("overview.adoption.licensed", lang), fmt_int(now.licensed, lang),
-        delta=count_delta(now.licensed, before.licensed if before else None, lang),
+        delta=count_delta(now.licensed, before.licensed if before and audience.shows_change(
+            [abs(now.licensed - before.licensed)]) else None, lang),
         delta_color="off", help=t("overview.adoption.licensed_help", lang), border=True,
     )
     for column, segment in zip(cols[1:], SEGMENTS, strict=True):
-        _segment_metric(column, segment, now, before, data, lang,
+        _segment_metric(column, segment, now, before, data, lang, audience,
                         no_start_dates=start_gap is not None)
     if before is not None:
         st.caption(t("overview.adoption.delta_note", lang, month=month_long(previous, lang)))

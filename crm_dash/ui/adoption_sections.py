@@ -1,8 +1,9 @@
 """The sections of the Adoption page: each takes the filtered person-months and renders.
 
-Executives see aggregates only: no section here shows a name, departments with fewer than
-5 licensed people are shown as ``<5`` (:func:`crm_dash.privacy.suppress_small_groups`), and the
-page leaves out the months in which the selection held fewer than 5 (:func:`hide_small_months`).
+Executives see aggregates only (:class:`crm_dash.audience.Audience` decides): no section here
+shows a name, departments too small to show read e.g. ``<5``, month-over-month counts of a few
+people are left out, and the page leaves out the months in which the selection, or everyone
+outside it, was too small (:func:`hide_small_months`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import pandas as pd
 import streamlit as st
 
 from crm_dash import charts
+from crm_dash.audience import Audience
 from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import Language, fmt_decimal, fmt_int, fmt_percent, t
 from crm_dash.metrics import adoption
 from crm_dash.metrics.definitions import SEGMENTS, VersionedDefinition
 from crm_dash.metrics.gaps import FieldGap, field_gap, gap_text
 from crm_dash.months import add_months
-from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, suppress_small_groups
 from crm_dash.ui.format import (
     month_label,
     month_long,
@@ -33,16 +34,24 @@ from crm_dash.ui.format import (
 from crm_dash.ui.unknown import explain, no_writes_reason, tile, unknown_value
 
 
-def hide_small_months(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[date]]:
-    """``frame`` without the months in which it holds fewer than 5 licensed people, and those
-    months (oldest first).
+def hide_small_months(frame: pd.DataFrame, parent: pd.DataFrame, audience: Audience
+                      ) -> tuple[pd.DataFrame, list[date]]:
+    """``frame`` (a selection of ``parent``'s person-months) without the months the audience
+    may not see, and those months (oldest first).
 
     For executives, who see aggregates only: a scope that is large in the last month may have
-    been a handful of people earlier, and every month-by-month chart would show that handful.
+    been a handful of people earlier, and every month-by-month chart would show that handful;
+    and in a month where everyone *outside* the scope was a handful, "everyone" minus the scope
+    would describe them.
     """
-    licensed = adoption.licensed(frame, ["month"])["month"].value_counts()
-    small = [m for m in sorted(frame["month"].unique())
-             if licensed.get(m, 0) < MIN_GROUP_SIZE]
+    def per_month(people: pd.DataFrame) -> pd.Series:
+        return adoption.licensed(people, ["month"])["month"].value_counts()
+
+    months = set(frame["month"].unique())
+    parent_counts = per_month(parent[parent["month"].isin(months)])
+    small = audience.hidden_months(per_month(frame), parent_counts)
+    small += [m for m in months if m not in parent_counts.index and audience.aggregates_only]
+    small = sorted(set(small))
     return frame[~frame["month"].isin(small)], small
 
 
@@ -93,7 +102,7 @@ def segments_over_time(frame: pd.DataFrame, lang: Language,
 
 
 def by_department(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, month: date,
-                  lang: Language, *, suppress: bool,
+                  lang: Language, audience: Audience, *,
                   no_write_months: frozenset[date] = frozenset()) -> None:
     """Segments per department in ``month`` and the productive share per department and month;
     without departments in the roster, why not (the column unmapped, or not in the export)."""
@@ -105,8 +114,8 @@ def by_department(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, month: d
         st.info(f"{unknown_value(lang)}: {gap_text(gap, lang)}" if gap is not None
                 else t("adoption.no_departments", lang))
         return
-    # For executives, a department's month with fewer than 5 licensed people is left out.
-    shown = shares[shares["licensed"] >= MIN_GROUP_SIZE] if suppress else shares
+    # For executives, a department's month with too few licensed people is left out.
+    shown = audience.keep(shares, "licensed", group="department", within="month")
     latest = shown[shown["month"] == month].rename(columns={"department": "group"})
     latest = latest.assign(
         share_text=latest["share"].map(lambda v: share_text(v, lang)),
@@ -130,11 +139,11 @@ def by_department(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, month: d
         text = _text(lang, "productive_heatmap", t("adoption.axis.month", lang),
                      t("adoption.axis.department", lang), t("adoption.segment.productive", lang))
         st.altair_chart(charts.group_month_heatmap(productive, text), width="stretch")
-    _department_table(shares[shares["month"] == month], lang, suppress=suppress,
+    _department_table(shares[shares["month"] == month], lang, audience,
                       unknown=month in no_write_months)
 
 
-def _department_table(shares: pd.DataFrame, lang: Language, *, suppress: bool,
+def _department_table(shares: pd.DataFrame, lang: Language, audience: Audience, *,
                       unknown: bool = False) -> None:
     """Segments per department in one month; with ``unknown`` (a month whose log records no
     write) productive and sporadic read "–", not 0."""
@@ -147,8 +156,7 @@ def _department_table(shares: pd.DataFrame, lang: Language, *, suppress: bool,
     if unknown:
         wide = wide.astype({s: object for s in adoption.WRITE_SEGMENTS})
         wide[[*adoption.WRITE_SEGMENTS, "productive_share"]] = "–"
-    if suppress:
-        wide = suppress_small_groups(wide, "licensed", [*SEGMENTS, "productive_share"])
+    wide = audience.suppress(wide, "licensed", [*SEGMENTS, "productive_share"])
     labels = segment_labels(lang)
     wide = wide.rename(columns={
         "department": t("adoption.axis.department", lang),
@@ -158,26 +166,31 @@ def _department_table(shares: pd.DataFrame, lang: Language, *, suppress: bool,
     })
     wide = wide.map(lambda v: fmt_int(int(v), lang) if isinstance(v, int | np.integer) else v)
     st.dataframe(wide.astype(str), hide_index=True, width="stretch")
-    if suppress:
-        st.caption(t("adoption.suppressed_note", lang))
+    if audience.aggregates_only:
+        st.caption(t("adoption.suppressed_note", lang, **audience.words))
 
 
-def lifecycle(frame: pd.DataFrame, lang: Language) -> None:
-    """New, returning, resurrecting and dormant people per month."""
+def lifecycle(frame: pd.DataFrame, lang: Language, audience: Audience) -> None:
+    """New, returning, resurrecting and dormant people per month; for executives without the
+    bars of a few people (who joined or left is a month-over-month change of individuals)."""
     st.subheader(t("adoption.section.lifecycle", lang), help=t("adoption.help.lifecycle", lang))
-    data = with_month_labels(adoption.lifecycle_by_month(frame), lang)
+    counts = adoption.lifecycle_by_month(frame)
+    small = counts["people"].map(audience.too_small).astype(bool)
+    data = with_month_labels(counts[~small], lang)
     labels = {s: t(f"adoption.lifecycle.{s}", lang) for s in adoption.LIFECYCLE}
     text = _text(lang, "lifecycle", t("adoption.axis.month", lang),
                  t("adoption.axis.people", lang), t("adoption.axis.state", lang))
     st.altair_chart(charts.lifecycle_chart(data, text, labels, adoption.LIFECYCLE),
                     width="stretch")
+    if small.any():
+        st.caption(t("adoption.lifecycle_small_hidden", lang, **audience.words))
 
 
-def movement(frame: pd.DataFrame, month: date, lang: Language, *, suppress: bool) -> None:
+def movement(frame: pd.DataFrame, month: date, lang: Language, audience: Audience) -> None:
     """Who moved between segments from the previous month to ``month``.
 
-    For executives (``suppress``), cells of fewer than 5 people read ``<5``, and so do the
-    counts of who moved up and who slipped (their sum would give the hidden cells away).
+    For executives, cells of too few people read e.g. ``<5``, and so do the counts of who
+    moved up and who slipped (their sum would give the hidden cells away).
     """
     previous = add_months(month, -1)
     st.subheader(t("adoption.section.movement", lang), help=t("adoption.help.movement", lang))
@@ -188,19 +201,15 @@ def movement(frame: pd.DataFrame, month: date, lang: Language, *, suppress: bool
                  t("adoption.axis.people", lang), previous=month_label(previous, lang),
                  month=month_label(month, lang))
     st.altair_chart(charts.movement_chart(matrix, text, segment_labels(lang), codes,
-                                          suppress_small=suppress), width="stretch")
+                                          audience=audience), width="stretch")
     rank = {s: i for i, s in enumerate(SEGMENTS[:4])}
     ranked = matrix[matrix["from_segment"].isin(rank) & matrix["to_segment"].isin(rank)]
     up = ranked[ranked["to_segment"].map(rank) < ranked["from_segment"].map(rank)]["people"].sum()
     down = ranked[ranked["to_segment"].map(rank) > ranked["from_segment"].map(rank)][
         "people"].sum()
-    st.caption(t("adoption.movement_caption", lang, up=_count_text(int(up), lang, suppress),
-                 down=_count_text(int(down), lang, suppress)))
-
-
-def _count_text(people: int, lang: Language, suppress: bool) -> str:
-    """A number of people; with ``suppress``, 1 to 4 read ``<5`` (as in the matrix's cells)."""
-    return SUPPRESSED if suppress and 0 < people < MIN_GROUP_SIZE else fmt_int(people, lang)
+    st.caption(t("adoption.movement_caption", lang,
+                 up=audience.count(int(up), fmt_int(int(up), lang)),
+                 down=audience.count(int(down), fmt_int(int(down), lang))))
 
 
 def breadth_and_stickiness(frame: pd.DataFrame, month: date, lang: Language,

@@ -1,5 +1,10 @@
 """Filters of the adoption pages (months, department, team, role), kept in the URL.
 
+What a filter offers depends on the audience (:mod:`crm_dash.audience`): leads combine
+department, team and role freely; executives filter by one group at a time, and only by groups
+that, like the people outside them, are large enough to show (smaller ones are merged into
+"Other"), so that no two allowed selections differ by a handful of people.
+
 Each filter lives in a query parameter (``?months=2025-06&months=2026-10&department=...``), so a
 filtered view can be bookmarked or shared: opening the link restores the filters, and parameters
 that do not fit the data (a department that no longer exists) are ignored. The group filters
@@ -14,9 +19,11 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
+from crm_dash.audience import Audience, GroupOption
 from crm_dash.i18n import Language, t
-from crm_dash.metrics.adoption import filter_people
+from crm_dash.metrics.adoption import filter_people, licensed
 from crm_dash.ui.format import month_label
 
 
@@ -29,14 +36,25 @@ class Filters:
     department: str | None
     team: str | None
     role: str | None
+    #: An executive's "Other": the column and the values merged into it (else ``None``).
+    other: tuple[str, tuple[str, ...]] | None = None
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Only the chosen people (all months)."""
-        return filter_people(frame, self.department, self.team, self.role)
+        chosen = filter_people(frame, self.department, self.team, self.role)
+        if self.other is not None:
+            column, members = self.other
+            chosen = chosen[chosen[column].isin(members)]
+        return chosen
 
     @property
     def groups(self) -> tuple[str | None, str | None, str | None]:
         return self.department, self.team, self.role
+
+    @property
+    def everyone(self) -> bool:
+        """Whether no group is chosen."""
+        return self.groups == (None, None, None) and self.other is None
 
 
 def _iso(month: date) -> str:
@@ -113,20 +131,64 @@ def _month_widget(options: list[str], lang: Language, *, single: bool,
     return _from_iso(str(chosen[0])), _from_iso(str(chosen[1]))
 
 
+_GROUPS = ("department", "team", "role")
+
+
+def _option_label(option: GroupOption, lang: Language) -> str:
+    return t("filters.other", lang) if option.is_other else option.label
+
+
+def _executive_groups(frame: pd.DataFrame, month: date, lang: Language, audience: Audience,
+                      cols: list[DeltaGenerator]) -> Filters:
+    """One group filter at a time, offering only groups the audience may see alone.
+
+    Group sizes are the licensed people of ``month`` (the month the headline figures use);
+    the pages also leave out earlier months in which a chosen group, or everyone outside it,
+    was too small (:meth:`Audience.hidden_months`).
+    """
+    now = licensed(frame[frame["month"] == month])
+    chosen: dict[str, str | None] = dict.fromkeys(_GROUPS)
+    other = None
+    for column, col in zip(_GROUPS, cols, strict=True):
+        with col:
+            if any(chosen.values()) or other is not None:
+                st.caption(t("filters.one_group", lang, group=t(f"filters.{column}", lang)))
+                continue
+            sizes = now[column].dropna().astype(str).value_counts().to_dict()
+            options = audience.group_options({str(k): int(v) for k, v in sizes.items()},
+                                             len(now))
+            labels = {_option_label(o, lang): o for o in options}
+            picked = group_select(list(labels), column, t(f"filters.{column}", lang),
+                                  t(f"filters.all_{column}s", lang),
+                                  t("filters.group_help_executive", lang))
+            option = labels.get(picked) if picked is not None else None
+            if option is not None and option.is_other:
+                other = (column, option.members)
+            elif option is not None:
+                chosen[column] = option.label
+    return Filters(date.min, date.min, chosen["department"], chosen["team"], chosen["role"],
+                   other)
+
+
 def adoption_filters(
-    frame: pd.DataFrame, months: list[date], lang: Language, *, single_month: bool = False,
-    default_months: int = 12,
+    frame: pd.DataFrame, months: list[date], lang: Language, audience: Audience, *,
+    single_month: bool = False, default_months: int = 12,
 ) -> Filters:
     """The filter row: a month range (or one month) and department, team, role.
 
-    The team and role choices follow the chosen department. The default range is the latest
-    ``default_months`` complete months (at least 12 are shown when the data has them).
+    For leads, the team and role choices follow the chosen department. Executives choose one
+    group at a time among those the audience policy allows (see :func:`_executive_groups`).
+    The default range is the latest ``default_months`` complete months (at least 12 are shown
+    when the data has them).
     """
     options = [_iso(m) for m in months]
     cols = st.columns([3, 2, 2, 2]) if not single_month else st.columns([2, 2, 2, 2])
     with cols[0]:
         first, last = _month_widget(options, lang, single=single_month,
                                     default_months=default_months)
+    if audience.aggregates_only:
+        groups = _executive_groups(frame, last, lang, audience, list(cols[1:]))
+        return Filters(first, last, groups.department, groups.team, groups.role, groups.other)
     with cols[1]:
         department = _group_select(frame, "department", t("filters.department", lang),
                                    t("filters.all_departments", lang),

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 import duckdb
 import streamlit as st
 
+from crm_dash.audience import Audience, audience_for
 from crm_dash.auth import AppUser
 from crm_dash.db import is_demo
 from crm_dash.errors import CrmDashError, DatabaseBusy
 from crm_dash.i18n import Language, t
+from crm_dash.markdown import md_escape
 from crm_dash.pages import page
 from crm_dash.ui import context
 from crm_dash.ui.auth import logged_in_user, login_form
@@ -39,11 +41,13 @@ class Session:
 
 @dataclass(frozen=True)
 class PageContext:
-    """What a page needs to render: the connection, the language and the logged-in user."""
+    """What a page needs to render: the connection, the language, the logged-in user, and the
+    audience policy that decides what this user may see of people and small groups."""
 
     conn: duckdb.DuckDBPyConnection
     lang: Language
     user: AppUser
+    audience: Audience
 
 
 _DIRECT_RUN_KEY = "crm_dash_direct_run_seen"
@@ -120,7 +124,8 @@ def page_setup(page_key: str) -> PageContext:
     if not page(page_key).allows(session.user.role):
         st.error(t("auth.refused", session.lang), icon=":material/block:")
         st.stop()
-    return PageContext(conn=session.conn, lang=session.lang, user=session.user)
+    return PageContext(conn=session.conn, lang=session.lang, user=session.user,
+                       audience=audience_for(session.conn, session.user.role))
 
 
 @contextmanager
@@ -129,7 +134,8 @@ def friendly_errors(lang: Language) -> Iterator[None]:
     try:
         yield
     except CrmDashError as exc:
-        st.error(f"**{exc.title}**: {exc.message}")
+        # The message may quote a file (a header, a value): shown as text, never as Markdown.
+        st.error(f"**{md_escape(exc.title)}**: {md_escape(exc.message)}")
     except Exception:
         log.exception("Unexpected error while rendering a page")
         st.error(f"**{t('app.error_title', lang)}**: {t('app.unexpected_error', lang)}")

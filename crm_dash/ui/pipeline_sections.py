@@ -2,8 +2,8 @@
 
 Named data (the owner table, owners not in the roster, the stage editor) is for leads and admins
 only, and goes through :func:`crm_dash.privacy.for_display`. Executives see aggregates: no owner
-names, and groups of fewer than 5 owners shown as ``<5`` (:func:`crm_dash.privacy.
-suppress_small_groups`) and left out of the charts.
+names, and groups too small to show read e.g. ``<5`` and are left out of the charts
+(:class:`crm_dash.audience.Audience` decides).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from crm_dash import config
+from crm_dash.audience import Audience
 from crm_dash.charts import ChartText
 from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.datasets import DatasetKind
@@ -33,7 +34,7 @@ from crm_dash.metrics.pipeline_groups import (
     unmatched_owners,
 )
 from crm_dash.metrics.pipeline_owners import SOURCE_FIELD, PipelineData, pipeline_data
-from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, for_display, suppress_small_groups
+from crm_dash.privacy import for_display
 from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.filters import group_select
 from crm_dash.ui.format import month_label, month_long
@@ -81,14 +82,21 @@ def no_data(lang: Language, *, lead: bool) -> None:
         page_link("upload", t("pipeline.upload_link", lang), ":material/upload_file:")
 
 
-def department_filter(data: PipelineData, lang: Language) -> str | None:
-    """Everyone, or the owners of one roster department (kept in the URL like the adoption
-    filters)."""
-    departments = sorted({str(d) for d in data.owners["department"].dropna()}, key=str.lower)
-    if not departments:
+def department_filter(data: PipelineData, lang: Language, audience: Audience
+                      ) -> tuple[str, ...] | None:
+    """Everyone (``None``), or the departments whose owners to show (kept in the URL like the
+    adoption filters). Executives are offered only departments that, like the owners outside
+    them, are large enough to show; smaller ones together as "Other"."""
+    sizes = data.owners["department"].dropna().astype(str).value_counts()
+    options = audience.group_options({str(k): int(v) for k, v in sizes.items()},
+                                     len(data.owners))
+    if not options:
         return None
-    return group_select(departments, "department", t("pipeline.department", lang),
-                        t("pipeline.department.all", lang))
+    labels = {(t("filters.other", lang) if o.is_other else o.label): o.members for o in
+              sorted(options, key=lambda o: (o.is_other, o.label.lower()))}
+    picked = group_select(list(labels), "department", t("pipeline.department", lang),
+                          t("pipeline.department.all", lang))
+    return labels.get(picked) if picked is not None else None
 
 
 def as_of_caption(summary: PipelineSummary, month: date | None, lang: Language) -> None:
@@ -145,8 +153,9 @@ def tiles(conn: duckdb.DuckDBPyConnection, data: PipelineData, summary: Pipeline
 
 
 def _group_table(frame: pd.DataFrame, first_column: str, names: dict[str, str], currency: str,
-                 lang: Language, *, suppress: bool) -> pd.DataFrame:
-    """The figures of each group as display text (``<5`` for small groups when ``suppress``)."""
+                 lang: Language, audience: Audience) -> pd.DataFrame:
+    """The figures of each group as display text (e.g. ``<5`` for groups too small for
+    ``audience``)."""
     rows = pd.DataFrame({
         first_column: frame["group"].map(lambda g: names.get(g, g) or
                                          t("pipeline.group.no_department", lang)),
@@ -165,9 +174,9 @@ def _group_table(frame: pd.DataFrame, first_column: str, names: dict[str, str], 
             strict=True)],
     })
     values = [c for c in rows.columns if c not in (first_column, "owners")]
-    if suppress:
-        rows = suppress_small_groups(rows, "owners", values)
-    rows["owners"] = rows["owners"].map(lambda v: v if v == SUPPRESSED else fmt_int(int(v), lang))
+    rows = audience.suppress(rows, "owners", values)
+    rows["owners"] = rows["owners"].map(lambda v: v if v == audience.hidden
+                                        else fmt_int(int(v), lang))
     return rows.rename(columns={
         c: t(f"pipeline.col.{c}", lang) for c in rows.columns if c != first_column
     })
@@ -182,7 +191,7 @@ def _show_group_table(rows: pd.DataFrame, lang: Language) -> None:
 
 
 def segment_section(data: PipelineData, segments: pd.DataFrame, month: date | None,
-                    lang: Language, *, suppress: bool) -> None:
+                    lang: Language, audience: Audience) -> None:
     """Open value, hygiene score and win rate by the owners' adoption segment."""
     st.subheader(t("pipeline.section.segments", lang),
                  help=t("pipeline.section.segments_help", lang,
@@ -190,14 +199,14 @@ def segment_section(data: PipelineData, segments: pd.DataFrame, month: date | No
     if month is None:
         st.caption(t("pipeline.section.segments_no_usage", lang))
     frame = by_segment(data, segments)
-    shown = frame[frame["owners"] >= MIN_GROUP_SIZE] if suppress else frame
-    if not shown.empty:  # for executives: only groups of at least 5 owners
+    shown = audience.keep(frame, "owners")
+    if not shown.empty:  # for executives: only groups large enough to show
         _segment_charts(data, shown, lang)
     _show_group_table(_group_table(frame, t("pipeline.col.group_segment", lang),
                                    group_labels(lang), main_currency(data), lang,
-                                   suppress=suppress), lang)
-    if suppress:
-        st.caption(t("pipeline.suppressed_note", lang))
+                                   audience), lang)
+    if audience.aggregates_only:
+        st.caption(t("pipeline.suppressed_note", lang, **audience.words))
 
 
 def _segment_charts(data: PipelineData, shown: pd.DataFrame, lang: Language) -> None:
@@ -237,16 +246,16 @@ def _segment_charts(data: PipelineData, shown: pd.DataFrame, lang: Language) -> 
                                               scale_max=top), width="stretch")
 
 
-def department_section(data: PipelineData, lang: Language, *, suppress: bool) -> None:
-    """The figures per owner's department (``<5`` for small ones when ``suppress``)."""
+def department_section(data: PipelineData, lang: Language, audience: Audience) -> None:
+    """The figures per owner's department (e.g. ``<5`` for small ones, for executives)."""
     st.subheader(t("pipeline.section.departments", lang),
                  help=t("pipeline.section.departments_help", lang))
     frame = by_department(data)
     names = {NOT_IN_ROSTER: t("pipeline.group.not_in_roster", lang)}
     _show_group_table(_group_table(frame, t("pipeline.col.department", lang), names,
-                                   main_currency(data), lang, suppress=suppress), lang)
-    if suppress:
-        st.caption(t("pipeline.suppressed_note", lang))
+                                   main_currency(data), lang, audience), lang)
+    if audience.aggregates_only:
+        st.caption(t("pipeline.suppressed_note", lang, **audience.words))
 
 
 _OWNER_COLUMNS = ("name", "department", "segment", "open", "score", "reasons", "next_step",

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from crm_dash import config
+from crm_dash.audience import Audience
 from crm_dash.charts import NEUTRAL_COLORS, ChartText
 from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
@@ -25,7 +26,6 @@ from crm_dash.metrics import training
 from crm_dash.metrics.activity import data_version
 from crm_dash.metrics.gaps import FieldGap, gap_text
 from crm_dash.months import add_months
-from crm_dash.privacy import MIN_GROUP_SIZE, SUPPRESSED, suppress_small_groups
 from crm_dash.ui.format import month_label, month_long, segment_labels, share_text
 from crm_dash.ui.links import page_link
 from crm_dash.ui.unknown import explain, tile, unknown_value
@@ -145,10 +145,6 @@ def effect_chart(rows: pd.DataFrame, text: ChartText) -> alt.LayerChart:
 
 # --- sections --------------------------------------------------------------------------------
 
-def _small(n: int, *, suppress: bool) -> bool:
-    return suppress and n < MIN_GROUP_SIZE
-
-
 def caption(month: date, lang: Language) -> None:
     """Which month the figures describe and how they are defined (every rule one hover away)."""
     first = add_months(month, 1 - training.WINDOW_MONTHS)
@@ -157,7 +153,7 @@ def caption(month: date, lang: Language) -> None:
                help=t("training.definitions", lang))
 
 
-def tiles(summary: training.TrainingSummary, lang: Language, *, suppress: bool,
+def tiles(summary: training.TrainingSummary, lang: Language, audience: Audience, *,
           gaps: dict[str, FieldGap] | None = None) -> None:
     """Trained share, sessions in the last 12 months, onboarding share and no-shows. ``gaps``
     (``start_date`` of the roster, ``status`` of the records) make onboarding and no-shows
@@ -179,8 +175,9 @@ def tiles(summary: training.TrainingSummary, lang: Language, *, suppress: bool,
                 n=fmt_int(summary.months_with_sessions_last_12, lang)),
         delta_color="off", delta_arrow="off", help=t("training.help.sessions", lang),
         border=True)
-    if _small(summary.joiners, suppress=suppress) and summary.joiners:
-        onboarded, detail = SUPPRESSED, t("training.metric.joiners_small", lang)
+    if audience.too_small(summary.joiners):
+        onboarded = audience.hidden
+        detail = t("training.metric.joiners_small", lang, **audience.words)
     elif "start_date" in gaps or (unknown and summary.joiners):
         onboarded, detail = "–", unknown_value(lang)
     elif summary.joiners == 0:
@@ -211,8 +208,8 @@ def _department(value: object) -> str:
     return value if isinstance(value, str) and value else _NO_DEPARTMENT
 
 
-def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang: Language, *,
-                  suppress: bool) -> None:
+def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang: Language,
+                  audience: Audience) -> None:
     """Trained share per department: a bar chart and a table (``<5`` for executives)."""
     st.subheader(t("training.section.departments", lang),
                  help=t("training.help.departments", lang))
@@ -224,9 +221,9 @@ def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang:
         st.info(t("adoption.no_departments", lang))
         return
     shares["group"] = shares["department"].map(_department)
-    shown = shares[shares["licensed"] >= MIN_GROUP_SIZE] if suppress else shares
+    shown = audience.keep(shares, "licensed")
     if shown.empty:
-        st.info(t("training.departments_all_small", lang))
+        st.info(t("training.departments_all_small", lang, **audience.words))
     else:
         chart_data = shown.assign(label=[
             t("training.share_of", lang, share=share_text(s, lang), n=fmt_int(n, lang),
@@ -242,10 +239,10 @@ def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang:
     table["share"] = shares["share"].map(lambda v: share_text(v, lang))
     table["licensed"] = table["licensed"].map(lambda v: fmt_int(int(v), lang))
     table["trained"] = table["trained"].map(lambda v: fmt_int(int(v), lang))
-    if suppress:
-        small = shares["licensed"] < MIN_GROUP_SIZE
-        table.loc[small, ["licensed", "trained", "share"]] = SUPPRESSED
-        st.caption(t("adoption.suppressed_note", lang))
+    table = audience.suppress(table.assign(people=shares["licensed"]), "people",
+                              ["licensed", "trained", "share"]).drop(columns="people")
+    if audience.aggregates_only:
+        st.caption(t("adoption.suppressed_note", lang, **audience.words))
     with st.expander(t("training.as_table", lang), icon=":material/table:"):
         st.dataframe(table.rename(columns={
             "group": t("adoption.axis.department", lang),
@@ -256,7 +253,7 @@ def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang:
 
 
 def sessions(sessions_per_month: pd.DataFrame, records: pd.DataFrame, month: date,
-             people: Collection[str] | None, lang: Language, *, suppress: bool) -> None:
+             people: Collection[str] | None, lang: Language, audience: Audience) -> None:
     """Sessions per month over the last 12 months (:func:`training.sessions_by_month`), and
     no-shows by course."""
     st.subheader(t("training.section.sessions", lang), help=t("training.help.sessions", lang))
@@ -281,8 +278,7 @@ def sessions(sessions_per_month: pd.DataFrame, records: pd.DataFrame, month: dat
             return
         table = courses.copy()
         table["share"] = table["share"].map(lambda v: share_text(v, lang))
-        if suppress:
-            table = suppress_small_groups(table, "invitations", ["no_shows", "share"])
+        table = audience.suppress(table, "invitations", ["no_shows", "share"])
         headings = {"course": t("training.col.course", lang),
                     "invitations": t("training.axis.invitations", lang),
                     "no_shows": t("training.axis.no_shows", lang),
@@ -293,7 +289,7 @@ def sessions(sessions_per_month: pd.DataFrame, records: pd.DataFrame, month: dat
             column_config={headings["course"]: st.column_config.TextColumn(width="medium")})
 
 
-def onboarding(joined: pd.DataFrame, month: date, lang: Language, *, suppress: bool,
+def onboarding(joined: pd.DataFrame, month: date, lang: Language, audience: Audience, *,
                start_gap: FieldGap | None = None) -> None:
     """Joiners (:func:`training.joiners`) onboarded within 30 days, per department (``<5``
     joiners suppressed); without start dates in the roster (``start_gap``), why not."""
@@ -308,8 +304,7 @@ def onboarding(joined: pd.DataFrame, month: date, lang: Language, *, suppress: b
     table = training.onboarding_by_department(joined)
     table["department"] = table["department"].map(_department)
     table["share"] = table["share"].map(lambda v: share_text(v, lang))
-    if suppress:
-        table = suppress_small_groups(table, "joiners", ["onboarded", "share"])
+    table = audience.suppress(table, "joiners", ["onboarded", "share"])
     st.dataframe(table.rename(columns={
         "department": t("adoption.axis.department", lang),
         "joiners": t("training.col.joiners", lang),
@@ -331,18 +326,18 @@ def _signed(value: float, lang: Language) -> str:
     return ("+" if shown > 0 else "") + fmt_decimal(shown, lang, 1)
 
 
-def _too_small(row: pd.Series) -> bool:
-    return bool(min(row["trained_people"], row["comparison_people"]) < MIN_GROUP_SIZE)
+def _too_small(row: pd.Series, audience: Audience) -> bool:
+    return audience.scope_too_small(int(min(row["trained_people"], row["comparison_people"])))
 
 
-def effect_table(effect: training.TrainingEffect, metric: str, lang: Language, *,
-                 suppress: bool) -> pd.DataFrame:
+def effect_table(effect: training.TrainingEffect, metric: str, lang: Language,
+                 audience: Audience) -> pd.DataFrame:
     """One metric's comparison as a table: the pooled row first, then each cohort (newest
     first). Columns: cohort, trained_people, comparison_people, trained, comparison (both
     ``before → after``), difference.
 
-    For executives (``suppress``), a row whose trained or comparison group has fewer than 5
-    people shows ``<5`` instead of its figures.
+    For executives, a row whose trained or comparison group is too small to show reads e.g.
+    ``<5`` instead of its figures.
     """
     pooled = effect.pooled[effect.pooled["metric"] == metric].assign(cohort=None)
     cohorts = effect.cohorts[effect.cohorts["metric"] == metric].sort_values(
@@ -360,8 +355,8 @@ def effect_table(effect: training.TrainingEffect, metric: str, lang: Language, *
                                         lang),
             "difference": _signed(row["difference"], lang),
         }
-        if suppress and _too_small(row):
-            shown = {key: (value if key == "cohort" else SUPPRESSED)
+        if _too_small(row, audience):
+            shown = {key: (value if key == "cohort" else audience.hidden)
                      for key, value in shown.items()}
         out.append(shown)
     return pd.DataFrame(out)
@@ -400,16 +395,17 @@ def effect_example(cohort: date, lang: Language) -> str:
              window_first=month_label(first, lang), window_last=month_label(last, lang))
 
 
-def _newest_shown_cohort(result: training.TrainingEffect, *, suppress: bool) -> date | None:
+def _newest_shown_cohort(result: training.TrainingEffect, audience: Audience) -> date | None:
     rows = result.cohorts
-    if suppress:
-        rows = rows[[not _too_small(row) for _, row in rows.iterrows()]]
+    rows = rows[[not _too_small(row, audience) for _, row in rows.iterrows()]]
     return max(rows["cohort"]) if len(rows) else None
 
 
-def _unmatched_note(result: training.TrainingEffect, lang: Language) -> str:
+def _unmatched_note(result: training.TrainingEffect, lang: Language, audience: Audience
+                    ) -> str:
     """How many trained people were left out for want of colleagues to compare with, and in
-    which cohort most of them (e.g. a wave that trained a whole department), if 5 or more."""
+    which cohort most of them (e.g. a wave that trained a whole department), unless they are
+    too few for ``audience`` to be named as a group."""
     per_cohort = result.cohorts.drop_duplicates("cohort")
     counts: dict[date, int] = {c: int(n) for c, n in zip(per_cohort["cohort"],
                                                           per_cohort["unmatched"], strict=True)}
@@ -418,14 +414,14 @@ def _unmatched_note(result: training.TrainingEffect, lang: Language) -> str:
         return ""
     note = t("training.effect.unmatched", lang, n=fmt_int(total, lang))
     most = max(counts, key=lambda c: counts[c])
-    if counts[most] >= MIN_GROUP_SIZE:
+    if not audience.scope_too_small(counts[most]):
         note += " " + t("training.effect.unmatched_most", lang, month=month_label(most, lang),
                         n=fmt_int(counts[most], lang))
     return note
 
 
 def effect(frame: pd.DataFrame, records: pd.DataFrame, month: date, first_month: date,
-           lang: Language, *, suppress: bool) -> None:
+           lang: Language, audience: Audience) -> None:
     """Before/after comparison of people trained in a month with colleagues of their department
     without training in those months, labelled as observational: one tab per metric with the
     table and a chart of the pooled figures; the caption spells the rule out for the newest
@@ -437,10 +433,11 @@ def effect(frame: pd.DataFrame, records: pd.DataFrame, month: date, first_month:
         st.info(t("training.effect.none", lang))
         return
     pooled = result.pooled.iloc[0]
-    chart_shown = not (suppress and _too_small(pooled))
-    example = _newest_shown_cohort(result, suppress=suppress)
-    notes = [_unmatched_note(result, lang),
-             t("training.effect.small_note", lang) if suppress else ""]
+    chart_shown = not _too_small(pooled, audience)
+    example = _newest_shown_cohort(result, audience)
+    notes = [_unmatched_note(result, lang, audience),
+             t("training.effect.small_note", lang, **audience.words)
+             if audience.aggregates_only else ""]
     how_to_read = "\n\n".join(part for part in (
         t("training.effect.caption", lang), effect_example(example, lang) if example else "",
         " ".join(note for note in notes if note)) if part)
@@ -449,11 +446,11 @@ def effect(frame: pd.DataFrame, records: pd.DataFrame, month: date, first_month:
                            metrics, strict=True):
         name = t(f"training.effect.metric.{metric}", lang)
         with tab:
-            table = effect_table(result, metric, lang, suppress=suppress)
-            if suppress:  # rows of small groups carry no figure: leave them out
-                table = table[table["trained_people"] != SUPPRESSED]
+            table = effect_table(result, metric, lang, audience)
+            # rows of small groups carry no figure: leave them out
+            table = table[table["trained_people"] != audience.hidden]
             if table.empty:
-                st.info(t("training.effect.all_small", lang))
+                st.info(t("training.effect.all_small", lang, **audience.words))
             else:
                 st.dataframe(table.rename(columns=_effect_headings(lang)), hide_index=True,
                              width="stretch")

@@ -101,23 +101,26 @@ def test_executive_sees_aggregates_without_names_and_no_small_groups(
     text = _texts(at)
     assert not any(name in text for name in NAMES)
     departments = at.dataframe[0].value.set_index("Department")
-    assert departments.loc["Service"].tolist() == ["<5"] * 7  # 3 licensed people
-    assert departments.loc["Vertrieb", "Licensed people"] == "9"
-    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    bars, heatmap = charts[1], charts[2]
-    assert bars["encoding"]["y"]["sort"] == ["Vertrieb"]  # Service (3 people) left out
-    assert heatmap["layer"][0]["encoding"]["y"]["sort"] == ["Vertrieb"]
+    # Service has 3 licensed people. Vertrieb has 9, but everyone (12) minus Vertrieb would
+    # give Service's figures away: both rows read "<5", and no department chart is drawn.
+    assert departments.loc["Service"].tolist() == ["<5"] * 7
+    assert departments.loc["Vertrieb"].tolist() == ["<5"] * 7
+    assert "Productive share per department and month" not in _chart_titles(at)
     assert "fewer than 5 licensed people" in text
 
 
-def test_executive_choosing_a_small_group_gets_no_figures(
+def test_executive_is_offered_no_group_that_singles_out_people(
     make_app: MakeApp, adoption_db: Path
 ) -> None:
+    # Vertrieb 9 and Service 3 of 12: Service is too small, and Vertrieb's complement is
+    # Service; "Other" (both) would be everyone. So no department is offered, and a link
+    # naming one shows everyone.
     at = make_app(adoption_db, "pages/adoption.py", role="executive")
     at.query_params["department"] = "Service"
     at.run()
-    assert not at.metric and not at.get("vega_lite_chart")
-    assert "fewer than 5 licensed people" in at.info[0].value
+    assert not at.exception
+    assert at.selectbox(key="department").options == ["All departments"]
+    assert _metrics(at)["Licensed people"] == "12"
 
 
 def test_german_texts(make_app: MakeApp, adoption_db: Path) -> None:
@@ -187,6 +190,11 @@ def test_overview_help_follows_the_thresholds_in_force(
 def test_overview_for_executives_has_no_names(make_app: MakeApp, adoption_db: Path) -> None:
     at = make_app(adoption_db, "pages/overview.py", role="executive").run()
     assert not at.exception
+    # Month over month, every count changed by 0 to 2 people (see the lead's figures above):
+    # a change of 1 to 4 people says what a few individuals did, so no delta is shown.
+    deltas = {m.label: m.delta for m in at.metric}
+    assert not deltas["Licensed people"] and not deltas["New"]
+    assert deltas["Never"] == "0 (-3.3 pp)"  # no one changed: nothing to hide
     assert {m.label: m.value for m in at.metric}["Productive"] == "3 · 25%"
     assert not any(name in _texts(at) for name in NAMES)
 
@@ -265,7 +273,8 @@ def test_executive_sees_no_month_in_which_the_selection_was_small(
         assert months[title] == {"Sept 2026", "Oct 2026"}, title
     heatmap = months["Productive share per department and month"]
     assert heatmap == {"Sept 2026", "Oct 2026"}
-    assert "Months with fewer than 5 licensed people are not shown." in _texts(at)
+    assert ("Months in which this selection, or everyone outside it, held fewer than 5 "
+            "licensed people are not shown.") in _texts(at)
     # August to September: one person slipped (sporadic to barely); like the matrix's cells,
     # the count reads "<5".
     at.select_slider(key="filter_months").set_range("2026-08", "2026-09").run()
@@ -281,8 +290,11 @@ def test_executive_heatmap_leaves_out_the_small_months_of_a_department(
     chart = next(c for c in at.get("vega_lite_chart")
                  if "Productive share per department" in c.proto.spec)
     cells = [row for rows in _datasets(chart).values() for row in rows]
+    # Nord: 3 licensed people in August, 6 from September. Service has 3 every month, so
+    # everyone minus Vertrieb minus Nord would give Service away: the smallest shown
+    # department (Nord) is left out with it, every month.
     nord = {row["month_label"] for row in cells if row["group"] == "Nord"}
-    assert nord == {"Sept 2026", "Oct 2026"}  # 3 licensed people in August
+    assert nord == set()
     vertrieb = {row["month_label"] for row in cells if row["group"] == "Vertrieb"}
     assert vertrieb == {"Aug 2026", "Sept 2026", "Oct 2026"}
     # The whole company was large every month: nothing else is left out.
@@ -302,3 +314,65 @@ def test_lead_sees_every_month_of_a_small_team(make_app: MakeApp, growing_team_d
     assert "not shown" not in _texts(at)
     at.select_slider(key="filter_months").set_range("2026-08", "2026-09").run()
     assert "Moved up: 0 · slipped: 1" in _texts(at)
+
+
+# --- attacks on the audience policy ------------------------------------------------------------
+
+def test_executive_cannot_combine_two_groups_to_single_out_people(
+    make_app: MakeApp, growing_team_db: Path
+) -> None:
+    # October: Vertrieb 9, Nord 6, Service 3 of 18. Vertrieb may be seen alone (9 outside).
+    # Vertrieb's Innendienst are Clara, Dieter and Hanna: 3 people. Vertrieb and
+    # "Vertrieb + Innendienst" side by side would give the other 6 away, and the other way
+    # round those 3. So an executive filters by one group at a time: the role in the link is
+    # ignored and the role filter is not drawn.
+    link = {"department": "Vertrieb", "role": "Innendienst"}
+    at = make_app(growing_team_db, "pages/adoption.py", role="executive")
+    at.query_params.update(link)
+    at.run()
+    assert not at.exception
+    assert _metrics(at)["Licensed people"] == "9"
+    assert not [s for s in at.selectbox if s.key in ("role", "team")]
+    assert "one group at a time" in _texts(at)
+    lead = make_app(growing_team_db, "pages/adoption.py")
+    lead.query_params.update(link)
+    lead.run()
+    assert _metrics(lead)["Licensed people"] == "3"  # leads combine freely
+
+
+def test_executive_sees_no_lifecycle_bar_of_a_few_people(
+    make_app: MakeApp, adoption_db: Path
+) -> None:
+    # 12 people: every lifecycle state holds fewer than 5 people in some month (e.g. 1 new
+    # person), which says who joined. Executives see no such bar; leads see them all.
+    def bars(at: AppTest) -> list[int]:
+        chart = next(c for c in at.get("vega_lite_chart")
+                     if "Active people by lifecycle state" in c.proto.spec)
+        return [row["people"] for rows in _datasets(chart).values() for row in rows]
+
+    lead = make_app(adoption_db, "pages/adoption.py").run()
+    assert any(0 < n < 5 for n in bars(lead))
+    at = make_app(adoption_db, "pages/adoption.py", role="executive").run()
+    assert all(n == 0 or n >= 5 for n in bars(at))
+    assert "Bars of fewer than 5 people are left out" in _texts(at)
+
+
+def test_an_admin_raises_the_minimum_group_and_executives_see_it(
+    make_app: MakeApp, adoption_db: Path
+) -> None:
+    admin = make_app(adoption_db, "pages/admin.py", role="admin").run()
+    assert not admin.exception
+    field = admin.number_input(key="admin_min_group")
+    assert (field.value, field.min) == (5, 5)  # the floor: never fewer than 5
+    field.set_value(13).run()
+    assert not admin.exception
+    conn = db.connect(adoption_db)
+    assert conn.execute("SELECT value, changed_by FROM setting_versions WHERE key = ?",
+                        ["privacy.min_group_size"]).fetchall() == [("13", "admin")]
+    conn.close()
+    # 12 licensed people in October: under 13, so the executive's page shows no figure.
+    at = make_app(adoption_db, "pages/adoption.py", role="executive").run()
+    assert not at.exception and not at.metric
+    assert "fewer than 13 licensed people" in at.info[0].value
+    lead = make_app(adoption_db, "pages/adoption.py").run()
+    assert _metrics(lead)["Licensed people"] == "12"  # leads are not limited

@@ -132,11 +132,14 @@ def test_lead_archives_a_goal(make_app: Callable[..., AppTest], goals_db: Path) 
 def test_executive_reads_without_edit_widgets_or_names(
     make_app: Callable[..., AppTest], goals_db: Path
 ) -> None:
-    _with_goal(goals_db)
+    _with_goal(goals_db, owner="Sabine Sonnenschein")
     _with_goal(goals_db, department="Marketing")
     at = _page(make_app, goals_db, role="executive")
     assert not at.exception
     assert len(at.subheader) == 2
+    # The owner a lead typed reads as a role, on the page and in the report.
+    assert "Sabine Sonnenschein" not in _texts(at)
+    assert "**Owner**: Project lead" in _texts(at)
     assert not at.text_input and not at.number_input and not at.selectbox
     assert not at.checkbox and not at.text_area
     assert [b.label for b in at.button] == ["Log out"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -206,7 +207,9 @@ def test_executive_reads_without_widgets_that_edit(make_app: Callable[..., AppTe
     text = _texts(at)
     assert "Retrospective of 20 Nov 2026" in text
     assert "You see the retrospectives read-only" in text
-    assert "Checklist for joiners" in text and "Owner: HR" in text  # the meeting's content
+    # the meeting's content; the owner a lead typed reads as a role
+    assert "Checklist for joiners" in text and "Owner: Project lead" in text
+    assert "Owner: HR" not in text
     assert [b.label for b in at.button if b.label in ("Save", "Start retrospective")] == []
     assert len(at.text_area) == 0 and len(at.date_input) == 0
     assert [s.key for s in at.selectbox] == ["retro_pick"]
@@ -237,3 +240,35 @@ def test_without_any_retro(make_app: Callable[..., AppTest], tmp_path: Path, rol
     assert message in at.info[-1].value
     assert (len(at.button(key="retro_new_start").label) > 0) if role == "lead" else \
         all(b.key != "retro_new_start" for b in at.button)
+
+
+def test_names_typed_by_leads_reach_executives_as_roles(
+        make_app: Callable[..., AppTest], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _db(tmp_path, with_retro=False)
+    conn = db.connect(path)
+    header = RetroHeader(held_on=HELD_ON, participants="Petra Projekt, Xaver Xylo")
+    retro = create_retro(conn, header, actor="lead")
+    save_retro(conn, retro.id, header, [
+        {"item_id": "training.onboarding", "status": "open", "notes": "Plan the onboarding",
+         "owner": "Yvonne Ypsilon", "due_date": "2026-12-31"}], actor="lead")
+    conn.close()
+    names = ("Petra Projekt", "Xaver Xylo", "Yvonne Ypsilon")
+    lead = _page(make_app, path)
+    assert "Yvonne Ypsilon" in [i.value for i in lead.text_input]  # leads work with names
+    from crm_dash.ui import retro_sections
+
+    exported: list[str] = []  # the Markdown download, as the page builds it
+
+    def markdown(*args: Any, **kwargs: Any) -> str:
+        exported.append(real(*args, **kwargs))
+        return exported[-1]
+
+    real = retro_sections.retro_markdown
+    monkeypatch.setattr(retro_sections, "retro_markdown", markdown)
+    at = _page(make_app, path, role="executive")
+    assert not at.exception
+    shown = _texts(at) + "".join(str(df.value) for df in at.dataframe)
+    assert exported and "Project lead" in exported[-1]
+    assert not any(name in shown or name in exported[-1] for name in names)
+    assert "Owner: Project lead" in shown

@@ -18,12 +18,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from crm_dash import charts, db
+from crm_dash.audience import Audience
 from crm_dash.datasets import DatasetKind
 from crm_dash.fixtures import load_generic_csv
 from crm_dash.metrics.definitions import load_definition
 from crm_dash.metrics.people import people_table
 from crm_dash.metrics.segments import user_months
 from crm_dash.metrics.training import TrainingEffect, invitation_list
+from crm_dash.pages import Role
 from crm_dash.settings import set_setting
 from crm_dash.ui.training_sections import (
     _unmatched_note,
@@ -128,26 +130,30 @@ def test_executive_sees_no_names_small_groups_suppressed_and_no_list(
     assert metrics["Trained share"][0] == "62%"
     assert metrics["Onboarded within 30 days"] == ("<5", "fewer than 5 joiners")
     departments = _table(at, "Licensed people").set_index("Department")
+    # Service is under 5; Vertrieb (10) is everyone but Service, so it is hidden too.
     assert departments.loc["Service"].tolist() == ["<5", "<5", "<5"]
-    assert departments.loc["Vertrieb"].tolist() == ["10", "6", "60%"]
+    assert departments.loc["Vertrieb"].tolist() == ["<5", "<5", "<5"]
     onboarding = _table(at, "Joiners").set_index("Department")
     assert set(onboarding.loc["Vertrieb"]) == {"<5"}  # 2 joiners
     assert not _effect_tables(at)  # 4 trained, 5 compared: no figure at all
     assert any("no figures are shown" in i.value for i in at.info)
-    # Only Vertrieb in the department chart; no effect chart for groups under 5.
+    # No department chart (no department may be seen alone); no effect chart for groups
+    # under 5: only the sessions chart is left.
     specs = [c.proto.spec for c in at.get("vega_lite_chart")]
-    assert len(specs) == 2 and "Service" not in specs[0] and "Vertrieb" in specs[0]
+    assert len(specs) == 1 and "Service" not in specs[0] and "Vertrieb" not in specs[0]
 
 
-def test_executive_filtering_a_small_department_sees_nothing(
+def test_executive_is_offered_no_department_that_singles_out_people(
     make_app: MakeApp, training_db: Path
 ) -> None:
+    # Service is under 5 and Vertrieb is everyone but Service: neither is offered, and a
+    # link naming Service shows everyone's figures.
     at = make_app(training_db, "pages/training.py", role="executive")
     at.query_params["department"] = "Service"
     at.run()
     assert not at.exception
-    assert not at.metric and not at.get("vega_lite_chart")
-    assert "fewer than 5 licensed people" in at.info[0].value
+    assert at.selectbox(key="department").options == ["All departments"]
+    assert _metrics(at)["Trained share"][0] == "62%"
 
 
 def test_department_filter_limits_sessions_to_its_people(
@@ -269,11 +275,12 @@ def test_effect_table_suppresses_small_cohorts_for_executives() -> None:
     pooled = pd.DataFrame([{"metric": "active_days", "trained_people": 10,
                             "comparison_people": 12, **figures}])
     effect = TrainingEffect(cohorts, pooled)
-    table = effect_table(effect, "active_days", "en", suppress=True).set_index("cohort")
+    table = effect_table(effect, "active_days", "en", Audience(Role.EXECUTIVE)
+                         ).set_index("cohort")
     assert table.loc["All cohorts"].tolist() == ["10", "12", "2.0 → 7.0", "1.0 → 1.5", "+4.5"]
     assert table.loc["Apr 2026", "trained_people"] == "6"
     assert set(table.loc["Mar 2026"]) == {"<5"}
-    lead = effect_table(effect, "active_days", "de", suppress=False).set_index("cohort")
+    lead = effect_table(effect, "active_days", "de", Audience(Role.LEAD)).set_index("cohort")
     assert lead.loc["März 2026"].tolist() == ["4", "9", "2,0 → 7,0", "1,0 → 1,5", "+4,5"]
 
 
@@ -293,14 +300,16 @@ def test_effect_texts_spell_out_the_window_and_the_left_out_people() -> None:
                             "comparison_people": 9, **figures}])
     effect = TrainingEffect(cohorts, pooled)
     # A wave that trained a whole department: its people have nobody to compare with.
-    assert _unmatched_note(effect, "en") == (
+    assert _unmatched_note(effect, "en", Audience(Role.EXECUTIVE)) == (
         "Left out: 100 trained people (counted per cohort) whose department had nobody without "
         "training to compare with. The most in Jan 2026: 97.")
     few = TrainingEffect(cohorts.assign(unmatched=[0, 3]), pooled)
-    assert _unmatched_note(few, "en").endswith("to compare with.")  # 3: no month named
-    assert _unmatched_note(TrainingEffect(cohorts.assign(unmatched=0), pooled), "en") == ""
+    assert _unmatched_note(few, "en", Audience(Role.EXECUTIVE)).endswith(
+        "to compare with.")  # 3: no month named
+    assert _unmatched_note(TrainingEffect(cohorts.assign(unmatched=0), pooled), "en",
+                           Audience(Role.EXECUTIVE)) == ""
     # A difference that rounds to zero reads 0.0, not -0.0.
-    table = effect_table(effect, "active_days", "en", suppress=False)
+    table = effect_table(effect, "active_days", "en", Audience(Role.LEAD))
     assert table["difference"].tolist() == ["0.0", "0.0", "0.0"]
 
 

@@ -9,8 +9,10 @@ import altair as alt
 import pandas as pd
 
 from crm_dash import charts
+from crm_dash.audience import Audience
 from crm_dash.metrics.adoption import LIFECYCLE, NOT_LICENSED
 from crm_dash.metrics.definitions import SEGMENTS
+from crm_dash.pages import Role
 
 LABELS = {"productive": "Produktiv", "sporadic": "Sporadisch", "barely": "Kaum",
           "never": "Nie", "new": "Neu", "barely_never": "Kaum oder nie",
@@ -107,7 +109,8 @@ def test_movement_chart_hides_cells_of_fewer_than_five_people_for_executives() -
     shown = {
         (v["from_label"], v["to_label"]): (v["shown"], v["people"])
         for v in (lambda sp: sp["datasets"][sp["data"]["name"]])(
-            _spec(charts.movement_chart(matrix, TEXT, LABELS, codes, suppress_small=True)))
+            _spec(charts.movement_chart(matrix, TEXT, LABELS, codes,
+                                        audience=Audience(Role.EXECUTIVE))))
     }
     assert shown[(LABELS["productive"], LABELS["productive"])] == ("12", 12)
     assert shown[(LABELS["sporadic"], LABELS["productive"])] == ("<5", None)

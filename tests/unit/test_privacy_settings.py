@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from crm_dash.errors import ConfigError
-from crm_dash.privacy import pseudonym, pseudonym_key, pseudonymise, suppress_small_groups
+from crm_dash.privacy import pseudonym, pseudonym_key, pseudonymise
 from crm_dash.settings import get_setting, set_setting, setting_history
 
 
@@ -28,14 +28,6 @@ def test_pseudonymise_replaces_only_the_named_columns() -> None:
     assert out.loc[0, "department"] == "Süd"
     assert out.loc[0, "name"].startswith("Person ") and out.loc[0, "email"].startswith("Person ")
     assert frame.loc[0, "name"] == "Jürgen Müller"  # the input is untouched
-
-
-def test_groups_under_five_people_are_suppressed() -> None:
-    frame = pd.DataFrame({"department": ["A", "B", "C"], "people": [4, 5, 12],
-                          "productive": [2, 3, 6]})
-    out = suppress_small_groups(frame, "people", ["productive"])
-    assert out["people"].tolist() == ["<5", 5, 12]
-    assert out["productive"].tolist() == ["<5", 3, 6]
 
 
 def test_settings_are_versioned_and_audited(conn: duckdb.DuckDBPyConnection) -> None:

@@ -157,7 +157,8 @@ def test_goal_status_done_when_achieved_open_when_at_risk_or_none(
     assert (none.text_key, none.suggested_status) == ("retro.evidence.goal.time_bound.none", OPEN)
     _goal(retro_conn)
     achieved = ev.goal_status(retro_conn, OCTOBER)
-    assert achieved.values == {"goals": 1, "name": "+25 % Vertrieb", "goal_state": "achieved"}
+    assert achieved.values == {"goals": 1, "name": "+25 % Vertrieb", "goal_state": "achieved",
+                               "min": 5}  # the minimum group size, for the state's text
     assert achieved.suggested_status is DONE
     at_risk = ev.goal_status(retro_conn, date(2026, 9, 1))
     assert (at_risk.values["goal_state"], at_risk.suggested_status) == ("at_risk", OPEN)
@@ -204,7 +205,7 @@ def test_a_share_of_fewer_than_five_people_is_not_shown(
     assert len(ev.management_keys(retro_conn)) < 5
     found = ev.management_usage(retro_conn, OCTOBER)
     assert (found.has_data, found.text_key, found.values, found.suggested_status) == (
-        False, "retro.nodata.small_group", {}, None)
+        False, "retro.nodata.small_group", {"min": 5}, None)
 
 
 def test_the_version_changes_with_goals(retro_conn: duckdb.DuckDBPyConnection) -> None:
