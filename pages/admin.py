@@ -99,6 +99,7 @@ with privacy_tab, friendly_errors(lang):
     smallest = min_group_size(conn)
     minimum = st.number_input(t("admin.privacy.min_group", lang), min_value=MIN_GROUP_FLOOR,
                              max_value=50, value=smallest, step=1, key="admin_min_group",
+                             width=360,
                              help=t("admin.privacy.min_group_help", lang, floor=MIN_GROUP_FLOOR))
     if int(minimum) != smallest and set_setting(conn, "privacy.min_group_size", int(minimum),
                                                actor=me.username):

@@ -132,8 +132,9 @@ def test_a_login_history_leaves_productive_unknown_on_adoption(
 
 
 def _all(at: AppTest) -> str:
-    return "\n".join(str(e.value) for e in [*at.warning, *at.info, *at.caption, *at.error,
-                                            *at.markdown])
+    """What the reader sees (escaped text read back as itself)."""
+    return md_unescape("\n".join(str(e.value) for e in [*at.warning, *at.info, *at.caption,
+                                                        *at.error, *at.markdown]))
 
 
 def test_goals_refuse_a_baseline_from_a_login_history(make_app: MakeApp, logins_only: Path

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import bcrypt
@@ -46,7 +47,10 @@ def _call(endpoint: Endpoint, body: str = "", *, origin: str | None = f"http://{
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": body.encode(), "more_body": False}
 
-    return asyncio.run(endpoint(Request(scope, receive)))
+    # In a thread of its own: a browser test earlier in the run may have left an event loop
+    # running in this one (Playwright's sync API), and asyncio.run refuses to nest.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, endpoint(Request(scope, receive))).result()
 
 
 def _set_cookie(response: Response) -> str:
