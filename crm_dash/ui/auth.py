@@ -9,17 +9,17 @@ click. The browser remembers the login in an HttpOnly cookie that server routes 
 from __future__ import annotations
 
 import logging
-import shlex
 from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from crm_dash import auth, config, sessions
+from crm_dash import auth, sessions
 from crm_dash.db import is_demo
 from crm_dash.i18n import Language, fmt_datetime, t
 from crm_dash.ui import session_cookie
+from crm_dash.ui.first_admin import first_admin_page
 
 COOKIE_NAME = sessions.SESSION_COOKIE
 _LOGGED_OUT_KEY = "crm_dash_logged_out"
@@ -100,22 +100,6 @@ def _attempt_message(result: auth.LoginResult, lang: Language) -> str:
     return t("auth.login.failed", lang)
 
 
-def _first_admin_help(lang: Language) -> None:
-    """How to create the first admin, with this app's database in the commands.
-
-    The running app holds the database open for writing, so the CLI can only change it while
-    the app is stopped; and it must change the file this app uses, hence ``--db``.
-    """
-    database = shlex.quote(str(config.db_path().resolve()))
-    st.title(t("auth.setup.title", lang))
-    st.markdown(t("auth.setup.body", lang))
-    st.markdown(t("auth.setup.stop", lang))
-    st.markdown(t("auth.setup.add", lang))
-    st.code(f"crm-dash user add admin --role admin --db {database}", language="bash")
-    st.markdown(t("auth.setup.restart", lang))
-    st.code(f"crm-dash run --db {database}", language="bash")
-
-
 def logged_in_user(conn: duckdb.DuckDBPyConnection, lang: Language) -> auth.AppUser | None:
     """The person this session belongs to (no form): its valid server-side session, held by
     this tab or named by the browser's cookie.
@@ -156,7 +140,7 @@ def login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> None:
 
 def _login_or_first_admin(conn: duckdb.DuckDBPyConnection, lang: Language) -> None:
     if auth.count_users(conn) == 0:
-        _first_admin_help(lang)
+        first_admin_page(conn, lang)  # the setup link (crm_dash.setup_link)
         return
     form = st.empty()
     with form.container():

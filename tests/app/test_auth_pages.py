@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 from crm_dash import auth, db
 from crm_dash.pages import PAGES, Role, page, pages_for
 from tests.app.conftest import PASSWORD, ensure_user
-from tests.conftest import FIXTURES, fixture_db
 
 MakeApp = Callable[..., AppTest]
 
@@ -25,30 +23,7 @@ def _login(at: AppTest, username: str, password: str) -> AppTest:
     return at.button[0].click().run()
 
 
-def test_without_any_account_the_app_only_explains_the_first_admin(
-    make_app: MakeApp, tmp_path: Path
-) -> None:
-    database = fixture_db(FIXTURES / "generic", tmp_path / "my data" / "crm.duckdb")
-    at = make_app(database, role=None).run()
-    assert not at.exception
-    quoted = shlex.quote(str(database.resolve()))
-    assert quoted.startswith("'")  # the space in the path is quoted for the shell
-    assert [c.value for c in at.code] == [
-        f"crm-dash user add admin --role admin --db {quoted}",
-        f"crm-dash run --db {quoted}",
-    ]
-    steps = " ".join(m.value for m in at.markdown)
-    assert "Stop the app" in steps and "Ctrl+C" in steps and "Start the app again" in steps
-    assert not at.metric and not at.text_input
-
-
-def test_the_first_admin_steps_in_german(make_app: MakeApp, fixture_db_path: Path) -> None:
-    at = make_app(fixture_db_path, role=None)
-    at.query_params["lang"] = "de"
-    at.run()
-    steps = " ".join(m.value for m in at.markdown)
-    assert "Beenden Sie die App" in steps and "Strg+C" in steps
-    assert f"--db {shlex.quote(str(fixture_db_path.resolve()))}" in at.code[0].value
+# The first-admin page (setup link) is tested in tests/app/test_first_admin_page.py.
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.key)
