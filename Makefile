@@ -1,12 +1,13 @@
-# The two commands of the quickstart: `make run` and `make test`.
+# The commands of the quickstart: `make run` (demo), `make run-empty` (your company), `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CRM_DASH_DB ?= data/crm.duckdb
+COMPANY_DB ?= data/company.duckdb
 PORT ?= 8501
 export CRM_DASH_DB
 
-.PHONY: run test install install-test lint demo bench clean
+.PHONY: run run-empty test install install-test lint demo bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -34,6 +35,11 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/crm-dash demo --if-missing
 	$(BIN)/crm-dash run --port $(PORT)
+
+## Start the app on your own company's database (empty at first, never the demo): the terminal
+## prints a one-time link that creates the first administrator in the browser.
+run-empty: install
+	$(BIN)/crm-dash run --db $(COMPANY_DB) --port $(PORT)
 
 ## Lint, type-check and run every test, browser tests included.
 test: install-test lint

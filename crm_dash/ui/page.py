@@ -26,6 +26,7 @@ from crm_dash.markdown import md_escape
 from crm_dash.pages import page
 from crm_dash.ui import context
 from crm_dash.ui.auth import logged_in_user, login_form
+from crm_dash.ui.own_data import demo_notice
 
 log = logging.getLogger("crm_dash.ui")
 
@@ -66,7 +67,7 @@ def start_session() -> Session:
         busy_page(lang)
         st.stop()
     if is_demo(conn):
-        st.warning(t("app.demo_banner", lang), icon=":material/science:")
+        demo_notice(lang)  # on every page, with "start with your own data"
     return Session(conn=conn, lang=lang, user=logged_in_user(conn, lang))
 
 
