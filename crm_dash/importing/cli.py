@@ -4,7 +4,8 @@ Contract (keep it stable): with ``--json`` stdout gets exactly
 ``{"batch_id", "kind", "status", "rows_read", "rows_loaded", "rows_rejected",
 "duplicates_skipped", "mapping": {field: {"column", "confidence", "level", "evidence"}},
 "unmapped_fields", "unused_columns", "warnings", "rejects": [{"line", "column", "value",
-"reason"}, ... first 100]}`` with status ``loaded``, ``already_imported`` or ``failed``; every
+"reason"}, ... first 100]}`` (a workbook's rejects also carry ``"cell"``, ``Sheet1!C17``,
+and ``"line"`` is the Excel row) with status ``loaded``, ``already_imported`` or ``failed``; every
 failure prints that payload, status ``failed`` (with the proposed mapping once the file was
 read). Exit code 0 when the file is loaded or was loaded before, 1 when nothing was loaded (a
 bad file, a missing or unknown field in the mapping, more rejected rows than
@@ -73,11 +74,15 @@ def add_import_command(
     """Register ``import`` on the ``crm-dash`` parser."""
     names = sorted({p.name for kind in DatasetKind for p in presets_for(kind)})
     cmd = sub.add_parser(
-        "import", parents=[common], help="import a CSV export (any size)",
-        description="Import one CSV export as a batch: detect its format, map its columns, "
-        "validate in DuckDB and load the valid rows in one transaction.",
+        "import", parents=[common], help="import a CSV export or Excel workbook (any size)",
+        description="Import one CSV export or Excel workbook (.xlsx, .xls, .xlsb, .ods) as a "
+        "batch: detect its format, map its columns, validate in DuckDB and load the valid rows "
+        "in one transaction.",
     )
     cmd.add_argument("file", metavar="FILE", type=Path)
+    cmd.add_argument("--sheet", metavar="NAME",
+                     help="a workbook's sheet to import (default: the first visible sheet "
+                     "with data)")
     cmd.add_argument("--kind", required=True, choices=[k.value for k in DatasetKind],
                      help="which dataset the file holds")
     cmd.add_argument("--preset", metavar="NAME",
@@ -142,7 +147,7 @@ def _import(args: argparse.Namespace, kind: DatasetKind) -> ImportReport:
             inspection: Inspection | None = None
             try:
                 inspection = inspect_file(conn, args.file, kind, Path(workdir),
-                                          preset_name=args.preset)
+                                          preset_name=args.preset, sheet=args.sheet)
                 mapping = {**inspection.mapping,
                            **{f: inspection.header_named(c) for f, c in args.map}}
                 # No activity rebuild here: automation imports several logs in a row, and the
@@ -193,6 +198,6 @@ def _print(args: argparse.Namespace, report: ImportReport, error: CrmDashError |
         lines.append(f"  first rejects ({t('import.col.line', 'en')}, "
                      f"{t('import.col.column', 'en')}, {t('import.col.value', 'en')}, "
                      f"{t('import.col.reason', 'en')}):")
-        lines += [f"    {r['line']}, {r['column']}, {r['value']!r}, {r['reason']}"
+        lines += [f"    {r.get('cell', r['line'])}, {r['column']}, {r['value']!r}, {r['reason']}"
                   for r in payload["rejects"][:20]]
     print("\n".join(lines))

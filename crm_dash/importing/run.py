@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import csv
 import sys
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,6 +51,12 @@ from crm_dash.importing.sniff import (
     with_file_name_stamp,
 )
 from crm_dash.importing.values import ValueProfile, profile
+from crm_dash.importing.workbook import (
+    SheetInfo,
+    is_workbook,
+    workbook_digest,
+    workbook_to_csv,
+)
 from crm_dash.locks import import_lock
 from crm_dash.markdown import md_values
 from crm_dash.store import BatchMeta, Source, load_rows, user_key_sql
@@ -75,6 +82,7 @@ class Inspection:
     other_kind: Preset | None
     proposal: Proposal
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    sheet: SheetInfo | None = None  # a workbook's sheet: where its rows and cells are
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -137,10 +145,14 @@ class ImportReport:
         return self.rows_rejected / self.rows_read if self.rows_read else 0.0
 
     def rejects_table(self, lang: Language) -> pd.DataFrame:
-        """Rejects as shown and downloaded: line, column, value, reason in ``lang``."""
+        """Rejects as shown and downloaded: line (a workbook's cell, ``Sheet1!C17``), column,
+        value, reason in ``lang``."""
         frame = self.rejects
+        where: dict[str, Any] = (
+            {t("import.col.cell", lang): frame["cell"]} if "cell" in frame
+            else {t("import.col.line", lang): frame["line"].astype("int64")})
         return pd.DataFrame({
-            t("import.col.line", lang): frame["line"].astype("int64"),
+            **where,
             t("import.col.column", lang): frame["column"],
             t("import.col.value", lang): frame["value"],
             t("import.col.reason", lang): [
@@ -171,6 +183,7 @@ class ImportReport:
             "rejects": [
                 {"line": int(r["line"]), "column": r["column"], "value": r["value"],
                  "reason": reason_text(str(r["reason"]), str(r["format"]), "en")}
+                | ({"cell": r["cell"]} if "cell" in r else {})
                 for r in table.to_dict("records")
             ],
         }
@@ -319,21 +332,33 @@ def inspect_file(
     *,
     file_name: str | None = None,
     preset_name: str | None = None,
+    sheet: str | None = None,
 ) -> Inspection:
     """Detect encoding, dialect, header and preset of ``path`` and propose a mapping.
 
-    Copies that DuckDB can read (UTF-8, without the footer) are written into ``workdir``.
+    Copies that DuckDB can read (UTF-8, without the footer) are written into ``workdir``; a
+    workbook's sheet (``sheet``, default the first visible one with data) becomes such a copy
+    (:mod:`crm_dash.importing.workbook`), and everything after that is the CSV's way.
     A mapping remembered for this header layout wins over the preset's own.
     """
-    scan = scan_file(path)
-    readable = path
-    if scan.encoding in ("cp1252", "utf-16"):
+    sheet_info: SheetInfo | None = None
+    if is_workbook(path, file_name):
+        readable = workdir / f"sheet-{uuid.uuid4().hex}.csv"
+        digest = workbook_digest(path, sheet)
+        sheet_info = workbook_to_csv(path, readable, sheet=sheet)
+        scan = FileScan(size=path.stat().st_size, encoding="utf-8", digest=digest)
+    else:
+        scan = scan_file(path)
+        readable = path
+    if sheet_info is None and scan.encoding in ("cp1252", "utf-16"):
         readable = workdir / f"{scan.sha256}.utf8.csv"
         if not readable.exists():
             transcode_to_utf8(path, scan.encoding, readable)
     # The path may be a temp copy: a date in the name the user gave counts (an export stamp).
     layout = with_file_name_stamp(detect_layout(readable), file_name or path.name)
     source = _csv_source(readable, layout, workdir, scan)
+    if sheet_info is not None:
+        source = replace(source, workbook_numbers=tuple(sorted(sheet_info.number_columns.items())))
     preset = _preset(kind, layout.headers, preset_name)
     remembered = recall_mapping(conn, kind, layout.headers) if preset_name is None else None
     if remembered is not None and remembered.preset:
@@ -353,6 +378,7 @@ def inspect_file(
         preset=preset, mapping=mapping, remembered=remembered,
         other_kind=other_kind_preset(kind, layout.headers), proposal=proposal,
         value_labels=dict(remembered.value_labels) if remembered is not None else {},
+        sheet=sheet_info,
     )
 
 
@@ -621,7 +647,10 @@ def _check(
         raise ImportProblem("header_only")
     validate.create_staging(cur, staging, any_rejects=report.rows_rejected > 0)
     rejects = validate.reject_rows(cur, plans, staging, MAX_REJECTS_KEPT)
-    rejects.insert(0, "line", _lines(inspection, report.rows_read, rejects["ordinal"]))
+    if inspection.sheet is not None:
+        _workbook_places(inspection, inspection.sheet, rejects)
+    else:
+        rejects.insert(0, "line", _lines(inspection, report.rows_read, rejects["ordinal"]))
     report.rejects = rejects.drop(columns=["ordinal"])
     report.preview = cur.execute(f"SELECT * FROM {validate.STAGING} LIMIT 20").df()
     if kind == DatasetKind.USAGE and (notice := usage_roster_notice(cur)) is not None:
@@ -703,6 +732,20 @@ def _load(
         "rows_loaded": report.rows_loaded, "rows_rejected": report.rows_rejected,
         "duplicates_skipped": report.duplicates_skipped,
     })
+
+
+def _workbook_places(inspection: Inspection, sheet: SheetInfo, rejects: pd.DataFrame) -> None:
+    """A workbook's rejects: ``line`` is the Excel row, ``cell`` the cell as Excel names it
+    (``Sheet1!C17``). The sheet's copy has one line per record (blank rows left out), so the
+    header is record ``header_line - 1`` and row ``n`` of the data record ``header + 1 + n``."""
+    header_record = inspection.layout.header_line - 1
+    column_of = {h: i for i, h in enumerate(inspection.layout.headers)}
+    records = [header_record + 1 + int(o) for o in rejects["ordinal"]]
+    rows = sheet.record_rows
+    rejects.insert(0, "line", [rows[r] if r < len(rows) else 0 for r in records])
+    rejects.insert(1, "cell", [
+        sheet.cell(r, column_of.get(str(c), 0)) for r, c in zip(
+            records, rejects["column"], strict=True)])
 
 
 def _lines(inspection: Inspection, rows: int, ordinals: pd.Series) -> list[int]:

@@ -65,6 +65,9 @@ class CsvSource:
     line_offset: int  # lines of the user's file before the first line of ``path``
     delimiter: str
     width: int
+    #: Workbook sheets only: columns holding number cells, each with whether all of those
+    #: numbers are plausible Excel serial dates (:mod:`crm_dash.importing.workbook`).
+    workbook_numbers: tuple[tuple[int, bool], ...] = ()
 
     def read_sql(self, *, diagnose: bool = False) -> str:
         """``read_csv(?, ...)``: every column as text; ``?`` is the path."""
@@ -133,6 +136,9 @@ def plan_fields(
             sample = samples.get(column, [])
             if f.type in (FieldType.DATE, FieldType.TIMESTAMP):
                 fmt = detect_date_format(sample)
+                numbers = dict(source.workbook_numbers)
+                if column in numbers:
+                    fmt = serial_date_format(fmt, plausible=numbers[column])
             elif f.type == FieldType.DECIMAL:
                 fmt = detect_number_format(sample, decimal_comma_hint=source.delimiter == ";")
             elif f.type == FieldType.BOOLEAN and f.name != "success":
@@ -144,6 +150,22 @@ def plan_fields(
         padded = column is not None and any(v != v.strip() for v in samples.get(column, []))
         plans.append(FieldPlan(f, header, column, fmt, strict, constant, first, padded))
     return plans
+
+
+def serial_date_format(fmt: ValueFormat, *, plausible: bool) -> ValueFormat:
+    """A workbook's date column that holds plain numbers: read them as Excel serial dates when
+    every one lies in 1990-2100 (besides the text dates in ``fmt``), else they stay rejects
+    whose reason says why."""
+    from crm_dash.importing.workbook import serial_date_sql
+
+    if not plausible:
+        return ValueFormat(fmt.key, f"{fmt.label}; {SERIAL_OUTSIDE_LABEL}", fmt.sql)
+    return ValueFormat("excel_serial", f"{fmt.label} / {SERIAL_LABEL}",
+                       f"coalesce({fmt.sql}, {serial_date_sql('$v')})")
+
+
+SERIAL_LABEL = "Excel serial date (1990-2100)"
+SERIAL_OUTSIDE_LABEL = "numbers here are no Excel serial dates: not all lie in 1990-2100"
 
 
 def _samples(
