@@ -376,7 +376,7 @@ def _write_csv(loaded: object, target: Path, info: SheetInfo) -> None:
     """The sheet's rows as CSV records, blank rows left out, with where each came from and
     what its number columns hold."""
     rows = info.record_rows
-    first = info.first_row + 1
+    first = 1  # iter_rows starts at the sheet's first row, blank rows above the data included
     numbers: dict[int, bool] = {}
     dates: set[int] = set()
     lo, hi = SERIAL_MIN, SERIAL_MAX

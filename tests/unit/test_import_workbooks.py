@@ -109,6 +109,17 @@ def test_two_sheets_first_with_data_or_chosen(conn: duckdb.DuckDBPyConnection,
 
 
 def test_reject_names_quoted_sheet(conn: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "b3.xlsx"  # the data starts in B3 of a sheet whose name needs quotes
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Nutzung Q4")
+    sheet.write_row(2, 1, ["user_id", "timestamp"])
+    sheet.write_row(3, 1, ["u1", "2026-10-01 08:00"])
+    sheet.write_row(5, 1, ["u2", "gestern"])
+    book.close()
+    report = _import(conn, path, DatasetKind.USAGE, tmp_path)
+    assert list(report.rejects_table("de")["Zelle"]) == ["'Nutzung Q4'!C6"]
     assert sheet_ref("Sheet1") == "Sheet1"
     assert sheet_ref("Q4 & Rest") == "'Q4 & Rest'"
     assert sheet_ref("Bob's") == "'Bob''s'"
@@ -168,3 +179,25 @@ def test_cli_imports_a_chosen_sheet(tmp_path: Path, capsys: pytest.CaptureFixtur
                  "--sheet", "Q4 & Rest", "--json"])
     payload = json.loads(capsys.readouterr().out)
     assert code == 0 and payload["status"] == "loaded" and payload["rows_loaded"] == 1
+
+
+FORMATS = Path(__file__).parent.parent / "fixtures" / "workbooks"
+
+
+@pytest.mark.parametrize("name", ["base.xls", "base.xlsb", "base.ods"])
+def test_other_formats_smoke(tmp_path: Path, name: str) -> None:
+    from crm_dash.importing.workbook import workbook_to_csv
+
+    info = workbook_to_csv(FORMATS / name, tmp_path / "out.csv")
+    assert info.sheet == "Sheet1" and info.record_rows[0] == 2  # row 1 is blank
+    first = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    # text, whole and decimal numbers, booleans, a date cell and a date-time cell
+    assert first[:7] == ["String", "1", "1.1", "true", "false", "2010-10-10",
+                         "2010-10-10 10:10:10"]
+
+
+def test_password_protected_xls_is_refused(conn: duckdb.DuckDBPyConnection,
+                                           tmp_path: Path) -> None:
+    with pytest.raises(ImportProblem) as caught:
+        inspect_file(conn, FORMATS / "password.xls", DatasetKind.USERS, tmp_path)
+    assert caught.value.code == "workbook_encrypted"
