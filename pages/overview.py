@@ -1,5 +1,5 @@
-"""Overview: adoption in the latest complete month, then what the database holds (or what to
-upload first)."""
+"""Overview: adoption in the latest complete month, the checklist of the four datasets (what is
+loaded, what is due, a missing usage month), then what the database holds."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from crm_dash.summary import data_summary
 from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.adoption_overview import adoption_headline
 from crm_dash.ui.coverage_question import coverage_question
+from crm_dash.ui.getting_started import current_checklist, getting_started, missing_usage_notice
 from crm_dash.ui.health_summary import health_summary
 from crm_dash.ui.page import friendly_errors, page_setup
 
@@ -23,13 +24,15 @@ with friendly_errors(lang):
     coverage_question(ctx)
     st.caption(t("overview.intro", lang))
     summary = data_summary(ctx.conn)
+    sheet = current_checklist(ctx)  # the four datasets, from the data-health report
+    missing_usage_notice(ctx, sheet)
 
     if summary.is_empty:
-        st.info(f"### {t('overview.empty.title', lang)}\n\n{t('overview.empty.body', lang)}")
-        st.markdown(t("overview.empty.cli", lang))
+        getting_started(ctx, sheet)
     else:
         adoption_headline(ctx, adoption_data(ctx.conn))
         health_summary(ctx)
+        getting_started(ctx, sheet)
         st.divider()
         st.subheader(t("overview.inventory", lang))
         cols = st.columns(4)

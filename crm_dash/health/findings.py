@@ -23,11 +23,11 @@ import pandas as pd
 from crm_dash.datasets import DatasetKind
 from crm_dash.importing.labels import INTEGRATION_PHRASES
 from crm_dash.metrics.activity import activity_span
+from crm_dash.metrics.coverage import Coverage, data_coverage
 from crm_dash.metrics.definitions import AdoptionDefinition, load_definition
 from crm_dash.metrics.gaps import FieldGap, field_gap
 from crm_dash.metrics.integration import PEOPLE_CTE, integration_accounts
 from crm_dash.metrics.pipeline_owners import pipeline_data
-from crm_dash.metrics.segments import available_months
 from crm_dash.metrics.training import LEARNER_PERSONS_CTE
 from crm_dash.privacy import pseudonym, pseudonym_key, pseudonyms_on
 from crm_dash.summary import data_summary
@@ -85,6 +85,10 @@ class DatasetHealth:
     uploaded_by: str | None = None
     uploaded_at: datetime | None = None
     export_date: date | None = None
+    #: The usage log's coverage (why its latest complete month counts as complete, or that no
+    #: month is proven complete yet: ``reason`` ``None``); what the getting-started checklist
+    #: (crm_dash.health.freshness) reads, so states are decided once.
+    coverage: Coverage | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -238,13 +242,13 @@ def dataset_health(
     latest upload (file, who, when, the date the export carries)."""
     summary = data_summary(conn)
     latest = {str(r[0]): r[1:] for r in conn.cursor().execute(_LAST_UPLOAD_SQL).fetchall()}
-    months = available_months(conn, definition, today)
+    coverage = data_coverage(conn, definition, today)  # what available_months() reads
     out = []
     for d in summary.datasets:
         upload = latest.get(d.kind.value)
         first_month = complete = last_month = None
-        if d.kind == DatasetKind.USAGE and months is not None:
-            first_month, complete, last_month = months
+        if d.kind == DatasetKind.USAGE and coverage is not None:
+            first_month, complete, last_month = coverage.months
         out.append(DatasetHealth(
             kind=d.kind, rows=d.rows, uploads=d.batches, first=d.first, last=d.last,
             first_month=first_month, complete_through=complete, last_month=last_month,
@@ -252,6 +256,7 @@ def dataset_health(
             uploaded_by=None if upload is None else str(upload[1]),
             uploaded_at=None if upload is None else upload[2],
             export_date=None if upload is None else upload[3],
+            coverage=coverage if d.kind == DatasetKind.USAGE else None,
         ))
     return out
 
