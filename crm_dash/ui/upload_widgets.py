@@ -20,7 +20,6 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.datasets import DATASETS, DatasetKind, FieldSpec
 from crm_dash.i18n import Language, catalog, fmt_datetime, fmt_int, t
 from crm_dash.importing.labels import label_values
@@ -40,11 +39,13 @@ from crm_dash.importing.run import (
 from crm_dash.markdown import md_escape
 from crm_dash.metrics.activity import prepare_activity
 from crm_dash.privacy import IDENTIFYING_COLUMNS, for_display, values_for_display
+from crm_dash.ui.downloads import table_downloads
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
 from crm_dash.workfolders import new_upload_folder, remove_folder
 
 _STATE = "crm_dash_upload"
+UPLOAD_WORKBOOK_TYPES = ("xlsx", "xlsm", "xls", "xlsb", "ods")
 _NOT_MAPPED = ""
 _ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp1252": "Windows-1252 (ANSI)",
               "utf-16": "UTF-16"}
@@ -64,6 +65,7 @@ class _FileState:
     cancelled: bool = False
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # chosen meanings
     unknown_seen: dict[str, dict[str, int]] = field(default_factory=dict)  # field -> label -> rows
+    sheet: str | None = None  # a workbook's sheet chosen by the user (None: the first with data)
 
 
 def upload_limit_mb() -> int:
@@ -141,7 +143,8 @@ def file_chooser(kind: DatasetKind, lang: Language) -> list[UploadedFile]:
     state = _state()
     limit = upload_limit_mb()
     files = st.file_uploader(
-        t("upload.files", lang), type=["csv", "txt", "tsv"], accept_multiple_files=True,
+        t("upload.files", lang), type=["csv", "txt", "tsv", *UPLOAD_WORKBOOK_TYPES],
+        accept_multiple_files=True,
         key=f"upload_files_{kind.value}_{state['round']}", help=t("upload.files_help", lang),
     )
     st.caption(t("upload.limit", lang, mb=limit, kind=kind.value))
@@ -173,6 +176,8 @@ def file_panel(ctx: PageContext, kind: DatasetKind, upload: UploadedFile) -> Non
         if fs.problem is not None or fs.inspection is None:
             st.error(_problem_text(fs.problem, lang))
             return
+        if _sheet_choice(ctx, kind, upload, fs, key):
+            st.rerun()
         inspection = fs.inspection
         previous = already_imported(ctx.conn, kind, inspection.scan.sha256)
         if previous is not None:
@@ -212,14 +217,32 @@ def _problem_text(problem: ImportProblem | None, lang: Language) -> str:
             else t("app.unexpected_error", lang))
 
 
+def _sheet_choice(ctx: PageContext, kind: DatasetKind, upload: UploadedFile, fs: _FileState,
+                  key: str) -> bool:
+    """A workbook with several visible sheets: which one to import. True when the choice
+    changed (the file was inspected again)."""
+    sheet = fs.inspection.sheet if fs.inspection is not None else None
+    if sheet is None or len(sheet.sheets) < 2:
+        return False
+    picked = st.selectbox(t("upload.workbook_sheet", ctx.lang), sheet.sheets,
+                          index=sheet.sheets.index(sheet.sheet), key=f"sheet:{key}",
+                          help=t("upload.workbook_sheet_help", ctx.lang))
+    if picked == sheet.sheet:
+        return False
+    fs.sheet, fs.inspection, fs.problem, fs.check_key = picked, None, None, ""
+    _inspect(ctx, kind, upload, fs, _workdir())
+    return True
+
+
 def _inspect(
     ctx: PageContext, kind: DatasetKind, upload: UploadedFile, fs: _FileState, workdir: Path
 ) -> None:
-    fs.path = workdir / f"{upload.file_id}.csv"
+    fs.path = workdir / f"{upload.file_id}{Path(upload.name).suffix.lower() or '.csv'}"
     fs.path.write_bytes(upload.getvalue())
     with st.spinner(t("upload.inspecting", ctx.lang)):
         try:
-            fs.inspection = inspect_file(ctx.conn, fs.path, kind, workdir, file_name=upload.name)
+            fs.inspection = inspect_file(ctx.conn, fs.path, kind, workdir, file_name=upload.name,
+                                         sheet=fs.sheet)
             fs.value_labels = {f: dict(v) for f, v in fs.inspection.value_labels.items()}
         except ImportProblem as problem:
             fs.problem = problem
@@ -235,6 +258,15 @@ def _detected(inspection: Inspection, mapping: dict[str, str], lang: Language) -
         t(f"upload.delimiter.{layout.delimiter_name}", lang),
         t("upload.header_line", lang, line=layout.header_line),
     ]
+    if inspection.sheet is not None:  # a workbook: its sheet, not a CSV dialect
+        sheet = inspection.sheet
+        header_row = sheet.record_rows[layout.header_line - 1] if sheet.record_rows else 1
+        parts = [t("upload.workbook_read", lang, sheet=sheet.label(markdown=True),
+                   rows=fmt_int(max(len(sheet.record_rows) - layout.header_line, 0), lang)),
+                 t("upload.header_line", lang, line=header_row)]
+        if sheet.hidden_rows:
+            parts.append(t("upload.workbook_hidden_rows", lang,
+                           n=fmt_int(sheet.hidden_rows, lang)))
     if layout.preamble_lines:
         parts.append(t("upload.preamble", lang, n=layout.preamble_lines))
     if layout.footer_lines:
@@ -410,12 +442,9 @@ def _check_summary(ctx: PageContext, report: ImportReport, mapping: dict[str, st
         st.warning(t("upload.rejects_note", lang, n=fmt_int(report.rows_rejected, lang)),
                    icon=":material/rule:")
         st.dataframe(table.head(1000), hide_index=True, width="stretch")
-        st.download_button(
-            t("upload.download_rejects", lang),
-            data=safe_csv_bytes(table, delimiter=";" if lang == "de" else ","),
-            file_name=f"{Path(report.file_name).stem}-rejects.csv", mime="text/csv",
-            icon=":material/download:", key=f"rejects:{report.file_name}:{id(report)}",
-        )
+        table_downloads(table, f"{Path(report.file_name).stem}-rejects", lang,
+                        key=f"rejects:{report.file_name}:{id(report)}",
+                        csv_label=t("upload.download_rejects", lang))
 
 
 def check_tables(

@@ -250,7 +250,7 @@ def test_bad_file_exits_1_with_message(tmp_path: Path,
     code, payload, err = _run(capsys, str(BAD / "excel_renamed.csv"), "--kind", "users",
                               "--db", str(tmp_path / "crm.duckdb"))
     assert code == 1 and payload["status"] == "failed" and payload["rejects"] == []
-    assert "Excel workbook (.xlsx)" in err
+    assert "This workbook cannot be read: the file is damaged" in err
 
 
 def test_bad_usage_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
