@@ -127,11 +127,11 @@ def _forget_dropped(kind: DatasetKind, uploads: list[UploadedFile]) -> None:
 def dataset_choice(lang: Language) -> DatasetKind:
     """Which dataset the files hold."""
     kinds = list(DatasetKind)
-    picked = st.radio(
     requested = st.query_params.get("dataset")  # the Overview's checklist: "Upload" per dataset
     if requested in {k.value for k in kinds}:
         st.session_state["upload_kind"] = DatasetKind(requested)
         del st.query_params["dataset"]
+    picked = st.radio(
         t("upload.dataset", lang), kinds, format_func=lambda k: t(f"dataset.{k.value}", lang),
         horizontal=True, key="upload_kind", help=t("upload.dataset_help", lang),
     )
