@@ -44,6 +44,7 @@ class AccountError(CrmDashError):
     """A user account cannot be created or changed as asked."""
 
     title = "Account"
+    title_key_default = "error.title.account"
 
 
 @dataclass(frozen=True)
@@ -76,27 +77,20 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 def validate_password(password: str) -> None:
     """Raise :class:`AccountError` unless ``password`` is 10+ characters and at most 72 bytes."""
     if password != password.strip():
-        raise AccountError("The password must not start or end with a space.")
+        raise AccountError.says("error.password.space")
     if len(password) < MIN_PASSWORD_CHARS:
-        raise AccountError(
-            f"The password has {len(password)} characters; it needs at least "
-            f"{MIN_PASSWORD_CHARS}. A short sentence is easy to remember and hard to guess."
-        )
+        raise AccountError.says("error.password.short", n=len(password),
+                                min=MIN_PASSWORD_CHARS)
     size = len(password.encode("utf-8"))
     if size > MAX_PASSWORD_BYTES:
-        raise AccountError(
-            f"The password is {size} bytes long in UTF-8; at most {MAX_PASSWORD_BYTES} are "
-            "possible (umlauts count as two bytes). Please choose a shorter one."
-        )
+        raise AccountError.says("error.password.long", size=size,
+                                max=MAX_PASSWORD_BYTES)
 
 
 def validate_username(username: str) -> None:
     """Raise :class:`AccountError` unless ``username`` is 2-64 lower-case letters, digits, ._@-"""
     if not _USERNAME.match(username):
-        raise AccountError(
-            f"{username!r} is not a valid username: use 2 to 64 lower-case letters, digits, '.', "
-            "'_', '@' or '-', starting with a letter or digit."
-        )
+        raise AccountError.says("error.username.invalid", username=username)
 
 
 def hash_password(password: str) -> str:
@@ -159,7 +153,7 @@ def add_user(
     validate_username(username)
     password_hash = hash_password(password)
     if get_user(conn, username) is not None:
-        raise AccountError(f"A user named {username!r} already exists.")
+        raise AccountError.says("error.user.exists", username=username)
     with transaction(conn) as cur:
         cur.execute(
             "INSERT INTO app_users (username, display_name, role, password_hash)"
@@ -176,9 +170,9 @@ def remove_user(conn: duckdb.DuckDBPyConnection, username: str, *, actor: str) -
     """Delete an account. The last admin cannot be removed."""
     user = get_user(conn, username)
     if user is None:
-        raise AccountError(f"There is no user named {username!r}.")
+        raise AccountError.says("error.user.missing", username=username)
     if user.role == Role.ADMIN and _admin_count(conn) == 1:
-        raise AccountError("This is the last admin; create another admin before removing it.")
+        raise AccountError.says("error.user.last_admin_remove")
     with transaction(conn) as cur:
         cur.execute("DELETE FROM app_users WHERE username = ?", [username])
         cur.execute("DELETE FROM login_lockouts WHERE username = ?", [username])
@@ -192,7 +186,7 @@ def set_password(
     """Replace a password; every session of the user ends at once, and a lockout is lifted."""
     password_hash = hash_password(password)
     if get_user(conn, username) is None:
-        raise AccountError(f"There is no user named {username!r}.")
+        raise AccountError.says("error.user.missing", username=username)
     with transaction(conn) as cur:
         cur.execute(
             "UPDATE app_users SET password_hash = ?, sessions_valid_from = ? WHERE username = ?",
@@ -212,11 +206,11 @@ def set_role(
     """
     user = get_user(conn, username)
     if user is None:
-        raise AccountError(f"There is no user named {username!r}.")
+        raise AccountError.says("error.user.missing", username=username)
     if user.role == role:
         return user
     if user.role == Role.ADMIN and _admin_count(conn) == 1:
-        raise AccountError("This is the last admin; make another user an admin first.")
+        raise AccountError.says("error.user.last_admin_role")
     with transaction(conn) as cur:
         cur.execute("UPDATE app_users SET role = ? WHERE username = ?", [role.value, username])
         revoke_user_sessions(cur, username, "role_changed")

@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Literal, cast
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
 
 Language = Literal["de", "en"]
@@ -116,10 +116,11 @@ def fmt_date(value: date | datetime | None, lang: Language) -> str:
 
 
 def fmt_datetime(value: datetime | None, lang: Language) -> str:
-    """A date and time in the locale's short style."""
+    """A date as :func:`fmt_date` writes it, and the time to the minute (``07.12.2026, 09:37`` /
+    ``7 Dec 2026, 09:37``): one date format per language on every page."""
     if value is None:
         return "–"
-    return format_datetime(value, format="short", locale=_LOCALES[lang])
+    return f"{fmt_date(value, lang)}, {format_time(value, format='HH:mm', locale=_LOCALES[lang])}"
 
 
 def fmt_money_whole(value: float | Decimal, lang: Language, currency: str = "EUR") -> str:

@@ -22,6 +22,7 @@ from crm_dash.goals.present import (
     fmt_month,
     fmt_value,
     for_audience,
+    goal_name,
     goal_view,
 )
 from crm_dash.goals.report import report_file_name, report_html
@@ -113,7 +114,7 @@ def _render_edit(report: GoalReport) -> None:
                  disabled=not confirm, icon=":material/archive:",
                  help=t("goals.archive.help", lang)):
         archive_goal(conn, goal.id, actor=me.username)
-        _flash(t("goals.archive.done", lang, name=goal.name))
+        _flash(t("goals.archive.done", lang, name=goal_name(goal, lang)))
 
 
 def _render_figures(report: GoalReport) -> None:
@@ -265,7 +266,7 @@ def _render_create(figures: AdoptionFigures) -> None:
                  icon=":material/add_task:", disabled=preview.baseline_value == 0):
         goal = add_goal(conn, draft, actor=me.username, figures=figures)
         st.session_state.pop("goal_new_name", None)
-        _flash(t("goals.form.saved", lang, name=goal.name))
+        _flash(t("goals.form.saved", lang, name=goal_name(goal, lang)))
 
 
 with friendly_errors(lang):

@@ -14,6 +14,7 @@ from crm_dash.goals.model import Goal, GoalMetric, GoalStatus
 from crm_dash.goals.source import definition_record
 from crm_dash.goals.tracker import GoalReport
 from crm_dash.i18n import (
+    LANGUAGES,
     Language,
     fmt_date,
     fmt_decimal,
@@ -170,7 +171,7 @@ def goal_view(report: GoalReport, lang: Language) -> GoalView:
                     old=goal.definition.get("version", "?"), new=report.definition.version,
                     baseline=definition_text(goal.definition, lang))
     return GoalView(
-        name=goal.name,
+        name=goal_name(goal, lang),
         scope=goal.scope.label(),
         metric=metric_name,
         state=state,
@@ -224,9 +225,21 @@ def default_goal_name(goal_metric: GoalMetric, scope: str, pct: float, months: i
              months=months)
 
 
+def goal_name(goal: Goal, lang: Language) -> str:
+    """The goal's name in ``lang``: a generated name (one equal to what the generator wrote in
+    either language when the goal was set) is built anew in the reader's language; a name a lead
+    typed is shown as typed."""
+    generated = {default_goal_name(goal.metric, goal.scope.label(), goal.target_pct,
+                                   goal.horizon_months, language) for language in LANGUAGES}
+    if goal.name in generated:
+        return default_goal_name(goal.metric, goal.scope.label(), goal.target_pct,
+                                 goal.horizon_months, lang)
+    return goal.name
+
+
 def goal_label(goal: Goal, lang: Language) -> str:
     """A goal in a selection list: ``#3 +20 % … (Vertrieb Süd)``."""
-    return f"#{goal.id} {goal.name} ({goal.scope.label()})"
+    return f"#{goal.id} {goal_name(goal, lang)} ({goal.scope.label()})"
 
 
 def for_audience(report: GoalReport, audience: Audience, lang: Language) -> GoalReport:

@@ -207,14 +207,14 @@ def report_html(report: GoalReport, lang: Language, *, generated: date | None = 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}: {escape(goal.name)}</title>
+<title>{escape(title)}: {escape(view.name)}</title>
 <style>{_STYLE}</style>
 </head>
 <body>
 <main class="page">
 <header>
 <p class="kicker">crm-dash · {escape(title)}</p>
-<h1>{escape(goal.name)}</h1>
+<h1>{escape(view.name)}</h1>
 <p class="meta">{escape(view.scope)} · {escape(view.metric)} · {escape(view.period)}</p>
 <span class="badge" style="background:{colour}">{escape(view.state_label)}</span>
 <span class="badge-note">{escape(view.state_help)}</span>

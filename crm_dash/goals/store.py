@@ -25,6 +25,7 @@ class GoalError(CrmDashError):
     """A goal cannot be created or changed as asked."""
 
     title = "Goal"
+    title_key_default = "error.title.goal"
 
 
 #: Fields a lead may change after creation. The scope, metric, start, horizon and baseline are
@@ -83,21 +84,16 @@ def create_goal(
 ) -> Goal:
     """Store a new goal with its frozen ``baseline`` and the target that follows from it."""
     if baseline.month != draft.baseline_month:
-        raise GoalError(
-            f"The baseline must be measured in {draft.baseline_month:%Y-%m}, the last complete "
-            f"month before the start, not in {baseline.month:%Y-%m}."
-        )
+        raise GoalError.says("error.goal.baseline_month",
+                             expected=draft.baseline_month, month=baseline.month)
     if baseline.licensed == 0:
-        raise GoalError(
-            f"Nobody in {draft.scope.label()} held a licence in {baseline.month:%Y-%m}: there is "
-            "no baseline to measure. Choose another scope or a later start."
-        )
+        raise GoalError.says("error.goal.nobody_licensed",
+                             scope=draft.scope.label(), month=baseline.month)
     value = baseline.value(draft.metric)
     if value == 0:
-        raise GoalError(
-            f"{draft.scope.label()} had no productive users in {baseline.month:%Y-%m}: "
-            f"+{draft.target_pct:g} % of 0 is 0. Choose another scope or a later start."
-        )
+        raise GoalError.says("error.goal.no_productive",
+                             scope=draft.scope.label(), month=baseline.month,
+                             pct=f"{draft.target_pct:g}")
     target = target_for(baseline, draft.metric, draft.target_pct)
     with transaction(conn) as cur:
         row = cur.execute(
@@ -126,7 +122,8 @@ def get_goal(conn: duckdb.DuckDBPyConnection, goal_id: int) -> Goal:
         f"SELECT {_COLUMNS} FROM goals WHERE goal_id = ?", [goal_id]  # noqa: S608 (constant)
     ).fetchone()
     if row is None:
-        raise GoalError(f"There is no goal with id {goal_id}.", title="Goal not found")
+        raise GoalError.says("error.goal.missing", title_key="error.title.goal_not_found",
+                             id=str(goal_id))
     return _goal_from_row(row)
 
 
@@ -160,13 +157,14 @@ def update_goal(
     """
     goal = get_goal(conn, goal_id)
     if goal.archived:
-        raise GoalError(f"Goal {goal_id} is archived and can no longer be changed.")
+        raise GoalError.says("error.goal.archived", id=str(goal_id))
     asked = {k: v for k, v in {"name": name, "target_pct": target_pct, "owner": owner,
                                 "note": note}.items() if v is not _UNSET}
     try:
         edited = Goal.model_validate({**goal.model_dump(), **asked})
     except ValueError as exc:
-        raise GoalError(f"The goal cannot be changed so: {exc}") from exc
+        raise GoalError.says("error.goal.invalid_change",
+                             problem=str(exc)) from exc
     changes: dict[str, tuple[Any, Any]] = {
         f: (getattr(goal, f), getattr(edited, f))
         for f in EDITABLE_FIELDS if getattr(goal, f) != getattr(edited, f)

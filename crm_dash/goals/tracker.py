@@ -79,21 +79,22 @@ def check_department(conn: duckdb.DuckDBPyConnection, department: str) -> ScopeO
     options = scope_options(conn)
     if department not in options.departments:
         known = ", ".join(options.departments) or "none yet: upload a user roster"
-        raise GoalError(f"There is no department {department!r} in the roster "
-                        f"(departments: {known}).", title="Unknown department")
+        raise GoalError.says("error.goal.unknown_department",
+                             title_key="error.title.unknown_department", department=department,
+                             known=known)
     return options
 
 
 def _check_scope(conn: duckdb.DuckDBPyConnection, scope: GoalScope) -> None:
     options = check_department(conn, scope.department)
     if scope.team and scope.team not in options.teams[scope.department]:
-        raise GoalError(f"{scope.department} has no team {scope.team!r} "
-                        f"(teams: {', '.join(options.teams[scope.department]) or '-'}).",
-                        title="Unknown team")
+        raise GoalError.says("error.goal.unknown_team", title_key="error.title.unknown_team",
+                             department=scope.department, team=scope.team,
+                             known=", ".join(options.teams[scope.department]) or "-")
     if scope.role and scope.role not in options.roles[scope.department]:
-        raise GoalError(f"{scope.department} has no role {scope.role!r} "
-                        f"(roles: {', '.join(options.roles[scope.department]) or '-'}).",
-                        title="Unknown role")
+        raise GoalError.says("error.goal.unknown_role", title_key="error.title.unknown_role",
+                             department=scope.department, role=scope.role,
+                             known=", ".join(options.roles[scope.department]) or "-")
 
 
 def preview_goal(
@@ -113,27 +114,18 @@ def preview_goal(
         figures = adoption_figures(conn, month, month, today=_today(today))
     covered = figures.covered
     if covered is None:
-        raise GoalError("There is no usage data yet: upload a usage log before setting goals.",
-                        title="No data")
+        raise GoalError.says("error.goal.no_usage", title_key="error.title.no_data")
     if not covered.covers(month):
-        raise GoalError(
-            f"The baseline month {month:%Y-%m} (the last complete month before the start) is not "
-            f"covered by the usage data, which runs from {covered.first:%Y-%m} to "
-            f"{covered.latest_complete:%Y-%m} (complete months). Choose a start between "
-            f"{add_months(covered.first, 1):%Y-%m} and "
-            f"{add_months(covered.latest_complete, 1):%Y-%m}.",
-            title="No baseline",
-        )
+        raise GoalError.says(
+            "error.goal.not_covered", title_key="error.title.no_baseline", month=month,
+            first=covered.first, last=covered.latest_complete,
+            earliest=add_months(covered.first, 1), latest=add_months(covered.latest_complete, 1))
     definition = figures.definition.definition
     if month in months_without_writes(figures.person_months,
                                       definition.productive_min_active_days,
                                       definition.productive_min_writes):
-        raise GoalError(
-            f"The usage data of the baseline month {month:%Y-%m} records no write (create, "
-            "update), only logins or views, so productive people cannot be counted. Upload a "
-            "log that records actions (an audit or event log) before setting this goal.",
-            title="No baseline",
-        )
+        raise GoalError.says("error.goal.no_writes", title_key="error.title.no_baseline",
+                             month=month)
     [counts] = figures_from(figures.person_months, draft.scope, [month], covered, definition)
     baseline = Baseline(month=month, productive=counts.productive, licensed=counts.licensed,
                         definition=definition_record(figures.definition))

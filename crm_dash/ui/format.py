@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_month, fmt_percent, t
+from crm_dash.i18n import (
+    Language,
+    fmt_date,
+    fmt_datetime,
+    fmt_decimal,
+    fmt_int,
+    fmt_month,
+    fmt_percent,
+    t,
+)
 from crm_dash.metrics.definitions import (
     SEGMENTS,
     VersionedDefinition,
@@ -80,3 +90,40 @@ def definition_caption(versioned: VersionedDefinition, lang: Language) -> None:
         f":material/rule: {text} · {t('adoption.def.productive_label', lang)}: {productive}",
         help=describe(versioned.definition, lang),
     )
+
+
+#: How a table's date column is drawn, as :func:`crm_dash.i18n.fmt_date` writes dates (Streamlit's
+#: "localized" would follow the browser's language, not the app's).
+_DATE_COLUMN_FORMATS: dict[Language, str] = {"de": "DD.MM.YYYY", "en": "D MMM YYYY"}
+
+
+def date_column(label: str, lang: Language, **kwargs: Any) -> Any:
+    """A table column of dates in the UI language's format (sortable as dates)."""
+    return st.column_config.DateColumn(label, format=_DATE_COLUMN_FORMATS[lang], **kwargs)
+
+
+_MIDNIGHT = time(0, 0)
+
+
+def _cell_text(value: Any, lang: Language) -> Any:
+    """One table cell as the reader's language writes it (missing values stay missing, so the
+    table shows its placeholder)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, bool):
+        return t("common.yes" if value else "common.no", lang)
+    if isinstance(value, datetime):  # pandas' Timestamp too
+        return fmt_date(value, lang) if value.time() == _MIDNIGHT else fmt_datetime(value, lang)
+    if isinstance(value, date):
+        return fmt_date(value, lang)
+    if isinstance(value, float):
+        return fmt_decimal(value, lang, 0 if value.is_integer() else 2)
+    return value
+
+
+def display_values(frame: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """A copy of ``frame`` whose cells read as in the UI language: dates and times in its format
+    (a date at midnight as a date), yes/no for booleans, numbers with its decimal mark; for
+    tables of values as a file holds them (the upload preview), not for sortable figures."""
+    shown = frame.astype(object).map(lambda v: _cell_text(v, lang)).astype(object)
+    return shown.where(shown.notna(), None)

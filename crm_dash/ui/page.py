@@ -135,8 +135,10 @@ def friendly_errors(lang: Language) -> Iterator[None]:
     try:
         yield
     except CrmDashError as exc:
-        # The message may quote a file (a header, a value): shown as text, never as Markdown.
-        st.error(f"**{md_escape(exc.title)}**: {md_escape(exc.message)}")
+        # In the reader's language; the message may quote a file (a header, a value): shown as
+        # text, never as Markdown.
+        title, message = exc.for_reader(lang)
+        st.error(f"**{md_escape(title)}**: {md_escape(message)}")
     except Exception:
         log.exception("Unexpected error while rendering a page")
         st.error(f"**{t('app.error_title', lang)}**: {t('app.unexpected_error', lang)}")

@@ -16,7 +16,8 @@ from crm_dash.i18n import Language, fmt_int, t
 from crm_dash.metrics.definitions import AdoptionDefinition, VersionedDefinition
 from crm_dash.metrics.people import close_to_productive
 from crm_dash.months import add_months
-from crm_dash.ui.format import month_label, segment_help, segment_labels
+from crm_dash.ui.downloads import table_downloads
+from crm_dash.ui.format import date_column, month_label, segment_help, segment_labels
 
 # Team and role stay searchable and filterable, but the table keeps to what a lead acts on.
 _TABLE_COLUMNS = ("name", "department", "segment", "segment_last_month", "active_days", "writes",
@@ -61,10 +62,21 @@ def _headings(month: date, lang: Language) -> dict[str, str]:
     return headings
 
 
+def people_export(table: pd.DataFrame, month: date, lang: Language) -> pd.DataFrame:
+    """The people shown as the downloads carry them: headed in ``lang``, segments in words,
+    numbers, dates and "trained" (a yes/no, empty where unknown) typed."""
+    labels = segment_labels(lang)
+    out = table[list(_TABLE_COLUMNS)].copy()
+    for column in ("segment", "segment_last_month"):
+        out[column] = out[column].map(lambda s: labels.get(s, "–") if isinstance(s, str) else "–")
+    out["trained"] = pd.Series([None if v is None or v != v else bool(v)
+                                for v in out["trained"]], index=out.index, dtype=object)
+    return out.rename(columns=_headings(month, lang))
+
+
 def people_csv(table: pd.DataFrame, month: date, lang: Language) -> bytes:
-    """The people shown, as a CSV safe to open in Excel (``;`` and UTF-8 BOM for German)."""
-    shown = _display(table, lang).rename(columns=_headings(month, lang))
-    return safe_csv_bytes(shown, delimiter=";" if lang == "de" else ",")
+    """The people shown, as a CSV in ``lang``'s conventions, safe to open in Excel."""
+    return safe_csv_bytes(people_export(table, month, lang), lang=lang)
 
 
 def people_table(table: pd.DataFrame, month: date, versioned: VersionedDefinition,
@@ -89,8 +101,7 @@ def people_table(table: pd.DataFrame, month: date, versioned: VersionedDefinitio
                                                 help=t("adoption.help.write", lang)),
         "breadth": st.column_config.NumberColumn(_heading("breadth", lang),
                                                  help=t("adoption.help.breadth", lang)),
-        "last_active": st.column_config.DateColumn(
-            _heading("last_active", lang), format="localized"),
+        "last_active": date_column(_heading("last_active", lang), lang),
         "trained": st.column_config.TextColumn(_heading("trained", lang),
                                                help=t("people.help.trained", lang)),
     }
@@ -98,11 +109,9 @@ def people_table(table: pd.DataFrame, month: date, versioned: VersionedDefinitio
                  key="people_table", placeholder="–")  # unknown breadth reads "–", not None
     st.caption(t("people.table.caption", lang, n=fmt_int(len(found), lang),
                  total=fmt_int(len(table), lang)))
-    st.download_button(
-        t("people.download", lang), people_csv(found, month, lang),
-        file_name=f"crm-dash-people-{month:%Y-%m}.csv", mime="text/csv",
-        icon=":material/download:", help=t("people.download_help", lang),
-    )
+    table_downloads(people_export(found, month, lang), f"crm-dash-people-{month:%Y-%m}", lang,
+                    key="people_download", csv_label=t("people.download", lang),
+                    help=t("people.download_help", lang), sheet_name=_heading("name", lang))
 
 
 def close_list(table: pd.DataFrame, definition: AdoptionDefinition, lang: Language) -> None:

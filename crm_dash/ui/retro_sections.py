@@ -17,6 +17,7 @@ from crm_dash import config
 from crm_dash.charts import NEUTRAL_COLORS
 from crm_dash.errors import CrmDashError
 from crm_dash.i18n import Language, fmt_date, fmt_int, t
+from crm_dash.markdown import md_escape
 from crm_dash.retro.compare import RetroComparison, compare_with_previous
 from crm_dash.retro.evidence import evidence_for, evidence_month, evidence_version
 from crm_dash.retro.export import export_file_name, retro_html, retro_markdown
@@ -91,7 +92,8 @@ def _start(conn: duckdb.DuckDBPyConnection, username: str, lang: Language) -> No
                                     "participants": state.get("retro_new_participants")},
                              actor=username)
     except CrmDashError as exc:
-        state[ERROR_KEY] = f"**{exc.title}**: {exc.message}"
+        title, message = exc.for_reader(lang)
+        state[ERROR_KEY] = f"**{md_escape(title)}**: {md_escape(message)}"
         return
     state[OPEN_KEY] = retro.id
     state.pop(PICK_KEY, None)

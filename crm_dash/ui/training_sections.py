@@ -26,6 +26,7 @@ from crm_dash.metrics import training
 from crm_dash.metrics.activity import data_version
 from crm_dash.metrics.gaps import FieldGap, gap_text
 from crm_dash.months import add_months
+from crm_dash.ui.downloads import table_downloads
 from crm_dash.ui.format import month_label, month_long, segment_labels, share_text
 from crm_dash.ui.links import page_link
 from crm_dash.ui.unknown import explain, tile, unknown_value
@@ -501,10 +502,12 @@ def _invitation_display(invite: pd.DataFrame, lang: Language) -> pd.DataFrame:
 
 def invitation_csv(invite: pd.DataFrame, lang: Language) -> bytes:
     """The invitation list as a CSV safe for spreadsheets (``;`` and UTF-8 BOM in German)."""
-    shown = _invitation_display(invite, lang)
-    shown["last_active"] = [d.isoformat() if d else "" for d in shown["last_active"]]
-    return safe_csv_bytes(shown.rename(columns=_invitation_headings(lang)),
-                          delimiter=";" if lang == "de" else ",")
+    return safe_csv_bytes(invitation_export(invite, lang), lang=lang)
+
+
+def invitation_export(invite: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """The invitation list as the downloads carry it: headed in ``lang``, dates as dates."""
+    return _invitation_display(invite, lang).rename(columns=_invitation_headings(lang))
 
 
 def invitations(people: pd.DataFrame, month: date, lang: Language, *,
@@ -522,11 +525,11 @@ def invitations(people: pd.DataFrame, month: date, lang: Language, *,
     shown = _invitation_display(invite, lang)
     shown["last_active"] = shown["last_active"].map(lambda d: fmt_date(d, lang))
     st.dataframe(shown.rename(columns=_invitation_headings(lang)), hide_index=True,
-                 width="stretch", key="invitation_table")
+                 width="stretch", key="invitation_table", placeholder="–")
     st.caption(t("training.invitations.caption", lang, n=fmt_int(len(invite), lang),
                  licensed=fmt_int(len(people), lang)))
-    st.download_button(
-        t("training.invitations.download", lang), invitation_csv(invite, lang),
-        file_name=f"crm-dash-training-invitations-{month:%Y-%m}.csv", mime="text/csv",
-        icon=":material/download:", help=t("training.invitations.download_help", lang),
-    )
+    table_downloads(invitation_export(invite, lang),
+                    f"crm-dash-training-invitations-{month:%Y-%m}", lang,
+                    key="invitations_download",
+                    csv_label=t("training.invitations.download", lang),
+                    help=t("training.invitations.download_help", lang))

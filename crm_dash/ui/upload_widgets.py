@@ -40,6 +40,7 @@ from crm_dash.markdown import md_escape
 from crm_dash.metrics.activity import prepare_activity
 from crm_dash.privacy import IDENTIFYING_COLUMNS, for_display, values_for_display
 from crm_dash.ui.downloads import table_downloads
+from crm_dash.ui.format import display_values
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
 from crm_dash.workfolders import new_upload_folder, remove_folder
@@ -437,7 +438,7 @@ def _check_summary(ctx: PageContext, report: ImportReport, mapping: dict[str, st
         st.caption(t("upload.formats", lang, formats=listed))
     preview, table = check_tables(ctx.conn, report, lang)
     st.markdown(f"**{t('upload.preview', lang)}**")
-    st.dataframe(preview, hide_index=True, width="stretch")
+    st.dataframe(preview, hide_index=True, width="stretch", placeholder="–")
     if report.rows_rejected:
         st.warning(t("upload.rejects_note", lang, n=fmt_int(report.rows_rejected, lang)),
                    icon=":material/rule:")
@@ -455,6 +456,11 @@ def check_tables(
     whichever dataset it is (ids of usage exports are often e-mails or full names), and so is a
     rejected value of such a column."""
     preview = for_display(conn, report.preview, IDENTIFYING_COLUMNS)
+    # As the lead knows the fields (their labels) and in the UI language, never user_id, None
+    # or 2025-03-02 00:00:00.
+    fields = DATASETS[report.kind].field_names
+    preview = display_values(preview, lang).rename(
+        columns=lambda c: field_label(report.kind, c, lang) if c in fields else c)
     rejects = values_for_display(conn, report.rejects, "value", "field", IDENTIFYING_COLUMNS)
     return preview, replace(report, rejects=rejects).rejects_table(lang)
 

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from crm_dash import db
-from crm_dash.datasets import DatasetKind
+from crm_dash.datasets import DATASETS, DatasetKind, field_label
 from crm_dash.settings import set_setting
 
 EXPORTS = Path(__file__).parent.parent / "fixtures" / "exports"
@@ -38,11 +38,14 @@ def test_preview_shows_pseudonyms(
     at.file_uploader[0].set_value([(file, (EXPORTS / file).read_bytes(), "text/csv")])
     at.run()
     assert not at.exception and not at.error
-    preview = at.dataframe[0].value
-    assert preview[column].map(lambda v: str(v).startswith("Person ")).all()
+    preview = at.dataframe[0].value  # headed by the fields' labels, as the lead knows them
+    assert preview[field_label(kind, column, "en")].map(
+        lambda v: str(v).startswith("Person ")).all()
     for identifying in ("user_id", "manager_id", "name", "email"):
-        if identifying in preview.columns:
-            assert not preview[identifying].astype(str).str.contains("@").any(), identifying
+        if identifying in DATASETS[kind].field_names:
+            label = field_label(kind, identifying, "en")
+            if label in preview.columns:
+                assert not preview[label].astype(str).str.contains("@").any(), identifying
     assert plain not in preview.to_csv()
 
 
@@ -54,4 +57,5 @@ def test_preview_shows_people_when_pseudonyms_are_off(
     file = "salesforce_loginhistory_setup.csv"
     at.file_uploader[0].set_value([(file, (EXPORTS / file).read_bytes(), "text/csv")])
     at.run()
-    assert "j.mueller@beispiel-gmbh.de" in at.dataframe[0].value["user_id"].tolist()
+    who = field_label(DatasetKind.USAGE, "user_id", "en")
+    assert "j.mueller@beispiel-gmbh.de" in at.dataframe[0].value[who].tolist()

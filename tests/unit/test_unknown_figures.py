@@ -147,7 +147,7 @@ def test_no_goal_baseline_from_a_login_history(tmp_path: Path,
     assert main(["goal", "add", "--db", str(company), "--name", "x", "--department",
                  "Vertrieb Süd", "--start", "2026-11-01", "--months", "9",
                  "--target-pct", "20"]) == 1
-    assert "baseline month 2026-10 records no write" in capsys.readouterr().err
+    assert "baseline month October 2026 records no write" in capsys.readouterr().err
 
 
 def test_a_month_without_writes_is_unknown_only_where_someone_could_be_productive() -> None:
