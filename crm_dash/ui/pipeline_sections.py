@@ -36,6 +36,7 @@ from crm_dash.metrics.pipeline_groups import (
 from crm_dash.metrics.pipeline_owners import SOURCE_FIELD, PipelineData, pipeline_data
 from crm_dash.privacy import for_display
 from crm_dash.ui.adoption_data import adoption_data
+from crm_dash.ui.downloads import table_downloads
 from crm_dash.ui.filters import group_select
 from crm_dash.ui.format import month_label, month_long
 from crm_dash.ui.links import page_link
@@ -297,8 +298,13 @@ def _owner_headings(month: date | None, currency: str, lang: Language) -> dict[s
 
 def owners_csv(frame: pd.DataFrame, month: date | None, currency: str, lang: Language) -> bytes:
     """The owner table as a CSV safe for spreadsheets (``;`` for German)."""
-    shown = frame[list(_OWNER_COLUMNS)].rename(columns=_owner_headings(month, currency, lang))
-    return safe_csv_bytes(shown, delimiter=";" if lang == "de" else ",")
+    return safe_csv_bytes(owners_export(frame, month, currency, lang), lang=lang)
+
+
+def owners_export(frame: pd.DataFrame, month: date | None, currency: str,
+                  lang: Language) -> pd.DataFrame:
+    """The owner table as the downloads carry it: headed in ``lang``, values typed."""
+    return frame[list(_OWNER_COLUMNS)].rename(columns=_owner_headings(month, currency, lang))
 
 
 def owner_section(conn: duckdb.DuckDBPyConnection, data: PipelineData, segments: pd.DataFrame,
@@ -329,11 +335,10 @@ def owner_section(conn: duckdb.DuckDBPyConnection, data: PipelineData, segments:
                  key="pipeline_owners", placeholder="–")
     st.caption(t("pipeline.owners.caption", lang, n=fmt_int(len(frame), lang),
                  open=fmt_int(int(frame["open"].sum()), lang)))
-    st.download_button(
-        t("pipeline.download", lang), owners_csv(frame, month, currency, lang),
-        file_name=f"crm-dash-pipeline-owners-{data.as_of:%Y-%m-%d}.csv", mime="text/csv",
-        icon=":material/download:", help=t("pipeline.download_help", lang),
-    )
+    table_downloads(owners_export(frame, month, currency, lang),
+                    f"crm-dash-pipeline-owners-{data.as_of:%Y-%m-%d}", lang,
+                    key="pipeline_owners_download", csv_label=t("pipeline.download", lang),
+                    help=t("pipeline.download_help", lang))
 
 
 def unmatched_section(conn: duckdb.DuckDBPyConnection, data: PipelineData, lang: Language,

@@ -108,7 +108,8 @@ def test_lead_sees_the_figures_and_the_invitation_list(
     invite = _table(at, "Name")
     assert invite["Name"].tolist() == ["Kai Kurz", "Dieter Dorn", "Ida Imhof"]
     assert invite["Segment"].tolist() == ["Never", "Never", "Barely"]
-    assert [d.label for d in at.get("download_button")] == ["Download invitation list (CSV)"]
+    assert [d.label for d in at.get("download_button")] == ["Download invitation list (CSV)",
+                                                      "Download Excel (.xlsx)"]
     assert invite["Last active"].tolist() == ["–", "–", "2 Jan 2026"]
     titles = [json.loads(c.proto.spec)["title"]["text"] for c in at.get("vega_lite_chart")]
     assert titles == ["Trained share by department, Jun 2026",
@@ -229,7 +230,7 @@ def test_the_invitation_csv_lists_the_right_people(training_db: Path) -> None:
         ["Kai Kurz", "kai.kurz@beispiel-gmbh.de", "Service", "Team Hotline", "Nie", ""],
         ["Dieter Dorn", "dieter.dorn@beispiel-gmbh.de", "Vertrieb", "Team Süd", "Nie", ""],
         ["Ida Imhof", "ida.imhof@beispiel-gmbh.de", "Vertrieb", "Team Süd", "Kaum",
-         "2026-01-02"],
+         "02.01.2026"],
     ]
     english = invitation_csv(invite.head(1).assign(name="=cmd()"), "en").decode("utf-8-sig")
     assert english.splitlines()[1].startswith("'=cmd(),kai.kurz@")  # neutralised formula
