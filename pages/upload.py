@@ -6,6 +6,7 @@ import streamlit as st
 
 from crm_dash.db import is_demo
 from crm_dash.i18n import t
+from crm_dash.ui.export_guides import export_guide
 from crm_dash.ui.page import friendly_errors, page_setup
 from crm_dash.ui.upload_widgets import dataset_choice, file_chooser, file_panel, start_over
 
@@ -18,6 +19,7 @@ with friendly_errors(ctx.lang):
         st.info(t("import.error.demo_database", ctx.lang), icon=":material/science:")
         st.stop()
     kind = dataset_choice(ctx.lang)
+    export_guide(kind, ctx.lang)  # how to get the file out of each source, and the template
     for upload in file_chooser(kind, ctx.lang):
         file_panel(ctx, kind, upload)
     start_over(ctx.lang)
