@@ -52,12 +52,36 @@ def catalog(lang: Language) -> dict[str, str]:
     return merged
 
 
+#: The placeholders that count something, in the order they decide a text's number: a key with
+#: a ``<key>.one`` text uses it when the first of these in ``values`` is 1 ("1 line", "3 lines").
+COUNT_PLACEHOLDERS = ("n", "count", "ids", "versions", "lines")
+
+
+def _is_one(name: str, value: object) -> bool:
+    """Whether a count placeholder's value means one thing: the number 1 (or "1" as text), or
+    for ``lines``, a list of line numbers with one entry."""
+    if name == "lines":
+        return "," not in str(value)
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return value == 1
+    return str(value).strip() == "1"
+
+
 def t(key: str, lang: Language, **values: object) -> str:
     """The text ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
 
-    A missing key is a programming error and raises ``KeyError`` (tests catch it).
+    Where the catalog has a singular (``<key>.one``), it is used when the count (the first of
+    :data:`COUNT_PLACEHOLDERS` given) is one. A missing key is a programming error and raises
+    ``KeyError`` (tests catch it).
     """
-    text = catalog(lang)[key]
+    texts = catalog(lang)
+    text = texts[key]
+    if values and f"{key}.one" in texts:
+        name = next((name for name in COUNT_PLACEHOLDERS if name in values), None)
+        if name is not None and _is_one(name, values[name]):
+            text = texts[f"{key}.one"]
     return text.format(**values) if values else text
 
 

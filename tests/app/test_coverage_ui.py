@@ -70,7 +70,7 @@ def test_data_complete_up_to_and_the_holidays_are_settings(
     [save] = [b for b in at.button if b.label == "Save the complete months as a new version"]
     save.click().run()
     assert not at.exception
-    assert "Saved: 2 setting(s) changed." in at.success[0].value
+    assert "Saved: 2 settings changed." in at.success[0].value
     captions = [c.value for c in at.caption]
     assert "Latest complete month: September 2026, as set under \"Data complete up to\"." in (
         captions)

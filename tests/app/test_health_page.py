@@ -23,7 +23,7 @@ def test_health_page_for_a_lead_lists_the_findings(
     # Seven findings, each a warning box with its numbers, examples and what to do.
     assert len(at.warning) == 7
     first = md_unescape(at.warning[0].value)  # as the reader sees it
-    assert "**2 user id(s) of the usage log are not on the roster: 4 of 9 events (44%)" in first
+    assert "**2 user ids of the usage log are not on the roster: 4 of 9 events (44%)" in first
     assert "Examples: 3f2504e0-4f89-11d3-9a0c-0305e82c3301" in first
     assert "**What to do:**" in first
     assert "Ben Bauer (alt)" in md_unescape(at.warning[3].value)  # names: leads and admins only

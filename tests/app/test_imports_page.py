@@ -64,7 +64,7 @@ def test_flag_an_integration_account_by_hand(
     accounts.select("005A00000000004")
     next(b for b in at.button if b.label == "Save").click().run()
     assert not at.exception
-    assert "Saved: 1 change(s)." in at.success[0].value
+    assert "Saved: 1 change." in at.success[0].value
     assert _rows(fixture_db_path, "SELECT user_key FROM users WHERE is_integration ORDER BY 1"
                  ) == [("005A00000000004",), ("005A00000000007",)]
 
@@ -110,7 +110,7 @@ def test_recognised_integration_accounts_are_confirmed(
     assert table["Why"].tolist() == ["Profile or role names a system account"]
     at.button(key="imports_integration_confirm").click().run()
     assert not at.exception
-    assert at.success[0].value == ("Confirmed 1 integration account(s); a later roster upload"
+    assert at.success[0].value == ("Confirmed 1 integration account; a later roster upload"
                                    " keeps them.")
     conn = db.connect(database)
     assert conn.execute("SELECT user_key, is_integration, set_by FROM integration_overrides"

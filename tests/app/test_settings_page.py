@@ -63,7 +63,7 @@ def test_saving_makes_a_new_version_every_page_names(
     at.multiselect(key="settings_write_actions").set_value(["create", "update", "delete"])
     _button(at, "Save as new version").click().run()
     assert not at.exception
-    assert "Saved: 2 setting(s) changed." in at.success[0].value
+    assert "Saved: 2 settings changed." in at.success[0].value
     conn = db.connect(adoption_db)
     versioned = load_definition(conn)
     history = definition_history(conn)

@@ -49,12 +49,13 @@ def test_german_excel_roster_is_detected_checked_and_loaded(
     assert not at.exception and not at.error
     captions = md_unescape(" ".join(c.value for c in at.caption))  # as the reader sees it
     assert "Windows-1252 (ANSI) · semicolon-separated · header in line 4" in captions
-    assert "3 line(s) above the header skipped" in captions
+    assert "3 lines above the header skipped" in captions
     assert "Lizenzkosten/Monat: 1.234,56" in captions
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Rows read": "5", "Will be loaded": "5", "Rejected rows": "0",
                        "Already stored": "0"}
-    preview = at.dataframe[0].value  # headed by the fields' labels, values in English formats
+    # The preview, headed by the fields' labels, values in English formats.
+    preview = next(d.value for d in at.dataframe if "Display name" in d.value.columns)
     assert preview["Display name"].tolist()[:3] == ["Jürgen Müller", "Özlem Çelik", "Sören Weiß"]
     assert not any(c in preview.columns for c in ("name", "user_id", "start_date"))
     assert _rows(database, "SELECT count(*) FROM users") == [(0,)]  # a check writes nothing

@@ -129,7 +129,7 @@ def test_lead_pages_people_settings_overview(
     whole_page(page, "settings-lead-preview")
     page.get_by_role("button", name="Save as new version").click()
     wait_idle(page)
-    expect(page.get_by_text("Saved: 1 setting(s) changed.").first).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Saved: 1 setting changed.").first).to_be_visible(timeout=20_000)
     expect(page.get_by_text("Definition version").first).to_be_visible()
     whole_page(page, "settings-lead-saved")
 

@@ -50,7 +50,7 @@ def test_lead_answers_the_question_follows_health_and_reads_why(
     # One line of data health, with a link to the page and its finding.
     wait_idle(page)
     # .first: during a rerun, the previous run's element can briefly stand beside the new one
-    expect(page.get_by_text("Data health: 1 finding(s) need attention.").first).to_be_visible()
+    expect(page.get_by_text("Data health: 1 finding needs attention.").first).to_be_visible()
     page.get_by_role("link", name="Open data health").first.click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="Data health").first).to_be_visible(timeout=20_000)

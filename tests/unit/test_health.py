@@ -66,7 +66,7 @@ def test_usage_ids_not_on_the_roster(report: HealthReport) -> None:
     assert (found.cause, found.shape, found.roster_shape) == ("other_system", "guid",
                                                               "salesforce")
     text = finding_text(found, "en")
-    assert text.title.startswith("2 user id(s) of the usage log are not on the roster: 4 of 9"
+    assert text.title.startswith("2 user ids of the usage log are not on the roster: 4 of 9"
                                  " events (44%)")
     assert "GUIDs" in text.cause and "Salesforce user ids" in text.cause
     assert "4 von 9 Ereignissen (44\u00a0%)" in finding_text(found, "de").title
@@ -125,8 +125,8 @@ def test_every_finding_needs_attention_and_reads_in_both_languages(report: Healt
         "usage_not_in_roster", "learners_not_in_roster", "owners_not_in_roster",
         "possible_leavers", "shared_email", "integration_unflagged", "integration_to_confirm"]
     assert report.needs_attention and len(report.attention) == 7
-    assert summary_text(report, "en").startswith("Data health: 7 finding(s) need attention.")
-    assert "Datenqualität: 7 Befund(e)" in summary_text(report, "de")
+    assert summary_text(report, "en").startswith("Data health: 7 findings need attention.")
+    assert "Datenqualität: 7 Befunde" in summary_text(report, "de")
     assert "Beispiele: SAP Sync (sync)" in report_text(report, "de")
 
 
@@ -190,7 +190,7 @@ def test_check_command_exit_codes_and_json(
     assert {k: usage[k] for k in ("code", "count", "part", "whole", "share", "cause")} == {
         "code": "usage_not_in_roster", "count": 2, "part": 4, "whole": 9, "share": 0.4444,
         "cause": "other_system"}
-    assert usage["title"].startswith("2 user id(s)") and usage["action"]
+    assert usage["title"].startswith("2 user ids") and usage["action"]
     assert [d["dataset"] for d in payload["datasets"]] == ["users", "usage", "pipeline",
                                                            "training"]
     clear = fixture_db(HEALTH / "clear", tmp_path / "clear.duckdb")
@@ -229,7 +229,7 @@ def test_usage_not_in_roster_shows_at_upload_time(
     assert not any(n.code == "not_in_roster" and n.field_name == "user_id"
                    for n in check.notices)
     assert notice.text(DatasetKind.USAGE, "en").startswith(
-        "1 user id(s) in this file are not on the roster: 3 of 6 events (50 %)")
+        "1 user id in this file is not on the roster: 3 of 6 events (50 %)")
     assert main(["import", str(path), "--kind", "usage", "--db", str(database), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["usage_not_in_roster"] == {"ids": 1, "events": 3, "total": 6, "share": 0.5}

@@ -66,3 +66,20 @@ def test_locale_formatting() -> None:
     assert fmt_date(date(2026, 11, 3), "de") == "03.11.2026"
     assert fmt_date(date(2026, 11, 3), "en") == "3 Nov 2026"
     assert fmt_int(None, "de") == "–"
+
+
+def test_counts_agree_with_their_nouns() -> None:
+    # No "(s)", "(en)" or "Konto/Konten" in a text: a count picks the singular or the plural.
+    for lang in LANGUAGES:
+        for key, text in catalog(lang).items():
+            assert not re.search(r"\w\((s|es|e|en|n)\)|Konto/Konten|konto/-konten", text), (
+                lang, key)
+    assert t("upload.preamble", "en", n="1") == "1 line above the header skipped"
+    assert t("upload.preamble", "en", n="3") == "3 lines above the header skipped"
+    assert t("upload.rejects_note", "de", n=1).startswith("1 Zeile enthält unbrauchbare Werte")
+    assert t("upload.rejects_note", "de", n=1234).startswith("1234 Zeilen enthalten")
+    assert t("health.attention", "de", n="1") == "1 Befund braucht Aufmerksamkeit."
+    assert t("import.error.quotes", "en", lines="7").startswith(
+        "A quoted value is not closed: line 7.")
+    assert t("import.error.quotes", "en", lines="7, 9").startswith(
+        "A quoted value is not closed: lines 7, 9.")

@@ -38,8 +38,8 @@ def _problem(conn: duckdb.DuckDBPyConnection, path: Path, kind: DatasetKind,
         ("excel_renamed.csv", "workbook_corrupt", "damaged or incomplete"),
         ("binary.csv", "binary", "not a CSV text file"),
         ("nul_bytes.csv", "nul_bytes", "NUL bytes (first on line 3)"),
-        ("ragged.csv", "ragged", "than the header (3): line(s) 3, 5."),
-        ("unclosed_quote.csv", "quotes", "not closed: line(s) 3."),
+        ("ragged.csv", "ragged", "than the header (3): lines 3, 5."),
+        ("unclosed_quote.csv", "quotes", "not closed: line 3."),
     ],
 )
 def test_bad_file_is_refused_with_a_clear_message(
