@@ -97,7 +97,7 @@ def getting_started(ctx: PageContext, sheet: Checklist) -> None:
         st.subheader(t("start.title_empty" if sheet.empty else "start.title", lang))
         st.caption(t("start.intro", lang))
         for number, item in enumerate(sheet.items, start=1):
-            name, state, unlocks, action = st.columns([3, 4, 4, 2], vertical_alignment="center")
+            name, state, unlocks, action = st.columns([4, 4, 4, 2], vertical_alignment="center")
             name.markdown(f"{_ICONS[item.state]} **{number}. "
                           f"{t(f'dataset.{item.kind.value}', lang)}**")
             state.markdown(_period(item, lang))
