@@ -358,7 +358,7 @@ def inspect_file(
     layout = with_file_name_stamp(detect_layout(readable), file_name or path.name)
     source = _csv_source(readable, layout, workdir, scan)
     if sheet_info is not None:
-        source = replace(source, workbook_numbers=tuple(sorted(sheet_info.number_columns.items())))
+        source = replace(source, workbook=True)
     preset = _preset(kind, layout.headers, preset_name)
     remembered = recall_mapping(conn, kind, layout.headers) if preset_name is None else None
     if remembered is not None and remembered.preset:

@@ -13,6 +13,7 @@ label values do, as SQL string literals with their quotes doubled (:func:`labels
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,9 +66,9 @@ class CsvSource:
     line_offset: int  # lines of the user's file before the first line of ``path``
     delimiter: str
     width: int
-    #: Workbook sheets only: columns holding number cells, each with whether all of those
-    #: numbers are plausible Excel serial dates (:mod:`crm_dash.importing.workbook`).
-    workbook_numbers: tuple[tuple[int, bool], ...] = ()
+    #: A workbook's sheet (:mod:`crm_dash.importing.workbook`): plain numbers in a date column
+    #: may be Excel serial dates.
+    workbook: bool = False
 
     def read_sql(self, *, diagnose: bool = False) -> str:
         """``read_csv(?, ...)``: every column as text; ``?`` is the path."""
@@ -136,9 +137,8 @@ def plan_fields(
             sample = samples.get(column, [])
             if f.type in (FieldType.DATE, FieldType.TIMESTAMP):
                 fmt = detect_date_format(sample)
-                numbers = dict(source.workbook_numbers)
-                if column in numbers:
-                    fmt = serial_date_format(fmt, plausible=numbers[column])
+                if source.workbook and any(_PLAIN_NUMBER.fullmatch(v.strip()) for v in sample):
+                    fmt = serial_date_format(fmt, plausible=_all_serial(cur, source, column))
             elif f.type == FieldType.DECIMAL:
                 fmt = detect_number_format(sample, decimal_comma_hint=source.delimiter == ";")
             elif f.type == FieldType.BOOLEAN and f.name != "success":
@@ -164,6 +164,19 @@ def serial_date_format(fmt: ValueFormat, *, plausible: bool) -> ValueFormat:
                        f"coalesce({fmt.sql}, {serial_date_sql('$v')})")
 
 
+def _all_serial(cur: duckdb.DuckDBPyConnection, source: CsvSource, column: int) -> bool:
+    """Whether every plain number in the column (all rows, in DuckDB) is a plausible Excel
+    serial date."""
+    from crm_dash.importing.workbook import SERIAL_MAX, SERIAL_MIN
+
+    v = f"trim(c{column})"
+    row = _read(cur, source, f"SELECT bool_and(TRY_CAST({v} AS DOUBLE) BETWEEN {SERIAL_MIN}"
+                f" AND {SERIAL_MAX + 1}) FROM {source.read_sql()}"
+                f" WHERE regexp_full_match({v}, '[0-9]+(\\.[0-9]+)?')")
+    return bool(row and row[0][0])
+
+
+_PLAIN_NUMBER = re.compile(r"\d+(\.\d+)?")
 SERIAL_LABEL = "Excel serial date (1990-2100)"
 SERIAL_OUTSIDE_LABEL = "numbers here are no Excel serial dates: not all lie in 1990-2100"
 

@@ -75,10 +75,6 @@ class SheetInfo:
     #: 1-based Excel row of each record written to the CSV (blank rows are not written).
     record_rows: array[int] = field(default_factory=lambda: array("i"))
     hidden_rows: int = 0
-    #: 0-based CSV columns whose cells include numbers, each with whether all of those numbers
-    #: are plausible Excel serial dates (1990-2100).
-    number_columns: dict[int, bool] = field(default_factory=dict)
-    date_columns: set[int] = field(default_factory=set)  # columns with date-formatted cells
 
     def cell(self, record: int, column: int) -> str:
         """``Sheet1!C17``: where record ``record`` (0-based, as written) and CSV column
@@ -373,40 +369,22 @@ def _load_sheet(book: object, name: str):  # type: ignore[no-untyped-def]
 
 
 def _write_csv(loaded: object, target: Path, info: SheetInfo) -> None:
-    """The sheet's rows as CSV records, blank rows left out, with where each came from and
-    what its number columns hold."""
+    """The sheet's rows as CSV records, blank rows left out, with where each came from.
+
+    The loop is the reader's own iteration plus one list comprehension per row: whole numbers
+    lose their ``.0`` (ids, counts); dates, times and booleans are written by ``str`` (ISO
+    dates, ``True``/``False``), text as it is.
+    """
     rows = info.record_rows
-    first = 1  # iter_rows starts at the sheet's first row, blank rows above the data included
-    numbers: dict[int, bool] = {}
-    dates: set[int] = set()
-    lo, hi = SERIAL_MIN, SERIAL_MAX
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        for offset, raw in enumerate(loaded.iter_rows()):  # type: ignore[attr-defined]
-            out = []
-            blank = True
-            for index, value in enumerate(raw):
-                kind = value.__class__
-                if kind is str:
-                    if value:
-                        blank = False
-                    out.append(value)
-                    continue
-                blank = False
-                if kind is float or kind is int:
-                    if lo <= value <= hi:
-                        numbers.setdefault(index, True)
-                    else:
-                        numbers[index] = False
-                elif kind is dt.datetime or kind is dt.date:
-                    dates.add(index)
-                out.append(_cell_text(value))
-            if blank:
+        # iter_rows starts at the sheet's first row, blank rows above the data included
+        for number, raw in enumerate(loaded.iter_rows(), start=1):  # type: ignore[attr-defined]
+            if not any(raw) and all(v == "" for v in raw):
                 continue
-            writer.writerow(out)
-            rows.append(first + offset)
-    info.number_columns = numbers
-    info.date_columns = dates
+            writer.writerow([int(v) if v.__class__ is float and v.is_integer() else v
+                             for v in raw])
+            rows.append(number)
 
 
 def serial_date_sql(value_sql: str) -> str:

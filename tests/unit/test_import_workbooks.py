@@ -192,7 +192,7 @@ def test_other_formats_smoke(tmp_path: Path, name: str) -> None:
     assert info.sheet == "Sheet1" and info.record_rows[0] == 2  # row 1 is blank
     first = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     # text, whole and decimal numbers, booleans, a date cell and a date-time cell
-    assert first[:7] == ["String", "1", "1.1", "true", "false", "2010-10-10",
+    assert first[:7] == ["String", "1", "1.1", "True", "False", "2010-10-10",
                          "2010-10-10 10:10:10"]
 
 
