@@ -13,7 +13,7 @@ def demo_notice(lang: Language) -> None:
     Real data does not belong in the demo database: its passwords are published on its login
     page and every page calls its figures fictitious. A company gets a database of its own.
     """
-    banner, action = st.columns([5, 1], vertical_alignment="center")
+    banner, action = st.columns([4, 1.4], vertical_alignment="center")
     banner.warning(t("app.demo_banner", lang), icon=":material/science:")
     with action.popover(t("own_data.button", lang), icon=":material/rocket_launch:",
                         width="stretch"):

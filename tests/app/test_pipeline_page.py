@@ -173,9 +173,9 @@ def test_german_texts_and_numbers(make_app: MakeApp, pipeline_db: Path) -> None:
     at.run()
     assert not at.exception
     metrics = _metrics(at)
-    assert metrics["Offene Verkaufschancen"] == "11"
-    assert metrics["Wert der offenen Pipeline"] == "70.000\xa0€"
-    assert metrics["Gewinnquote (12 Monate)"] == "60\xa0%"
+    assert metrics["Offene Chancen"] == "11"
+    assert metrics["Offener Wert"] == "70.000\xa0€"
+    assert metrics["Gewinnquote"] == "60\xa0%"
     assert any("Pipeline zum **31.10.2026**" in c.value for c in at.caption)
 
 
@@ -189,8 +189,8 @@ def test_owner_csv_is_safe_and_localised() -> None:
     rows = list(csv.reader(io.StringIO(owners_csv(frame, None, "EUR", "de").decode("utf-8-sig")),
                            delimiter=";"))
     assert rows[0] == ["Inhaber", "Abteilung", "Segment", "Offen", "Pflegewert", "Gründe",
-                       "Mit nächstem Schritt", "Abschlussdatum überschritten",
-                       "30 Tage nicht aktualisiert", "Ohne Betrag", "Offener Wert (EUR)",
+                       "Nächster Schritt", "Überfällig", "Unbearbeitet", "Ohne Betrag",
+                       "Offener Wert (EUR)",
                        "Gewinnquote"]
     assert rows[1][:2] == ["'=cmd()", "'+Vertrieb"]
 

@@ -59,7 +59,7 @@ def test_pipeline_in_german(make_app: MakeApp, company: Path) -> None:
     at.query_params["lang"] = "de"
     at.run()
     assert not at.exception
-    assert _unknown(at, "Abschlussdatum überschritten")
+    assert _unknown(at, "Abschluss überfällig")
     assert "Die Spalte „Abschlussdatum“ in „chancen.csv“ sieht danach aus" in _warnings(at)
 
 
