@@ -29,13 +29,15 @@ def _book(path: Path) -> xlsxwriter.Workbook:
                                            "strings_to_numbers": False})
 
 
-def roster(path: Path, *, sheet: str = "Roster") -> Path:
-    """A plain roster: the generic headers, date cells, number cells."""
+def roster(path: Path, *, sheet: str = "Roster", id_prefix: str = "005A0000000000") -> Path:
+    """A plain roster: the generic headers, date cells, number cells. ``id_prefix`` gives
+    other people the same names (the generic fixtures use the default ids)."""
     book = _book(path)
     sheet_ = book.add_worksheet(sheet)
     date = book.add_format({"num_format": "dd.mm.yyyy"})
     sheet_.write_row(0, 0, ROSTER_HEADERS)
-    for r, row in enumerate(ROSTER, start=1):
+    people = [[id_prefix + str(row[0])[-4:], *row[1:]] for row in ROSTER]
+    for r, row in enumerate(people, start=1):
         for c, value in enumerate(row):
             if isinstance(value, dt.date):
                 sheet_.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date)
