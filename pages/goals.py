@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from crm_dash.csv_export import XLSX_MIME
 from crm_dash.goals.chart import goal_chart
 from crm_dash.goals.model import (
     DEFAULT_HORIZON_MONTHS,
@@ -34,6 +35,7 @@ from crm_dash.months import add_months, first_of_month, last_day_of_month, month
 from crm_dash.pages import LEADS
 from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.page import friendly_errors, page_setup
+from crm_dash.workbook_exports import goal_report_xlsx
 
 ctx = page_setup("goals")  # login + role guard, before anything else
 lang, conn, me = ctx.lang, ctx.conn, ctx.user
@@ -181,6 +183,12 @@ def _render_goal(report: GoalReport) -> None:
             t("goals.report.download", lang), data=report_html(report, lang),
             file_name=report_file_name(report), mime="text/html",
             key=f"goal_report_{goal.id}", icon=":material/download:", on_click="ignore",
+            help=t("goals.report.download_help", lang),
+        )
+        st.download_button(
+            t("goals.report.download_xlsx", lang), data=goal_report_xlsx(report, lang),
+            file_name=report_file_name(report).removesuffix(".html") + ".xlsx", mime=XLSX_MIME,
+            key=f"goal_report_xlsx_{goal.id}", icon=":material/table_view:", on_click="ignore",
             help=t("goals.report.download_help", lang),
         )
         if can_edit:

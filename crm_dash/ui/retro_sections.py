@@ -15,6 +15,7 @@ import streamlit as st
 
 from crm_dash import config
 from crm_dash.charts import NEUTRAL_COLORS
+from crm_dash.csv_export import XLSX_MIME, safe_csv_bytes
 from crm_dash.errors import CrmDashError
 from crm_dash.i18n import Language, fmt_date, fmt_int, t
 from crm_dash.markdown import md_escape
@@ -49,6 +50,7 @@ from crm_dash.retro.store import (
 from crm_dash.retro.template import items_by_group
 from crm_dash.ui.format import month_long
 from crm_dash.ui.retro_editor import FLASH_KEY, badge, container_key, local_time, md
+from crm_dash.workbook_exports import retro_actions_frame, retro_xlsx
 
 PICK_KEY = "retro_pick"
 ERROR_KEY = "retro_start_error"
@@ -358,4 +360,15 @@ def render_downloads(retro: Retro, items: list[RetroItem], evidence: dict[str, E
         file_name=export_file_name(retro, "html"), mime="text/html", on_click="ignore",
         key=f"retro_{retro.id}_html", icon=":material/print:",
         help=t("retro.download.help", lang))
+    row.download_button(
+        t("retro.download.xlsx", lang), data=retro_xlsx(retro, items, lang),
+        file_name=export_file_name(retro, "xlsx"), mime=XLSX_MIME, on_click="ignore",
+        key=f"retro_{retro.id}_xlsx", icon=":material/table_view:",
+        help=t("retro.download.help", lang))
+    row.download_button(
+        t("upload.download_csv", lang),
+        data=safe_csv_bytes(retro_actions_frame(items, lang), lang=lang),
+        file_name=export_file_name(retro, "csv").replace(".csv", "-actions.csv"),
+        mime="text/csv", on_click="ignore", key=f"retro_{retro.id}_actions_csv",
+        icon=":material/download:", help=t("retro.download.help", lang))
 

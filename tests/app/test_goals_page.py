@@ -145,7 +145,8 @@ def test_executive_reads_without_edit_widgets_or_names(
     assert [b.label for b in at.button] == ["Log out"]
     assert not at.expander  # no edit form, no change history
     assert not at.dataframe
-    assert [d.label for d in at.get("download_button")] == ["Download report (HTML)"] * 2
+    assert [d.label for d in at.get("download_button")] == [
+        "Download report (HTML)", "Download report (Excel)"] * 2
     text = _texts(at)
     assert "read-only" in text
     for name in PEOPLE:
