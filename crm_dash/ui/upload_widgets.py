@@ -312,7 +312,8 @@ def preset_label(name: str, lang: Language) -> str:
 
 def _field_label(field: FieldSpec, lang: Language) -> str:
     text = field.help_de if lang == "de" else field.help_en
-    return text + (" \\*" if field.required else "")
+    # "(required)" in words: an escaped "\\*" reached screen readers with its backslash.
+    return text + (f" ({t('upload.required', lang)})" if field.required else "")
 
 
 def _mapping_editor(inspection: Inspection, key: str, lang: Language) -> dict[str, str]:
