@@ -23,6 +23,7 @@ from crm_dash.metrics import adoption
 from crm_dash.metrics.definitions import SEGMENTS, VersionedDefinition
 from crm_dash.metrics.gaps import FieldGap, field_gap, gap_text
 from crm_dash.months import add_months
+from crm_dash.ui.downloads import table_downloads
 from crm_dash.ui.format import (
     month_label,
     month_long,
@@ -151,21 +152,33 @@ def _department_table(shares: pd.DataFrame, lang: Language, audience: Audience, 
                               values="people", fill_value=0).reset_index()
     wide = wide.reindex(columns=["department", "licensed", *SEGMENTS], fill_value=0)
     wide = wide.astype({s: "int64" for s in SEGMENTS})
-    wide["productive_share"] = (wide["productive"] / wide["licensed"]).map(
-        lambda v: share_text(v, lang))
+    share = wide["productive"] / wide["licensed"]
+    wide["productive_share"] = share.map(lambda v: share_text(v, lang))
+    export = wide.assign(productive_share=(share * 100).round(1))  # typed, for the downloads
     if unknown:
         wide = wide.astype({s: object for s in adoption.WRITE_SEGMENTS})
         wide[[*adoption.WRITE_SEGMENTS, "productive_share"]] = "–"
+        export = export.astype({s: object for s in [*adoption.WRITE_SEGMENTS,
+                                                    "productive_share"]})
+        export[[*adoption.WRITE_SEGMENTS, "productive_share"]] = None
     wide = audience.suppress(wide, "licensed", [*SEGMENTS, "productive_share"])
+    export = audience.suppress(export, "licensed", [*SEGMENTS, "productive_share"])
     labels = segment_labels(lang)
-    wide = wide.rename(columns={
+    headings = {
         "department": t("adoption.axis.department", lang),
         "licensed": t("overview.adoption.licensed", lang),
         "productive_share": t("adoption.metric.productive_share", lang),
         **{s: labels[s] for s in SEGMENTS},
-    })
+    }
+    wide = wide.rename(columns=headings)
     wide = wide.map(lambda v: fmt_int(int(v), lang) if isinstance(v, int | np.integer) else v)
     st.dataframe(wide.astype(str), hide_index=True, width="stretch")
+    month = shares["month"].iloc[0] if not shares.empty else None
+    table_downloads(
+        export.rename(columns={**headings, "productive_share":
+                               headings["productive_share"] + " (%)"}),
+        f"crm-dash-adoption-departments-{month:%Y-%m}" if month is not None
+        else "crm-dash-adoption-departments", lang, key="adoption_departments")
     if audience.aggregates_only:
         st.caption(t("adoption.suppressed_note", lang, **audience.words))
 

@@ -21,6 +21,7 @@ from crm_dash.metrics.activity import prepare_activity
 from crm_dash.metrics.definitions import load_definition
 from crm_dash.metrics.integration import integration_accounts
 from crm_dash.privacy import for_display
+from crm_dash.ui.downloads import table_downloads
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
 from crm_dash.ui.upload_widgets import preset_label
@@ -52,6 +53,9 @@ def batch_table(ctx: PageContext) -> pd.DataFrame:
         t("imports.col.duplicates", lang): batches["duplicates_skipped"],
     })
     st.dataframe(shown, hide_index=True, width="stretch")
+    export = shown.copy()  # the time as a date-time cell, not as text
+    export[t("imports.col.when", lang)] = pd.to_datetime(batches["imported_at"]).tolist()
+    table_downloads(export, "crm-dash-import-history", lang, key="import_history")
     st.caption(t("imports.note", lang))
     return batches
 
