@@ -54,11 +54,10 @@ _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row [^>]*hidden="(?:1|true)"')
 
 
 def is_workbook(path: Path, file_name: str | None = None) -> bool:
-    """Whether ``path`` is a workbook: by its name (.xlsx, ...) or its first bytes (a zip or
-    an OLE compound file, which is how .xlsx/.ods and .xls/encrypted workbooks start)."""
-    name = (file_name or path.name).lower()
-    if name.endswith(WORKBOOK_SUFFIXES):
-        return True
+    """Whether ``path`` is a workbook, by its first bytes: a zip (.xlsx, .xlsm, .xlsb, .ods) or
+    an OLE compound file (.xls, and any workbook saved with a password). The name does not
+    decide: Salesforce's "Excel" report export is tab-separated text named .xls, which the CSV
+    path reads."""
     with path.open("rb") as handle:
         head = handle.read(8)
     return head.startswith(_ZIP) or head == _OLE

@@ -201,3 +201,13 @@ def test_password_protected_xls_is_refused(conn: duckdb.DuckDBPyConnection,
     with pytest.raises(ImportProblem) as caught:
         inspect_file(conn, FORMATS / "password.xls", DatasetKind.USERS, tmp_path)
     assert caught.value.code == "workbook_encrypted"
+
+
+def test_tab_separated_text_named_xls_is_read_as_text(conn: duckdb.DuckDBPyConnection,
+                                                      tmp_path: Path) -> None:
+    """Salesforce's classic "Excel" export: tab-separated text with an .xls name."""
+    path = tmp_path / "report.xls"
+    path.write_text("user_id\tname\temail\n005B1\tAnna Schmidt\tanna@beispiel.de\n",
+                    encoding="utf-8")
+    report = _import(conn, path, DatasetKind.USERS, tmp_path)
+    assert report.status == "loaded" and report.rows_loaded == 1
