@@ -24,7 +24,8 @@ import re
 import threading
 import zipfile
 from array import array
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -311,34 +312,27 @@ def workbook_to_csv(
             candidates = [sheet] if sheet is not None else visible
             with_data = []
             for name in candidates:
+                hidden: Future[int] = Future()
                 if archive is not None and name in parts:
                     _sheet_xml_facts(archive, parts[name], max_cells, scan_hidden=False)
+                    # counted while the reader parses the sheet (zlib releases the GIL)
+                    _count_hidden(archive, parts[name], max_cells, hidden)
+                else:
+                    hidden.set_result(0)
                 loaded = _load_sheet(book, name)
                 if loaded.height and loaded.width:
-                    with_data.append((name, loaded))
+                    with_data.append((name, loaded, hidden))
                     break
+                hidden.cancel()
             if not with_data:
                 if sheet is not None:
                     raise ImportProblem("workbook_sheet_empty", sheet=sheet)
                 raise ImportProblem("workbook_no_data")
-            name, loaded = with_data[0]
+            name, loaded, hidden = with_data[0]
             if loaded.height * loaded.width > max_cells:
                 raise ImportProblem("workbook_sheet_too_big",
                                     cells=f"{loaded.height * loaded.width:,}",
                                     limit=f"{max_cells:,}")
-            hidden: Future[int] = Future()
-            if archive is not None and name in parts:
-                part = parts[name]
-
-                def count() -> None:
-                    try:
-                        hidden.set_result(_sheet_xml_facts(archive, part, max_cells, True))
-                    except Exception as exc:
-                        hidden.set_exception(exc)
-
-                threading.Thread(target=count, name="crm-dash-hidden-rows", daemon=True).start()
-            else:
-                hidden.set_result(0)
             start_row, start_col = loaded.start or (0, 0)
             info = SheetInfo(sheet=name, sheets=tuple(visible), first_row=start_row,
                              first_col=start_col)
@@ -356,6 +350,23 @@ def workbook_to_csv(
     finally:
         if archive is not None:
             archive.close()
+
+
+def _count_hidden(archive: zipfile.ZipFile, part: str, max_cells: int,
+                  result: Future[int]) -> None:
+    """Count the hidden rows of ``part`` in a thread of its own, into ``result``."""
+
+    def count() -> None:
+        try:
+            hidden = _sheet_xml_facts(archive, part, max_cells, True)
+        except Exception as exc:  # a broken part: the reader says so; no count then
+            with suppress(InvalidStateError):
+                result.set_exception(exc)
+            return
+        with suppress(InvalidStateError):
+            result.set_result(hidden)
+
+    threading.Thread(target=count, name="crm-dash-hidden-rows", daemon=True).start()
 
 
 def _load_sheet(book: object, name: str):  # type: ignore[no-untyped-def]
