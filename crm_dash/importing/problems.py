@@ -16,8 +16,8 @@ class ImportProblem(ImportRejected):
 
     def __init__(self, code: str, **values: object) -> None:
         self.code = code
-        self.values = values
         super().__init__(t(f"import.error.{code}", "en", **values), title="Import rejected")
+        self.values = values  # after CrmDashError.__init__, which starts with no values
 
     def text(self, lang: Language, *, markdown: bool = False) -> str:
         """The message in ``lang``; with ``markdown``, its values (headers, lines, a parser's
