@@ -439,7 +439,8 @@ def _check_summary(ctx: PageContext, report: ImportReport, mapping: dict[str, st
         st.caption(t("upload.formats", lang, formats=listed))
     preview, table = check_tables(ctx.conn, report, lang)
     st.markdown(f"**{t('upload.preview', lang)}**")
-    st.dataframe(preview, hide_index=True, width="stretch", placeholder="–")
+    st.dataframe(shown_preview(preview, report.kind, lang), hide_index=True, width="stretch",
+                 placeholder="–")
     if report.rows_rejected:
         st.warning(t("upload.rejects_note", lang, n=fmt_int(report.rows_rejected, lang)),
                    icon=":material/rule:")
@@ -447,6 +448,14 @@ def _check_summary(ctx: PageContext, report: ImportReport, mapping: dict[str, st
         table_downloads(table, f"{Path(report.file_name).stem}-rejects", lang,
                         key=f"rejects:{report.file_name}:{id(report)}",
                         csv_label=t("upload.download_rejects", lang))
+
+
+def shown_preview(preview: pd.DataFrame, kind: DatasetKind, lang: Language) -> pd.DataFrame:
+    """The preview as the lead reads it: headed by the fields' labels, values as the UI
+    language writes them (never ``user_id``, ``None`` or ``2025-03-02 00:00:00``)."""
+    fields = DATASETS[kind].field_names
+    return display_values(preview, lang).rename(
+        columns=lambda c: field_label(kind, c, lang) if c in fields else c)
 
 
 def check_tables(
@@ -457,11 +466,6 @@ def check_tables(
     whichever dataset it is (ids of usage exports are often e-mails or full names), and so is a
     rejected value of such a column."""
     preview = for_display(conn, report.preview, IDENTIFYING_COLUMNS)
-    # As the lead knows the fields (their labels) and in the UI language, never user_id, None
-    # or 2025-03-02 00:00:00.
-    fields = DATASETS[report.kind].field_names
-    preview = display_values(preview, lang).rename(
-        columns=lambda c: field_label(report.kind, c, lang) if c in fields else c)
     rejects = values_for_display(conn, report.rejects, "value", "field", IDENTIFYING_COLUMNS)
     return preview, replace(report, rejects=rejects).rejects_table(lang)
 
