@@ -46,6 +46,6 @@ def test_empty_database_shows_what_to_upload(
     server = start_app(empty)
     page.goto(server.url)
     login(page, "lead")
-    page.get_by_text("No data yet").wait_for()
+    page.get_by_text("Getting started: load your four exports").wait_for()
     assert page.locator("[data-testid=stException]").count() == 0
     screenshot(page, "overview-empty")

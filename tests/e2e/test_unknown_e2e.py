@@ -54,7 +54,7 @@ def test_lead_answers_the_question_follows_health_and_reads_why(
     page.get_by_role("link", name="Open data health").first.click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="Data health").first).to_be_visible(timeout=20_000)
-    expect(page.get_by_text("3 learner(s) of the training records are not found on the "
+    expect(page.get_by_text("3 learners of the training records are not found on the "
                             "roster")).to_be_visible()
 
     open_page(page, "Pipeline")
