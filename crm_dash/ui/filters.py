@@ -81,7 +81,9 @@ def group_select(values: list[str], key: str, label: str, everyone: str,
 
 def _group_select(frame: pd.DataFrame, column: str, label: str, everyone: str,
                   help_text: str) -> str | None:
-    values = sorted(str(v) for v in frame[column].dropna().unique())
+    # Groups of licensed people only: a department of integration accounts ("IT") filters
+    # down to nobody.
+    values = sorted(str(v) for v in licensed(frame, [column])[column].dropna().unique())
     return group_select(values, column, label, everyone, help_text)
 
 

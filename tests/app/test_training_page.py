@@ -324,3 +324,15 @@ def test_trained_share_chart_keeps_labels_readable() -> None:
     assert inside["mark"]["align"] == "right" and outside["mark"]["align"] == "left"
     assert "share >= 0.4" in inside["transform"][0]["filter"]
     assert "share < 0.4" in outside["transform"][0]["filter"]
+
+
+def test_the_department_filter_offers_no_group_of_integration_accounts(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    # The adoption fixture's department "IT" holds only the SAP Sync integration account:
+    # choosing it would show nobody, so it is not offered.
+    database = fixture_db(FIXTURES / "adoption", tmp_path / "adoption.duckdb")
+    at = make_app(database, "pages/training.py").run()
+    assert not at.exception
+    options = at.selectbox(key="department").options
+    assert "IT" not in options and "Vertrieb" in options
