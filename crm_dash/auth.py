@@ -24,9 +24,6 @@ from crm_dash.sessions import revoke_user_sessions
 # The login (its limits, lockouts and the bcrypt check) lives in crm_dash.login_limits; these
 # names stay importable from here.
 MAX_PASSWORD_BYTES = login_limits.MAX_PASSWORD_BYTES
-MAX_FAILED_LOGINS = login_limits.MAX_FAILED_LOGINS
-FAILED_LOGIN_WINDOW = login_limits.FAILED_LOGIN_WINDOW
-LOCKOUT = login_limits.LOCKOUT
 utc_now = login_limits.utc_now
 password_matches = login_limits.password_matches
 locked_until = login_limits.locked_until

@@ -48,11 +48,10 @@ def hide_small_months(frame: pd.DataFrame, parent: pd.DataFrame, audience: Audie
     def per_month(people: pd.DataFrame) -> pd.Series:
         return adoption.licensed(people, ["month"])["month"].value_counts()
 
-    months = set(frame["month"].unique())
-    parent_counts = per_month(parent[parent["month"].isin(months)])
+    months = sorted(frame["month"].unique())
+    # A month without licensed people in the parent counts 0 there (and is hidden).
+    parent_counts = per_month(parent[parent["month"].isin(months)]).reindex(months, fill_value=0)
     small = audience.hidden_months(per_month(frame), parent_counts)
-    small += [m for m in months if m not in parent_counts.index and audience.aggregates_only]
-    small = sorted(set(small))
     return frame[~frame["month"].isin(small)], small
 
 

@@ -140,15 +140,15 @@ def _option_label(option: GroupOption, lang: Language) -> str:
     return t("filters.other", lang) if option.is_other else option.label
 
 
-def _executive_groups(frame: pd.DataFrame, month: date, lang: Language, audience: Audience,
-                      cols: list[DeltaGenerator]) -> Filters:
+def _executive_groups(frame: pd.DataFrame, first: date, last: date, lang: Language,
+                      audience: Audience, cols: list[DeltaGenerator]) -> Filters:
     """One group filter at a time, offering only groups the audience may see alone.
 
-    Group sizes are the licensed people of ``month`` (the month the headline figures use);
+    Group sizes are the licensed people of ``last`` (the month the headline figures use);
     the pages also leave out earlier months in which a chosen group, or everyone outside it,
     was too small (:meth:`Audience.hidden_months`).
     """
-    now = licensed(frame[frame["month"] == month])
+    now = licensed(frame[frame["month"] == last])
     chosen: dict[str, str | None] = dict.fromkeys(_GROUPS)
     other = None
     for column, col in zip(_GROUPS, cols, strict=True):
@@ -168,8 +168,7 @@ def _executive_groups(frame: pd.DataFrame, month: date, lang: Language, audience
                 other = (column, option.members)
             elif option is not None:
                 chosen[column] = option.label
-    return Filters(date.min, date.min, chosen["department"], chosen["team"], chosen["role"],
-                   other)
+    return Filters(first, last, chosen["department"], chosen["team"], chosen["role"], other)
 
 
 def adoption_filters(
@@ -189,8 +188,7 @@ def adoption_filters(
         first, last = _month_widget(options, lang, single=single_month,
                                     default_months=default_months)
     if audience.aggregates_only:
-        groups = _executive_groups(frame, last, lang, audience, list(cols[1:]))
-        return Filters(first, last, groups.department, groups.team, groups.role, groups.other)
+        return _executive_groups(frame, first, last, lang, audience, list(cols[1:]))
     with cols[1]:
         department = _group_select(frame, "department", t("filters.department", lang),
                                    t("filters.all_departments", lang),
