@@ -53,6 +53,13 @@ def md_escape(text: object) -> str:
     return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in value)
 
 
+def md_escape_lines(text: object, line_break: str = "  \n") -> str:
+    """``text`` escaped as :func:`md_escape` does, line by line, its line breaks kept as
+    ``line_break`` (a Markdown hard break; ``"  \n    "`` inside a list item). For texts a user
+    typed on several lines (notes), where one line would run the lines together."""
+    return line_break.join(md_escape(line) for line in _LINE_BREAK.split(str(text)))
+
+
 def md_values(values: Mapping[str, object]) -> dict[str, object]:
     """``values`` for a template with every text escaped (:func:`md_escape`); numbers, dates and
     other values are left for the template to format."""

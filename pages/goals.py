@@ -31,6 +31,7 @@ from crm_dash.goals.source import AdoptionFigures, figures_of, scope_options
 from crm_dash.goals.store import archive_goal, goal_changes, list_goals, update_goal
 from crm_dash.goals.tracker import GoalReport, add_goal, goal_reports, preview_goal
 from crm_dash.i18n import fmt_date, fmt_datetime, fmt_decimal, t
+from crm_dash.markdown import md_escape
 from crm_dash.months import add_months, first_of_month, last_day_of_month, month_range
 from crm_dash.pages import LEADS
 from crm_dash.ui.adoption_data import adoption_data
@@ -41,14 +42,6 @@ ctx = page_setup("goals")  # login + role guard, before anything else
 lang, conn, me = ctx.lang, ctx.conn, ctx.user
 can_edit = me.role in LEADS
 _FLASH = "goals_flash"
-
-
-_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#$~|:"})
-
-
-def _md(text: str) -> str:
-    """User text (goal names, owners, notes) shown literally inside Streamlit markdown."""
-    return text.translate(_MARKDOWN_SPECIALS)
 
 
 def _flash(message: str) -> None:
@@ -161,9 +154,9 @@ def _render_goal(report: GoalReport) -> None:
     view = goal_view(report, lang)
     with st.container(border=True, key=f"goal_card_{goal.id}"):
         icon = STATE_ICONS[view.state]
-        st.subheader(f"{_md(view.name)} :{view.colour}-badge[{icon} {view.state_label}]",
+        st.subheader(f"{md_escape(view.name)} :{view.colour}-badge[{icon} {view.state_label}]",
                      anchor=False, help=view.state_help)
-        st.caption(f"{_md(view.scope)} · {view.metric} · {view.period}")
+        st.caption(f"{md_escape(view.scope)} · {view.metric} · {view.period}")
         if view.suppressed:
             # No figure at all for a scope too small to show: a grid of "<5" says nothing.
             st.info(t("goals.suppressed", lang, **report.audience.words),
@@ -173,10 +166,10 @@ def _render_goal(report: GoalReport) -> None:
 
         details = [f"**{t('goals.definition.title', lang)}**: {view.definition}"]
         if view.owner:
-            details.insert(0, f"**{t('goals.owner', lang)}**: {_md(view.owner)}")
+            details.insert(0, f"**{t('goals.owner', lang)}**: {md_escape(view.owner)}")
         if view.note:
             details.insert(1 if view.owner else 0,
-                           f"**{t('goals.note', lang)}**: {_md(view.note)}")
+                           f"**{t('goals.note', lang)}**: {md_escape(view.note)}")
         st.caption("  \n".join(details))
 
         st.download_button(

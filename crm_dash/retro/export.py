@@ -13,6 +13,7 @@ from datetime import date
 from html import escape
 
 from crm_dash.i18n import Language, fmt_date, fmt_int, fmt_month, t
+from crm_dash.markdown import md_escape, md_escape_lines
 from crm_dash.retro.compare import RetroComparison
 from crm_dash.retro.model import Evidence, ItemStatus, Retro, RetroItem, status_counts
 from crm_dash.retro.present import (
@@ -26,14 +27,10 @@ from crm_dash.retro.present import (
 )
 from crm_dash.retro.template import items_by_group
 
-_MD_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
+#: A line break inside a list item: the next line stays in the item.
+_IN_ITEM = "  \n    "
 
 _HEX: dict[ItemStatus, str] = STATUS_COLOURS  # the page's colours
-
-
-def _md(text: str) -> str:
-    """User text shown literally in Markdown; line breaks kept inside a list item."""
-    return "  \n    ".join(line.translate(_MD_SPECIALS) for line in text.splitlines())
 
 
 #: The order in which counts are given: what is done first.
@@ -85,7 +82,7 @@ def retro_markdown(
     by_id = {i.item_id: i for i in items}
     lines = [f"# {t('retro.title_of', lang, date=fmt_date(retro.held_on, lang))}", ""]
     for label, value in _meta(retro, evidence, lang):
-        lines.append(f"- **{label}:** {_md(value)}")
+        lines.append(f"- **{label}:** {md_escape(value)}")
     lines.append(f"- **{t('retro.export.status', lang)}:** {counts_text(items, lang)}")
     lines.append("")
 
@@ -94,11 +91,12 @@ def retro_markdown(
     if not actions:
         lines += [t("retro.export.no_open_actions", lang), ""]
     for item in actions:
-        line = f"- **{_md(item_title(item.item_id, lang))}** ({status_label(item.status, lang)})"
+        line = (f"- **{md_escape(item_title(item.item_id, lang))}** "
+                f"({status_label(item.status, lang)})")
         extra = _owner_due(item, lang)
-        lines.append(line + (f": {_md(extra)}" if extra else ""))
+        lines.append(line + (f": {md_escape(extra)}" if extra else ""))
         if item.notes:
-            lines.append(f"  {_md(item.notes)}")
+            lines.append(f"  {md_escape_lines(item.notes, _IN_ITEM)}")
     lines.append("")
 
     for group, template in items_by_group(retro.template_version).items():
@@ -106,17 +104,19 @@ def retro_markdown(
         for entry in template:
             item = by_id.get(entry.id, RetroItem(item_id=entry.id))
             box = "[x]" if item.status is ItemStatus.DONE else "[ ]"
-            lines.append(f"- {box} **{_md(item_title(entry.id, lang))}**: "
+            lines.append(f"- {box} **{md_escape(item_title(entry.id, lang))}**: "
                          f"*{status_label(item.status, lang)}*")
             found = evidence.get(entry.id)
             if found is not None:
                 lines.append(f"  - {t('retro.export.data', lang)}: "
-                             f"{_md(evidence_text(found, lang))} ({suggestion_text(found, lang)})")
+                             f"{md_escape(evidence_text(found, lang))} "
+                             f"({suggestion_text(found, lang)})")
             if item.notes:
-                lines.append(f"  - {t('retro.notes', lang)}: {_md(item.notes)}")
+                lines.append(f"  - {t('retro.notes', lang)}: "
+                             f"{md_escape_lines(item.notes, _IN_ITEM)}")
             extra = _owner_due(item, lang)
             if extra:
-                lines.append(f"  - {_md(extra)}")
+                lines.append(f"  - {md_escape(extra)}")
             carried = _carried(item, lang)
             if carried:
                 lines.append(f"  - {carried}")
@@ -137,7 +137,7 @@ def _comparison_markdown(comparison: RetroComparison, lang: Language) -> list[st
         lines += [t("retro.compare.unchanged", lang), ""]
     if comparison.status_changes:
         lines += [f"### {t('retro.compare.status_changes', lang)}", ""]
-        lines += [f"- {_md(item_title(c.item_id, lang))}: {status_label(c.before, lang)} → "
+        lines += [f"- {md_escape(item_title(c.item_id, lang))}: {status_label(c.before, lang)} → "
                   f"{status_label(c.after, lang)}" for c in comparison.status_changes]
         lines.append("")
     for key, group in (("still_open", comparison.still_open), ("closed", comparison.closed),
@@ -146,9 +146,9 @@ def _comparison_markdown(comparison: RetroComparison, lang: Language) -> list[st
             lines += [f"### {t(f'retro.compare.{key}', lang)}", ""]
             for item in group:
                 extra = _owner_due(item, lang)
-                lines.append(f"- {_md(item_title(item.item_id, lang))} "
+                lines.append(f"- {md_escape(item_title(item.item_id, lang))} "
                              f"({status_label(item.status, lang)})"
-                             + (f": {_md(extra)}" if extra else ""))
+                             + (f": {md_escape(extra)}" if extra else ""))
             lines.append("")
     figures = [e for e in comparison.evidence if e.before or e.after]
     if figures:
@@ -156,9 +156,9 @@ def _comparison_markdown(comparison: RetroComparison, lang: Language) -> list[st
         for change in figures:
             then = evidence_text(change.before, lang) if change.before else "–"
             now = evidence_text(change.after, lang) if change.after else "–"
-            lines.append(f"- **{_md(item_title(change.item_id, lang))}**")
-            lines.append(f"  - {t('retro.compare.then', lang)}: {_md(then)}")
-            lines.append(f"  - {t('retro.compare.now', lang)}: {_md(now)}")
+            lines.append(f"- **{md_escape(item_title(change.item_id, lang))}**")
+            lines.append(f"  - {t('retro.compare.then', lang)}: {md_escape(then)}")
+            lines.append(f"  - {t('retro.compare.now', lang)}: {md_escape(now)}")
         lines.append("")
     return lines
 

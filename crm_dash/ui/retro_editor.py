@@ -24,6 +24,7 @@ import streamlit as st
 
 from crm_dash.charts import NEUTRAL_COLORS
 from crm_dash.i18n import Language, fmt_date, fmt_datetime, t
+from crm_dash.markdown import md_escape
 from crm_dash.metrics.definitions import load_definition
 from crm_dash.retro.model import (
     MAX_NOTES_CHARS,
@@ -57,8 +58,6 @@ from crm_dash.retro.template import items_by_group
 FIELDS: tuple[str, ...] = ("status", "notes", "owner", "due")
 FLASH_KEY = "retro_flash"
 
-_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#$~|:"})
-
 
 def badge(text: str, colour: str) -> str:
     """Markdown of a badge: ``text`` (Markdown) in white on ``colour`` (a CSS colour).
@@ -67,11 +66,6 @@ def badge(text: str, colour: str) -> str:
     from the neutral palette (:data:`crm_dash.retro.present.STATUS_COLOURS`).
     """
     return f':color[{text}]{{foreground="#ffffff" background="{colour}"}}'
-
-
-def md(text: str) -> str:
-    """Text shown literally inside Streamlit markdown (user text, evidence sentences)."""
-    return text.translate(_MARKDOWN_SPECIALS)
 
 
 def widget_key(retro_id: int, field: str, item_id: str | None = None) -> str:
@@ -250,8 +244,8 @@ def _evidence_line(evidence: Evidence, lang: Language) -> str:
     suggestion = suggestion_text(evidence, lang)
     colour = (NEUTRAL_COLORS["grey"] if evidence.suggested_status is None
               else STATUS_COLOURS[evidence.suggested_status])
-    return (f":material/analytics: {md(evidence_text(evidence, lang))} "
-            f"{badge(md(suggestion), colour)}")
+    return (f":material/analytics: {md_escape(evidence_text(evidence, lang))} "
+            f"{badge(md_escape(suggestion), colour)}")
 
 
 _STATUS_VALUES = [s.value for s in STATUSES]
@@ -267,7 +261,7 @@ def _item_editor(conn: duckdb.DuckDBPyConnection, retro: Retro, items: list[Retr
     title = item_title(item_id, lang)
     with st.container(border=True, key=container_key(item_id)):
         left, right = st.columns([5, 2])
-        left.markdown(f"**{md(title)}**", help=item_help(item_id, lang))
+        left.markdown(f"**{md_escape(title)}**", help=item_help(item_id, lang))
         if item.carried_from_held_on is not None:
             left.caption(":material/redo: " + t("retro.carried_from", lang,
                                                  date=fmt_date(item.carried_from_held_on, lang)))

@@ -18,7 +18,7 @@ from crm_dash.charts import NEUTRAL_COLORS
 from crm_dash.csv_export import XLSX_MIME, safe_csv_bytes
 from crm_dash.errors import CrmDashError
 from crm_dash.i18n import Language, fmt_date, fmt_int, t
-from crm_dash.markdown import md_escape
+from crm_dash.markdown import md_escape, md_escape_lines
 from crm_dash.retro.compare import RetroComparison, compare_with_previous
 from crm_dash.retro.evidence import evidence_for, evidence_month, evidence_version
 from crm_dash.retro.export import export_file_name, retro_html, retro_markdown
@@ -49,7 +49,7 @@ from crm_dash.retro.store import (
 )
 from crm_dash.retro.template import items_by_group
 from crm_dash.ui.format import month_long
-from crm_dash.ui.retro_editor import FLASH_KEY, badge, container_key, local_time, md
+from crm_dash.ui.retro_editor import FLASH_KEY, badge, container_key, local_time
 from crm_dash.workbook_exports import retro_actions_frame, retro_xlsx
 
 PICK_KEY = "retro_pick"
@@ -212,7 +212,7 @@ def render_heading(conn: duckdb.DuckDBPyConnection, retro: Retro, items: list[Re
     counts = {s: sum(1 for i in items if i.status is s) for s in ItemStatus}
     st.markdown(" ".join(
         badge(f"{STATUS_ICONS[s]} "
-              f"{md(t(f'retro.count.{s.value}', lang, n=fmt_int(counts[s], lang)))}",
+              f"{md_escape(t(f'retro.count.{s.value}', lang, n=fmt_int(counts[s], lang)))}",
               STATUS_COLOURS[s])
         for s in (ItemStatus.DONE, ItemStatus.IN_PROGRESS, ItemStatus.OPEN,
                   ItemStatus.NOT_APPLICABLE)))
@@ -235,21 +235,21 @@ def figures_caption(month: date | None, snapshot: bool, retro: Retro, lang: Lang
 def _item_view(item: RetroItem, evidence: Evidence | None, lang: Language) -> None:
     with st.container(border=True, key=container_key(item.item_id)):
         left, right = st.columns([5, 2])
-        left.markdown(f"**{md(item_title(item.item_id, lang))}**",
+        left.markdown(f"**{md_escape(item_title(item.item_id, lang))}**",
                       help=item_help(item.item_id, lang))
-        right.markdown(badge(f"{STATUS_ICONS[item.status]} {md(status_label(item.status, lang))}",
-                             STATUS_COLOURS[item.status]))
+        status = md_escape(status_label(item.status, lang))
+        right.markdown(badge(f"{STATUS_ICONS[item.status]} {status}", STATUS_COLOURS[item.status]))
         if evidence is not None:
             colour = NEUTRAL_COLORS["grey"] if evidence.suggested_status is None else \
                 STATUS_COLOURS[evidence.suggested_status]
-            st.markdown(f":material/analytics: {md(evidence_text(evidence, lang))} "
-                        f"{badge(md(suggestion_text(evidence, lang)), colour)}",
+            st.markdown(f":material/analytics: {md_escape(evidence_text(evidence, lang))} "
+                        f"{badge(md_escape(suggestion_text(evidence, lang)), colour)}",
                         help=rule_text(evidence, lang))
         if item.notes:
-            st.markdown(md(item.notes).replace("\n", "  \n"))
+            st.markdown(md_escape_lines(item.notes))
         details = []
         if item.owner:
-            details.append(f"{t('retro.owner', lang)}: {md(item.owner)}")
+            details.append(f"{t('retro.owner', lang)}: {md_escape(item.owner)}")
         if item.due_date:
             details.append(f"{t('retro.due', lang)}: {fmt_date(item.due_date, lang)}")
         if item.carried_from_held_on:
@@ -324,9 +324,9 @@ def render_comparison(comparison: RetroComparison | None, carried: int,
             st.markdown(f"**{t('retro.compare.figures', lang)}**")
             then, now = t("retro.compare.then", lang), t("retro.compare.now", lang)
             for change in figures:
-                before = md(evidence_text(change.before, lang)) if change.before else "–"
-                after = md(evidence_text(change.after, lang)) if change.after else "–"
-                st.markdown(f"**{md(item_title(change.item_id, lang))}**  \n"
+                before = md_escape(evidence_text(change.before, lang)) if change.before else "–"
+                after = md_escape(evidence_text(change.after, lang)) if change.after else "–"
+                st.markdown(f"**{md_escape(item_title(change.item_id, lang))}**  \n"
                             f":gray[{then}:] {before}  \n:gray[{now}:] {after}")
 
 

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from crm_dash import db
 from crm_dash.fixtures import load_generic_folder
+from crm_dash.markdown import md_unescape
 from crm_dash.retro.model import ItemStatus, RetroHeader
 from crm_dash.retro.store import (
     create_retro,
@@ -54,7 +55,8 @@ def _texts(at: AppTest) -> str:
     parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.success,
                                *at.error)]
     parts += [str(getattr(e, "value", "")) for e in (*at.header, *at.title)]
-    return "\n".join(str(p) for p in parts)
+    # as a reader sees them: user text and evidence come escaped (crm_dash.markdown)
+    return md_unescape("\n".join(str(p) for p in parts))
 
 
 def _page(make_app: Callable[..., AppTest], path: Path, role: str = "lead",
@@ -225,7 +227,7 @@ def test_german(make_app: Callable[..., AppTest], tmp_path: Path) -> None:
     text = _texts(at)
     assert "Retrospektive vom 20.11.2026" in text
     assert "Zahlen für Oktober 2026" in text
-    assert "Vorschlag\\: In Arbeit" in text
+    assert "Vorschlag: In Arbeit" in text
     assert at.tabs[0].label == "Ursprung"
 
 

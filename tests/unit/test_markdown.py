@@ -130,3 +130,12 @@ def test_health_findings_escape_names_and_files() -> None:
     _inert(text.cause, HEADER, FILE)
     plain = finding_text(finding, "en")
     assert "<img src=x>" in plain.examples and HEADER in plain.cause  # crm-dash check
+
+
+def test_escape_lines_keeps_the_lines_of_a_note() -> None:
+    from crm_dash.markdown import md_escape_lines
+
+    note = "**first** line\r\nsecond [x](y)\nthird"
+    assert md_escape_lines(note) == "\\*\\*first\\*\\* line  \nsecond \\[x\\]\\(y\\)  \nthird"
+    assert md_escape_lines(note, "  \n    ").count("\n    ") == 2
+    assert md_unescape(md_escape_lines("a_b")) == "a_b"

@@ -7,6 +7,7 @@ from datetime import date
 import duckdb
 import pytest
 
+from crm_dash.markdown import md_unescape
 from crm_dash.retro.compare import compare_with_previous
 from crm_dash.retro.export import export_file_name, retro_html, retro_markdown
 from crm_dash.retro.model import Evidence, ItemStatus, Retro, RetroHeader, RetroItem
@@ -43,13 +44,18 @@ def saved(conn: duckdb.DuckDBPyConnection) -> tuple[Retro, list[RetroItem]]:
     return retro, retro_items(conn, retro)
 
 
+def _read(markdown: str) -> list[str]:
+    """The lines as a reader sees them: user text comes escaped (crm_dash.markdown)."""
+    return [md_unescape(line) for line in markdown.splitlines()]
+
+
 def test_markdown_in_english(conn: duckdb.DuckDBPyConnection,
                              saved: tuple[Retro, list[RetroItem]]) -> None:
     retro, items = saved
     comparison = compare_with_previous(conn, retro)
     text = retro_markdown(retro, items, evidence_snapshot(conn, retro.id), "en",
                           comparison=comparison, generated=GENERATED)
-    lines = text.splitlines()
+    lines = _read(text)
     assert lines[0] == "# Retrospective of 18 Jun 2026"
     assert "- **Participants:** Anna, Bernd" in lines
     assert "- **Figures of:** May 2026" in lines
@@ -63,7 +69,7 @@ def test_markdown_in_english(conn: duckdb.DuckDBPyConnection,
     assert "  - Carried over from the retrospective of 12 Mar 2026" in lines
     assert "  - Notes: Figures for the board  " in lines and "    by May" in lines
     # user text is shown literally, never as markup
-    assert "\\<script\\>alert(1)\\</script\\> \\*Excel\\* \\| lists" in text
+    assert "\\<script\\>alert\\(1\\)\\<\\/script\\> \\*Excel\\* \\| lists" in text
     assert "## Compared with the retrospective of 12 Mar 2026" in lines
     assert ("- Trainings take place regularly, about monthly, in person and as webinars: "
             "Open → Done") in lines
@@ -79,7 +85,7 @@ def test_markdown_in_german(conn: duckdb.DuckDBPyConnection,
     retro, items = saved
     text = retro_markdown(retro, items, evidence_snapshot(conn, retro.id), "de",
                           generated=GENERATED)
-    lines = text.splitlines()
+    lines = _read(text)
     assert lines[0] == "# Retrospektive vom 18.06.2026"
     assert "- **Teilnehmende:** Anna, Bernd" in lines
     assert "- **Stand:** 1 erledigt · 1 in Arbeit · 35 offen · 0 nicht relevant" in lines
