@@ -20,6 +20,7 @@ with friendly_errors(ctx.lang):
         st.stop()
     kind = dataset_choice(ctx.lang)
     export_guide(kind, ctx.lang)  # how to get the file out of each source, and the template
-    for upload in file_chooser(kind, ctx.lang):
+    uploads = file_chooser(kind, ctx.lang)
+    for upload in uploads:
         file_panel(ctx, kind, upload)
-    start_over(ctx.lang)
+    start_over(ctx.lang, uploads)  # with the files the uploader holds, or not at all

@@ -527,10 +527,15 @@ def _show_result(report: ImportReport, lang: Language) -> None:
     page_link("imports", t("upload.to_history", lang), ":material/history:")
 
 
-def start_over(lang: Language) -> None:
-    """A button that empties the uploader and forgets this session's files."""
+def start_over(lang: Language, uploads: list[UploadedFile]) -> None:
+    """A button that empties the uploader and forgets this session's files.
+
+    Shown while the uploader holds files (``uploads``, what :func:`file_chooser` returned this
+    run), never from the session's memory alone: after the browser's Back and Forward the
+    uploader comes back empty, and a button under it would have nothing to start over from.
+    """
     state = _state()
-    if state["files"] and st.button(t("upload.start_over", lang), key="upload_start_over",
+    if uploads and st.button(t("upload.start_over", lang), key="upload_start_over",
                                     icon=":material/restart_alt:"):
         if "folder" in state:
             state["folder"].remove()

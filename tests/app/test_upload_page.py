@@ -256,3 +256,29 @@ def test_unknown_labels_get_a_meaning_before_the_load(
                  ) == [("login", 1), ("update", 2)]
     assert _rows(database, "SELECT value_labels FROM import_mappings") == [
         ('{"action": {"freigeben": "update"}}',)]
+
+
+def _start_over_shown(at: AppTest) -> bool:
+    return any(b.key == "upload_start_over" for b in at.button)
+
+
+def test_start_over_only_beside_the_files_the_uploader_holds(
+    make_app: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    """Issue 18: after Back and Forward a lone 'Upload other files' button sat under an empty
+    uploader. The button and the panels go with the uploader's files, whichever way the page
+    was left and entered."""
+    at = make_app(tmp_path / "crm.duckdb", "app.py").run()
+    at.switch_page("pages/upload.py").run()
+    assert not _start_over_shown(at)
+    _upload(at, EXPORTS / "roster_de_excel.csv")
+    assert _start_over_shown(at) and at.file_uploader[0].value
+    at.switch_page("pages/imports.py").run()
+    at.switch_page("pages/upload.py").run()  # Back: the uploader is drawn anew
+    assert not at.exception
+    assert not _start_over_shown(at)
+    assert not any("roster_de_excel" in m.value for m in at.markdown)
+    # a browser whose uploader comes back empty while the session remembers its files
+    _upload(at, EXPORTS / "roster_de_excel.csv")
+    at.file_uploader[0].set_value([]).run()
+    assert not _start_over_shown(at) and not at.exception
