@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -190,10 +191,12 @@ def test_other_formats_smoke(tmp_path: Path, name: str) -> None:
 
     info = workbook_to_csv(FORMATS / name, tmp_path / "out.csv")
     assert info.sheet == "Sheet1" and info.record_rows[0] == 2  # row 1 is blank
-    first = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
-    # text, whole and decimal numbers, booleans, a date cell and a date-time cell
-    assert first[:7] == ["String", "1", "1.1", "True", "False", "2010-10-10",
-                         "2010-10-10 10:10:10"]
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as handle:
+        first = next(csv.reader(handle))
+    # text, whole and decimal numbers, booleans, a date cell and a date-time cell (an .ods
+    # keeps its date-times as ISO text, "T" and all, which the date detection reads as well)
+    assert first[:6] == ["String", "1", "1.1", "true", "false", "2010-10-10"]
+    assert first[6].replace("T", " ") == "2010-10-10 10:10:10"
 
 
 def test_password_protected_xls_is_refused(conn: duckdb.DuckDBPyConnection,
@@ -211,3 +214,36 @@ def test_tab_separated_text_named_xls_is_read_as_text(conn: duckdb.DuckDBPyConne
                     encoding="utf-8")
     report = _import(conn, path, DatasetKind.USERS, tmp_path)
     assert report.status == "loaded" and report.rows_loaded == 1
+
+
+def test_sheet_copy_writes_cells_as_excel_shows_them(tmp_path: Path) -> None:
+    """The CSV copy, cell by cell: the fixture starts at C3 (rows 1-2 blank), row 5 is blank,
+    row 8 holds only an error cell. Expected by hand from what the fixture writes."""
+    import xlsxwriter
+
+    from crm_dash.importing.workbook import workbook_to_csv
+
+    path = tmp_path / "cells.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Data")
+    day = book.add_format({"num_format": "dd.mm.yyyy"})
+    clock = book.add_format({"num_format": "hh:mm"})
+    sheet.write_row(2, 2, ["id", "joined", "flag", "amount", "at"])
+    sheet.write_string(3, 2, "a1")
+    sheet.write_datetime(3, 3, dt.datetime(2025, 3, 2), day)  # a date cell at midnight
+    sheet.write_boolean(3, 4, True)
+    sheet.write_number(3, 5, 1.5)
+    sheet.write_datetime(3, 6, dt.time(13, 5), clock)  # a time cell
+    sheet.write_row(5, 2, ["a2", "02.03.2025", False, 42, ""])  # text date, whole number
+    sheet.write_datetime(5, 6, dt.time(8, 0), clock)
+    sheet.write_formula(7, 2, "=1/0", None, "#DIV/0!")  # an error cell is empty
+    book.close()
+
+    info = workbook_to_csv(path, tmp_path / "out.csv")
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as handle:
+        records = list(csv.reader(handle))
+    assert records == [["id", "joined", "flag", "amount", "at"],
+                       ["a1", "2025-03-02", "true", "1.5", "13:05:00"],
+                       ["a2", "02.03.2025", "false", "42", "08:00:00"]]
+    assert list(info.record_rows) == [3, 4, 6]  # blank rows 5 and 8 are not written
+    assert info.cell(2, 3) == "Data!F6"  # the sheet starts in column C
