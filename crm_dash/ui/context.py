@@ -7,6 +7,7 @@ import streamlit as st
 
 from crm_dash import config, db
 from crm_dash.i18n import LANGUAGES, Language, as_language, language_from_locale, t
+from crm_dash.ui.streamlit_language import replace_streamlit_english
 
 _LANG_KEY = "crm_dash_lang"
 _SWITCH_KEY = "crm_dash_lang_switch"
@@ -40,7 +41,10 @@ def _on_language_change() -> None:
 
 
 def language_switch() -> Language:
-    """German/English switch in the sidebar; the choice is kept in the URL (``?lang=``)."""
+    """German/English switch in the sidebar; the choice is kept in the URL (``?lang=``).
+
+    Streamlit's own texts follow the choice (:mod:`crm_dash.ui.streamlit_language`).
+    """
     current = language()
     st.sidebar.segmented_control(
         t("app.language", current),
@@ -50,4 +54,5 @@ def language_switch() -> Language:
         key=_SWITCH_KEY,
         on_change=_on_language_change,
     )
+    replace_streamlit_english(current)  # Streamlit's own texts and <html lang> follow it
     return current

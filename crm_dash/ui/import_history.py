@@ -119,7 +119,8 @@ def integration_section(ctx: PageContext) -> None:
     with st.form("imports_integration"):
         picked = st.multiselect(t("imports.integration.accounts", lang), list(names),
                                 default=current, format_func=names.__getitem__,
-                                key="imports_integration_pick")
+                                key="imports_integration_pick",
+                                placeholder=t("common.choose_several", lang))
         if st.form_submit_button(t("imports.integration.save", lang)):
             changed = set_integration_accounts(ctx.conn, set(picked), ctx.user.username)
             st.session_state["imports_confirmed"] = t("imports.integration.saved", lang, n=changed)

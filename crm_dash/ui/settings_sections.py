@@ -62,6 +62,7 @@ def _form_values(current: AdoptionDefinition, lang: Language) -> dict[str, Any]:
     values["write_actions"] = middle.multiselect(
         _field("write_actions", lang), list(ACTIONS), default=list(current.write_actions),
         format_func=lambda a: t(f"adoption.action.{a}", lang), key="settings_write_actions",
+        placeholder=t("common.choose_several", lang),
         help=t("settings.help.write_actions", lang),
     )
     patterns = right.text_area(
