@@ -20,6 +20,7 @@ from crm_dash.db import is_demo
 from crm_dash.i18n import Language, fmt_datetime, t
 from crm_dash.ui import session_cookie
 from crm_dash.ui.first_admin import first_admin_page
+from crm_dash.ui.typed_drafts import forget_typed_text
 
 COOKIE_NAME = sessions.SESSION_COOKIE
 _LOGGED_OUT_KEY = "crm_dash_logged_out"
@@ -130,6 +131,7 @@ def login_form(conn: duckdb.DuckDBPyConnection, lang: Language) -> None:
     Render it after ``st.navigation``: a form drawn before the current page is known loses
     what was typed into it when the page becomes known.
     """
+    forget_typed_text()  # nobody is logged in: no typed retrospective text stays in the browser
     try:
         _login_or_first_admin(conn, lang)
     finally:

@@ -5,7 +5,8 @@ newer than the saved state, else from the saved state; that start value is the w
 ``value``/``index`` (a browser that mounts a widget late shows the right value, never a default
 it would send back as a change), and a widget that has a value in the session keeps it. Every
 change writes the whole set of values as the user's draft into the database (``on_change``), so
-a page switch or a browser reload, which loses the session state, loses nothing; a change back
+a page switch or a browser reload, which loses the session state, loses nothing (text typed
+and not yet left is kept in the browser meanwhile: :mod:`crm_dash.ui.typed_drafts`); a change back
 to the saved state drops the draft. Saving writes everything in one transaction and clears it.
 
 The topics render as fragments: a change reruns its topic only, not the whole page.
@@ -54,6 +55,7 @@ from crm_dash.retro.store import (
     write_draft,
 )
 from crm_dash.retro.template import items_by_group
+from crm_dash.ui.typed_drafts import clear_after_rerun, keep_typed_text
 
 FIELDS: tuple[str, ...] = ("status", "notes", "owner", "due")
 FLASH_KEY = "retro_flash"
@@ -213,6 +215,7 @@ def _put(values: dict[str, Any]) -> None:
 def _discard(conn: duckdb.DuckDBPyConnection, retro_id: int, username: str,
              saved: dict[str, Any], message: str) -> None:
     discard_draft(conn, retro_id, username)
+    clear_after_rerun(retro_id)  # and what the browser kept of it
     _put(saved)
     st.session_state[FLASH_KEY] = message
 
@@ -301,6 +304,9 @@ def render_checklist_editor(conn: duckdb.DuckDBPyConnection, retro: Retro,
                             state: EditorState, username: str, lang: Language) -> None:
     """The checklist by topic (one tab each), every item editable."""
     by_id = {i.item_id: i for i in items}
+    # Text typed and not yet left survives a reload (kept in the browser, then drafted).
+    keep_typed_text(retro.id, username, [widget_key(retro.id, "participants")] + [
+        widget_key(retro.id, field, i.item_id) for i in items for field in ("notes", "owner")])
     groups = items_by_group(retro.template_version)
     tabs = st.tabs([group_title(g, lang) for g in groups])
     for tab, (_group, template) in zip(tabs, groups.items(), strict=True):
@@ -316,6 +322,7 @@ def save(conn: duckdb.DuckDBPyConnection, retro: Retro, items: list[RetroItem],
     header, entries = current_values(retro.id, items, state.saved)
     changed = save_retro(conn, retro.id, header, entries, actor=username, evidence=evidence,
                          evidence_month=month)
+    clear_after_rerun(retro.id)
     flash(t("retro.saved", lang, n=len(changed)))
 
 

@@ -191,3 +191,42 @@ def test_lead_fills_in_part_reloads_and_finds_it_intact(
     assert draft is not None
     assert draft.payload["items"]["origin.results"]["notes"] == \
         "Figures for the management meeting"
+
+
+def test_notes_typed_and_not_left_survive_a_reload(
+    start_app: StartApp, tmp_path: Path, page: Page
+) -> None:
+    """Issue 18: typed, never left (no Tab, no click elsewhere), reloaded: the text is there,
+    and it became the lead's draft."""
+    from datetime import date
+
+    from crm_dash.retro.store import create_retro
+
+    path = _retro_db(tmp_path)
+    conn = db.connect(path)
+    create_retro(conn, {"held_on": date(2026, 11, 20), "participants": "Project team"},
+                 actor="lead")
+    conn.close()
+    server = start_app(path)
+    page.goto(f"{server.url}/retro?retro=1")
+    login(page, "lead")
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible(timeout=20_000)
+    _tab(page, "Origin")
+    notes = _item(page, "origin.results").get_by_label("Notes").first
+    notes.click()
+    page.keyboard.type("Typed, never left")
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible(timeout=20_000)
+    _tab(page, "Origin")
+    expect(_item(page, "origin.results").get_by_label("Notes").first).to_have_value(
+        "Typed, never left", timeout=10_000)
+    wait_idle(page)
+    page.reload()  # now from the database draft, the browser copy is gone
+    wait_idle(page)
+    _tab(page, "Origin")
+    expect(_item(page, "origin.results").get_by_label("Notes").first).to_have_value(
+        "Typed, never left", timeout=10_000)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('crm-dash-draft:'))"
+                         ".length") == 0
+    whole_page(page, "retro-typed-reload")
