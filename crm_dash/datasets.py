@@ -200,7 +200,7 @@ PIPELINE = DatasetSpec(
            required=True, values=ID, en="Id of the opportunity", de="Id der Verkaufschance"),
         _f("owner", T, "owner", "owner id", "owner name", "account manager", "sales rep",
            "assigned to", required=True, values=P, en="Owner (id, e-mail or name)",
-           de="Besitzer (Id, E-Mail oder Name)"),
+           de="Inhaber (Id, E-Mail oder Name)"),
         _f("account", T, "account", "account id", "account name", "customerid",
            "parentaccountid", "company name", values=TX, en="Account", de="Firma"),
         _f("stage", T, "stage", "stage name", "sales stage", "pipeline stage", "step name",
@@ -234,7 +234,7 @@ TRAINING = DatasetSpec(
     fields=(
         _f("user", T, "user", "user id", "email", "learner", "learner email", "unique user id",
            "user email", required=True, values=P, en="Learner (id or e-mail)",
-           de="Teilnehmer (Id oder E-Mail)"),
+           de="Teilnehmende (Id oder E-Mail)"),
         _f("course", T, "course", "training title", "course name", "course title",
            "training", "module", required=True, values=L, en="Course or session",
            de="Kurs oder Schulung"),

@@ -158,7 +158,7 @@ def test_overview_shows_the_latest_complete_month_with_changes(
     assert metrics["Never"] == ("2 · 17%", "0 (-3.3 pp)")
     assert metrics["New"] == ("1 · 8%", "+1 (+8.3 pp)")
     # Barely: Clara 100, Jan 50, Kai 50; never: Dieter 100, Hanna unknown.
-    assert metrics["Licence cost of barely and never users"][0] == "€300.00"
+    assert metrics["Licence cost of the segments barely and never"][0] == "€300.00"
     assert "Costs known for 11 of 12" in _texts(at)
     assert "Definition: the defaults" in _texts(at)
     assert _chart_titles(at) == ["Your split next to the typical picture"]

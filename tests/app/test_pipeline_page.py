@@ -173,7 +173,7 @@ def test_german_texts_and_numbers(make_app: MakeApp, pipeline_db: Path) -> None:
     at.run()
     assert not at.exception
     metrics = _metrics(at)
-    assert metrics["Offene Chancen"] == "11"
+    assert metrics["Offene Verkaufschancen"] == "11"
     assert metrics["Offener Wert"] == "70.000\xa0€"
     assert metrics["Gewinnquote"] == "60\xa0%"
     assert any("Pipeline zum **31.10.2026**" in c.value for c in at.caption)

@@ -100,7 +100,7 @@ def test_hostile_headers_values_and_names_stay_text(
     login(page, "lead")
     expect(page.get_by_role("heading", name="Upload data").first).to_be_visible(timeout=20_000)
     wait_idle(page)
-    page.get_by_text("Usage / activity log", exact=True).click()
+    page.get_by_text("Usage log", exact=True).click()
     expect(page.get_by_text("--kind usage")).to_be_visible(timeout=20_000)
     wait_idle(page)
 

@@ -141,7 +141,7 @@ def test_first_run_to_a_correct_overview(
            ).to_be_visible(timeout=20_000)
     j.step("lead-checklist")
     _upload(j, "User roster", "users.csv", "7")
-    _upload(j, "Usage / activity log", "usage.csv", "12")
+    _upload(j, "Usage log", "usage.csv", "12")
     _upload(j, "Training records", "training.csv", "5")
     _upload(j, "Sales pipeline", "pipeline.csv", "4")
 

@@ -81,7 +81,7 @@ def test_lead_maps_a_stage_and_the_executive_sees_no_names(
     page.goto(f"{server.url}/pipeline?lang=de")
     wait_idle(page)
     expect(page.get_by_role("heading", name="Je Inhaber").first).to_be_visible(timeout=20_000)
-    assert _tile(page, "Offene Chancen") == "10"
+    assert _tile(page, "Offene Verkaufschancen") == "10"
     _settled(page)
     screenshot(page, "pipeline-lead-de")
 

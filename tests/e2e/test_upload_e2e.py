@@ -47,7 +47,7 @@ def test_upload_roster_and_usage_then_the_overview_changes(
     expect(page.get_by_text("Loaded 5 rows as upload #")).to_be_visible(timeout=20_000)
     whole_page(page, "upload-roster-loaded")
 
-    page.get_by_text("Usage / activity log", exact=True).click()
+    page.get_by_text("Usage log", exact=True).click()
     expect(page.get_by_text("--kind usage")).to_be_visible(timeout=20_000)
     wait_idle(page)
     choose_file(page, EXPORTS / "usage_e2e.csv")
@@ -82,7 +82,7 @@ def test_rejects_shown_in_the_browser(
     expect(page.get_by_role("heading", name="Daten hochladen").first).to_be_visible(
         timeout=20_000)
     wait_idle(page)
-    page.get_by_text("Nutzungs-/Aktivitätsprotokoll", exact=True).click()
+    page.get_by_text("Nutzungsprotokoll", exact=True).click()
     expect(page.get_by_text("--kind usage")).to_be_visible(timeout=20_000)
     wait_idle(page)
     choose_file(page, EXPORTS / "bad" / "invalid_dates.csv")

@@ -62,19 +62,19 @@ def test_markdown_in_english(conn: duckdb.DuckDBPyConnection,
     assert "- **Status:** 1 done · 1 in progress · 35 open · 0 not applicable" in lines
     assert ("- **What the CRM has delivered so far is stated in figures** (Open): "
             "Owner: Anna · Due date: 30 Apr 2026") in lines
-    assert ("- [x] **Trainings take place regularly, about monthly, in person and as webinars**"
-            ": *Done*") in lines
-    assert ("  - Data: Trainings took place in 7 of the 12 months up to May 2026 (9 sessions). "
+    assert ("- [x] **Training sessions take place regularly, about monthly, in person and as "
+            "webinars**: *Done*") in lines
+    assert ("  - Data: Training took place in 7 of the 12 months up to May 2026 (9 sessions). "
             "(Suggested: In progress)") in lines
     assert "  - Carried over from the retrospective of 12 Mar 2026" in lines
     assert "  - Notes: Figures for the board  " in lines and "    by May" in lines
     # user text is shown literally, never as markup
     assert "\\<script\\>alert\\(1\\)\\<\\/script\\> \\*Excel\\* \\| lists" in text
     assert "## Compared with the retrospective of 12 Mar 2026" in lines
-    assert ("- Trainings take place regularly, about monthly, in person and as webinars: "
+    assert ("- Training sessions take place regularly, about monthly, in person and as webinars: "
             "Open → Done") in lines
     assert "### Actions still open" in lines and "### New actions" in lines
-    assert "  - Then: Trainings took place in 5 of the 12 months up to May 2026 (9 sessions)." \
+    assert "  - Then: Training took place in 5 of the 12 months up to May 2026 (9 sessions)." \
         in lines
     assert lines[-1].startswith("Exported from crm-dash on 19 Jun 2026 · checklist template "
                                 "version 1")
