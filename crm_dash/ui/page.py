@@ -24,7 +24,7 @@ from crm_dash.errors import CrmDashError, DatabaseBusy
 from crm_dash.i18n import Language, t
 from crm_dash.markdown import md_escape
 from crm_dash.pages import page
-from crm_dash.ui import context
+from crm_dash.ui import context, layout
 from crm_dash.ui.auth import logged_in_user, login_form
 from crm_dash.ui.own_data import demo_notice
 
@@ -58,6 +58,7 @@ _SHELL_SESSION: ContextVar[Session | None] = ContextVar("crm_dash_shell_session"
 def start_session() -> Session:
     """Page config, language switch, demo banner, and who is logged in (no login form yet)."""
     st.set_page_config(page_title="crm-dash", page_icon=":material/monitoring:", layout="wide")
+    layout.apply_layout()
     lang = context.language_switch()
     try:
         conn = context.connection()
