@@ -8,6 +8,7 @@ import streamlit as st
 
 from crm_dash.health.present import dataset_rows, finding_text
 from crm_dash.i18n import fmt_int, t
+from crm_dash.ui.format import fitted_columns
 from crm_dash.ui.health_summary import cached_health_report
 from crm_dash.ui.page import friendly_errors, page_setup
 
@@ -20,7 +21,9 @@ with friendly_errors(lang):
     report = cached_health_report(ctx.conn)
 
     st.subheader(t("health.datasets", lang))
-    st.dataframe(pd.DataFrame(dataset_rows(report, lang)), hide_index=True, width="stretch")
+    datasets = pd.DataFrame(dataset_rows(report, lang))
+    st.dataframe(datasets, hide_index=True, width="stretch",
+                 column_config=fitted_columns(datasets, maximum=260))
     st.caption(t("health.months_note", lang))
 
     st.subheader(t("health.findings", lang))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -97,8 +99,48 @@ def definition_caption(versioned: VersionedDefinition, lang: Language) -> None:
 _DATE_COLUMN_FORMATS: dict[Language, str] = {"de": "DD.MM.YYYY", "en": "D MMM YYYY"}
 
 
+#: Pixels a table cell needs per character (Streamlit's 14 px Source Sans, measured in Chromium:
+#: German headings 5.9 to 6.6 a character, digits 7.0) and around its text (padding); a column
+#: of :func:`column_width` shows its heading and values whole, so no heading ends in
+#: "Abschlussdat".
+_PX_PER_HEADING_CHAR = 6.2
+_PX_PER_CHAR = 6.8
+_PX_AROUND = 18
+_PX_HELP = 18  # the (?) beside a heading that has a help text
+
+
+def column_width(label: str, values: Iterable[object] = (), *, minimum: int = 56,
+                 maximum: int = 320, help_icon: bool = False) -> int:
+    """A table column's width in pixels that shows ``label`` and the longest of ``values`` whole
+    (up to ``maximum``: longer texts are cut there, their whole text one hover away).
+
+    ``st.dataframe`` draws on a canvas and sizes columns to their first rows, so German headings
+    were cut off and wide columns pushed the key ones out of sight at 1280 px; explicit widths
+    keep a table's key columns in view (checked by tests/e2e/test_layout_e2e.py).
+    """
+    heading = len(label) * _PX_PER_HEADING_CHAR + (_PX_HELP if help_icon else 0)
+    longest = max((len(str(v)) for v in values if v is not None and v == v), default=0)
+    need = max(heading, longest * _PX_PER_CHAR) + _PX_AROUND
+    return int(min(maximum, max(minimum, math.ceil(need))))
+
+
+def fitted_columns(frame: pd.DataFrame, *, maximum: int = 320,
+                   widths: dict[str, int] | None = None) -> dict[str, Any]:
+    """``column_config`` giving every column of ``frame`` (headed in the UI language) the width
+    its heading and values need; ``widths`` sets some by hand."""
+    config: dict[str, Any] = {}
+    for column in frame.columns:
+        width = (widths or {}).get(str(column)) or column_width(
+            str(column), frame[column].tolist(), maximum=maximum)
+        config[str(column)] = st.column_config.Column(str(column), width=width)
+    return config
+
+
 def date_column(label: str, lang: Language, **kwargs: Any) -> Any:
-    """A table column of dates in the UI language's format (sortable as dates)."""
+    """A table column of dates in the UI language's format (sortable as dates), as wide as its
+    heading and a date need unless ``width`` is given."""
+    sample = "00.00.0000" if lang == "de" else "00 Sep 0000"
+    kwargs.setdefault("width", column_width(label, [sample], help_icon="help" in kwargs))
     return st.column_config.DateColumn(label, format=_DATE_COLUMN_FORMATS[lang], **kwargs)
 
 

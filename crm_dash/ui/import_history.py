@@ -22,6 +22,7 @@ from crm_dash.metrics.definitions import load_definition
 from crm_dash.metrics.integration import integration_accounts
 from crm_dash.privacy import for_display
 from crm_dash.ui.downloads import table_downloads
+from crm_dash.ui.format import fitted_columns
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
 from crm_dash.ui.upload_widgets import preset_label
@@ -43,16 +44,19 @@ def batch_table(ctx: PageContext) -> pd.DataFrame:
         t("imports.col.batch", lang): batches["batch_id"],
         t("imports.col.file", lang): batches["file_name"],
         t("imports.col.dataset", lang): [_dataset(str(k), lang) for k in batches["kind"]],
-        t("imports.col.format", lang): [preset_label(str(p), lang) if isinstance(p, str) else "–"
-                                        for p in batches["preset"]],
-        t("imports.col.who", lang): batches["imported_by"],
-        t("imports.col.when", lang): [fmt_datetime(w, lang) for w in batches["imported_at"]],
+        # What happened to the rows next to the file, the rest after: at 1280 px the counts
+        # were scrolled out of sight behind the format's long names.
         t("imports.col.read", lang): batches["rows_read"],
         t("imports.col.loaded", lang): batches["rows_loaded"],
         t("imports.col.rejected", lang): batches["rows_rejected"],
         t("imports.col.duplicates", lang): batches["duplicates_skipped"],
+        t("imports.col.when", lang): [fmt_datetime(w, lang) for w in batches["imported_at"]],
+        t("imports.col.who", lang): batches["imported_by"],
+        t("imports.col.format", lang): [preset_label(str(p), lang) if isinstance(p, str) else "–"
+                                        for p in batches["preset"]],
     })
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config=fitted_columns(shown, maximum=190))
     export = shown.copy()  # the time as a date-time cell, not as text
     export[t("imports.col.when", lang)] = pd.to_datetime(batches["imported_at"]).tolist()
     table_downloads(export, "crm-dash-import-history", lang, key="import_history")
@@ -139,14 +143,16 @@ def _to_confirm(ctx: PageContext) -> None:
     if found.empty:
         return
     st.markdown(f"**{t('imports.integration.found', lang, n=len(found))}**")
-    st.dataframe(pd.DataFrame({
+    integrations = pd.DataFrame({
         t("people.col.name", lang): found["name"],
         t("settings.integration.email", lang): found["email"].fillna("–"),
         t("imports.integration.role", lang): found["role"].fillna("–"),
         t("imports.integration.licence", lang): found["license_type"].fillna("–"),
         t("settings.integration.reason", lang):
             found["reason"].map(lambda r: t(f"settings.integration.reason.{r}", lang)),
-    }), hide_index=True, width="stretch")
+    })
+    st.dataframe(integrations, hide_index=True, width="stretch",
+                 column_config=fitted_columns(integrations, maximum=200))
     if st.button(t("imports.integration.confirm", lang, n=len(found)),
                  key="imports_integration_confirm", icon=":material/task_alt:"):
         done = confirm_integrations(ctx.conn, {str(k) for k in found["user_key"]},

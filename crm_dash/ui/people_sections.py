@@ -17,7 +17,14 @@ from crm_dash.metrics.definitions import AdoptionDefinition, VersionedDefinition
 from crm_dash.metrics.people import close_to_productive
 from crm_dash.months import add_months
 from crm_dash.ui.downloads import table_downloads
-from crm_dash.ui.format import date_column, month_label, segment_help, segment_labels
+from crm_dash.ui.format import (
+    column_width,
+    date_column,
+    fitted_columns,
+    month_label,
+    segment_help,
+    segment_labels,
+)
 
 # Team and role stay searchable and filterable, but the table keeps to what a lead acts on.
 _TABLE_COLUMNS = ("name", "department", "segment", "segment_last_month", "active_days", "writes",
@@ -89,21 +96,35 @@ def people_table(table: pd.DataFrame, month: date, versioned: VersionedDefinitio
                           placeholder=t("people.search_placeholder", lang))
     found = search(table, query or "")
     shown = _display(found, lang)
+    # Widths from the headings and values: the key columns (name, department, this month's
+    # segment, active days, writes) stay in view at 1280 px; the name column is pinned.
+    def width(column: str, label: str, maximum: int = 170) -> int:
+        return column_width(label, shown[column].tolist(), maximum=maximum)
+
     config = {
-        "name": st.column_config.TextColumn(_heading("name", lang), pinned=True),
-        "department": st.column_config.TextColumn(_heading("department", lang)),
+        "name": st.column_config.TextColumn(headings["name"], pinned=True,
+                                            width=width("name", headings["name"])),
+        "department": st.column_config.TextColumn(
+            headings["department"], width=width("department", headings["department"], 160)),
         "segment": st.column_config.TextColumn(
-            headings["segment"], help=segment_help("productive", versioned, lang)),
-        "segment_last_month": st.column_config.TextColumn(headings["segment_last_month"]),
-        "active_days": st.column_config.NumberColumn(_heading("active_days", lang),
-                                                     help=t("adoption.help.active_day", lang)),
-        "writes": st.column_config.NumberColumn(_heading("writes", lang),
-                                                help=t("adoption.help.write", lang)),
-        "breadth": st.column_config.NumberColumn(_heading("breadth", lang),
-                                                 help=t("adoption.help.breadth", lang)),
-        "last_active": date_column(_heading("last_active", lang), lang),
-        "trained": st.column_config.TextColumn(_heading("trained", lang),
-                                               help=t("people.help.trained", lang)),
+            headings["segment"], help=segment_help("productive", versioned, lang),
+            width=width("segment", headings["segment"])),
+        "segment_last_month": st.column_config.TextColumn(
+            headings["segment_last_month"],
+            width=width("segment_last_month", headings["segment_last_month"])),
+        "active_days": st.column_config.NumberColumn(
+            headings["active_days"], help=t("adoption.help.active_day", lang),
+            width=column_width(headings["active_days"])),
+        "writes": st.column_config.NumberColumn(headings["writes"],
+                                                help=t("adoption.help.write", lang),
+                                                width=column_width(headings["writes"])),
+        "breadth": st.column_config.NumberColumn(headings["breadth"],
+                                                 help=t("adoption.help.breadth", lang),
+                                                 width=column_width(headings["breadth"])),
+        "last_active": date_column(headings["last_active"], lang),
+        "trained": st.column_config.TextColumn(headings["trained"],
+                                               help=t("people.help.trained", lang),
+                                               width=width("trained", headings["trained"])),
     }
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
                  key="people_table", placeholder="–")  # unknown breadth reads "–", not None
@@ -132,8 +153,11 @@ def close_list(table: pd.DataFrame, definition: AdoptionDefinition, lang: Langua
         t("people.close.missing_writes", lang): close["missing_writes"],
         _heading("trained", lang): close["trained"].map(lambda v: trained_text(v, lang)),
     })
+    config = fitted_columns(shown, maximum=150)
+    trained = _heading("trained", lang)
+    config[trained] = st.column_config.TextColumn(
+        trained, help=t("people.help.trained", lang), width=config[trained]["width"])
     st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3,
-                 column_config={_heading("trained", lang): st.column_config.TextColumn(
-                     _heading("trained", lang), help=t("people.help.trained", lang))})
+                 column_config=config)
     st.caption(t("people.close.caption", lang, days=definition.productive_min_active_days,
                  writes=definition.productive_min_writes))

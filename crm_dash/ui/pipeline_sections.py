@@ -38,7 +38,7 @@ from crm_dash.privacy import for_display
 from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.downloads import table_downloads
 from crm_dash.ui.filters import group_select
-from crm_dash.ui.format import month_label, month_long
+from crm_dash.ui.format import column_width, fitted_columns, month_label, month_long
 from crm_dash.ui.links import page_link
 from crm_dash.ui.pipeline_charts import segment_bar_chart
 from crm_dash.ui.pipeline_format import (
@@ -184,11 +184,10 @@ def _group_table(frame: pd.DataFrame, first_column: str, names: dict[str, str], 
 
 
 def _show_group_table(rows: pd.DataFrame, lang: Language) -> None:
-    """A table of :func:`_group_table`, the narrow columns kept narrow."""
-    small = [t(f"pipeline.col.{c}", lang) for c in ("owners", "open", "score", "next_step",
-                                                      "overdue", "stale", "missing_amount")]
+    """A table of :func:`_group_table`, each column as wide as its heading and values need (a
+    fixed "small" cut German headings to "Nächster Sc"; ten columns fit at 1280 px)."""
     st.dataframe(rows, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.Column(c, width="small") for c in small})
+                 column_config=fitted_columns(rows, maximum=135))
 
 
 def segment_section(data: PipelineData, segments: pd.DataFrame, month: date | None,
@@ -315,20 +314,26 @@ def owner_section(conn: duckdb.DuckDBPyConnection, data: PipelineData, segments:
     currency = main_currency(data)
     h = _owner_headings(None, currency, lang)
     pct = pct_format(lang)
+    # The key columns first and sized to fit 1280 px: who (pinned), where, how many open, the
+    # hygiene score and its reasons; the single measures follow, a scroll away.
+    def width(column: str, maximum: int = 160) -> int:
+        return column_width(h[column], frame[column].tolist(), maximum=maximum)
+
     config = {
-        "name": st.column_config.TextColumn(h["name"], pinned=True),
-        "department": st.column_config.TextColumn(h["department"]),
-        "segment": st.column_config.TextColumn(h["segment"]),
-        "open": st.column_config.NumberColumn(h["open"], format="%d", width="small"),
+        "name": st.column_config.TextColumn(h["name"], pinned=True, width=width("name")),
+        "department": st.column_config.TextColumn(h["department"], width=width("department")),
+        "segment": st.column_config.TextColumn(h["segment"], width=width("segment")),
+        "open": st.column_config.NumberColumn(h["open"], format="%d",
+                                              width=column_width(h["open"])),
         "open_value": st.column_config.NumberColumn(h["open_value"], format="localized"),
         **{c: st.column_config.NumberColumn(h[c], format=pct, help=t(f"pipeline.tile.{key}_help",
                                                                       lang))
            for c, key in (("next_step", "next_step"), ("overdue", "overdue"), ("stale", "stale"),
                           ("missing_amount", "missing_amount"))},
         "score": st.column_config.ProgressColumn(h["score"], format="%.0f", min_value=0,
-                                                 max_value=100, width="medium",
+                                                 max_value=100, width=120,
                                                  help=t("pipeline.tile.hygiene_help", lang)),
-        "reasons": st.column_config.TextColumn(h["reasons"], width="large"),
+        "reasons": st.column_config.TextColumn(h["reasons"], width=width("reasons", 330)),
         "win_rate": st.column_config.NumberColumn(h["win_rate"], format=pct),
     }
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config,

@@ -28,7 +28,7 @@ from crm_dash.months import month_range
 from crm_dash.privacy import for_display
 from crm_dash.settings import get_setting, set_settings, setting_history
 from crm_dash.ui.coverage_question import coverage_reason, current_coverage
-from crm_dash.ui.format import month_long, segment_labels
+from crm_dash.ui.format import fitted_columns, month_long, segment_labels
 from crm_dash.ui.page import PageContext
 from crm_dash.workdays import HOLIDAY_CALENDARS, as_calendar
 
@@ -172,13 +172,15 @@ def excluded_accounts(ctx: PageContext, definition: AdoptionDefinition) -> None:
     if accounts.empty:
         st.caption(t("settings.integration.none", lang))
         return
-    st.dataframe(pd.DataFrame({
+    shown = pd.DataFrame({
         t("people.col.name", lang): accounts["name"],
         t("settings.integration.email", lang): accounts["email"],
         t("people.col.department", lang): accounts["department"].fillna("–"),
         t("settings.integration.reason", lang):
             accounts["reason"].map(lambda r: t(f"settings.integration.reason.{r}", lang)),
-    }), hide_index=True, width="stretch")
+    })
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config=fitted_columns(shown, maximum=260))
 
 
 def flag_changes(ctx: PageContext) -> None:

@@ -27,7 +27,13 @@ from crm_dash.metrics.activity import data_version
 from crm_dash.metrics.gaps import FieldGap, gap_text
 from crm_dash.months import add_months
 from crm_dash.ui.downloads import table_downloads
-from crm_dash.ui.format import month_label, month_long, segment_labels, share_text
+from crm_dash.ui.format import (
+    fitted_columns,
+    month_label,
+    month_long,
+    segment_labels,
+    share_text,
+)
 from crm_dash.ui.links import page_link
 from crm_dash.ui.unknown import explain, tile, unknown_value
 
@@ -264,30 +270,28 @@ def sessions(sessions_per_month: pd.DataFrame, records: pd.DataFrame, month: dat
                      y=t("training.axis.sessions", lang),
                      count=t("training.axis.invitations", lang),
                      share=t("training.axis.no_shows", lang))
-    left, right = st.columns(2)
-    with left:
-        st.altair_chart(sessions_chart(per_month, text), width="stretch")
-        held = int((per_month["sessions"] > 0).sum())
-        st.caption(t("training.sessions_caption", lang, n=fmt_int(held, lang),
-                     gaps=fmt_int(training.WINDOW_MONTHS - held, lang)))
-    with right:
-        st.markdown(f"**{t('training.no_shows.title', lang)}**",
-                    help=t("training.help.no_shows", lang))
-        courses = training.no_shows_by_course(records, month, people)
-        if courses.empty:
-            st.info(t("training.no_shows.none", lang))
-            return
-        table = courses.copy()
-        table["share"] = table["share"].map(lambda v: share_text(v, lang))
-        table = audience.suppress(table, "invitations", ["no_shows", "share"])
-        headings = {"course": t("training.col.course", lang),
-                    "invitations": t("training.axis.invitations", lang),
-                    "no_shows": t("training.axis.no_shows", lang),
-                    "share": t("training.col.share", lang)}
-        st.dataframe(
-            table.rename(columns=headings).astype(str), hide_index=True, width="stretch",
-            height=min(35 * (len(table) + 1) + 3, 318),
-            column_config={headings["course"]: st.column_config.TextColumn(width="medium")})
+    # One below the other: beside the chart, the course names were cut off at 1280 px.
+    st.altair_chart(sessions_chart(per_month, text), width="stretch")
+    held = int((per_month["sessions"] > 0).sum())
+    st.caption(t("training.sessions_caption", lang, n=fmt_int(held, lang),
+                 gaps=fmt_int(training.WINDOW_MONTHS - held, lang)))
+    st.markdown(f"**{t('training.no_shows.title', lang)}**",
+                help=t("training.help.no_shows", lang))
+    courses = training.no_shows_by_course(records, month, people)
+    if courses.empty:
+        st.info(t("training.no_shows.none", lang))
+        return
+    table = courses.copy()
+    table["share"] = table["share"].map(lambda v: share_text(v, lang))
+    table = audience.suppress(table, "invitations", ["no_shows", "share"])
+    headings = {"course": t("training.col.course", lang),
+                "invitations": t("training.axis.invitations", lang),
+                "no_shows": t("training.axis.no_shows", lang),
+                "share": t("training.col.share", lang)}
+    shown = table.rename(columns=headings).astype(str)
+    st.dataframe(shown, hide_index=True, width="content",
+                 height=min(35 * (len(table) + 1) + 3, 318),
+                 column_config=fitted_columns(shown, maximum=420))
 
 
 def onboarding(joined: pd.DataFrame, month: date, lang: Language, audience: Audience, *,
