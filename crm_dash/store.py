@@ -209,10 +209,18 @@ def _insert_usage(
     cur: duckdb.DuckDBPyConnection, staging: str, typed: dict[str, str], batch_id: int
 ) -> None:
     # Overlapping exports share events: an event already stored (same person, instant, action,
-    # object and outcome) is skipped, so activity is never counted twice. Only stored events in
-    # the batch's time span can match, and rows can only repeat each other when they share an
-    # instant: checking both first spares a fresh, repeat-free file (10M rows) the costly
-    # anti-join and window. Join keys are computed once per distinct user id, not per event.
+    # object and outcome) is skipped, so activity is never counted twice, and rows of one file
+    # that are the same event count once. Only stored events in the batch's time span can
+    # match, and rows can only repeat each other when they share an instant: checking both
+    # first spares a fresh, repeat-free file the dedup altogether (see _usage_span).
+    #
+    # Otherwise the exact comparison is kept for the few rows that can need it. Each event gets
+    # a 64-bit hash of its five columns; "candidates" are the hashes that occur twice in the
+    # file or among the stored events of the span. A row whose hash is no candidate is neither
+    # repeated nor stored, and goes in as it is (a join against a small set of integers, no
+    # aggregate over whole rows). Candidate rows (true repeats, stored events, and the rare
+    # hash collision) are set aside and compared column by column, as before. Join keys are
+    # computed once per distinct user id, not per event.
     first, last, may_repeat = _usage_span(cur, staging, typed["timestamp"])
     stored = cur.execute(
         "SELECT count(*) FROM usage_events WHERE ts BETWEEN ? AND ?", [first, last]
@@ -231,7 +239,32 @@ def _insert_usage(
         f"  FROM (SELECT DISTINCT {typed['user_id']} AS user_id FROM {_quote(staging)} s) d"
         f" ) k ON k.user_id = u.user_id"
     )
-    # parameters: the batch's first and last instant
+    insert = ("INSERT INTO usage_events (user_key, user_id, ts, action, source_action, object,"
+              " success, batch_id) ")
+    if not overlaps and not may_repeat:
+        cur.execute(f"{insert}SELECT n.* FROM ({rows}) n", [batch_id])
+        return
+    # typed alike on both sides, or equal events would hash apart
+    event_hash = ("hash(CAST(n.user_key AS VARCHAR), CAST(n.ts AS TIMESTAMP),"
+                  " CAST(n.action AS VARCHAR), CAST(n.object AS VARCHAR),"
+                  " CAST(n.success AS BOOLEAN))")
+    candidates: list[str] = []
+    params: list[object] = []
+    if may_repeat:
+        candidates.append(f"SELECT {event_hash} AS h FROM ({rows}) n GROUP BY h"
+                          " HAVING count(*) > 1")
+        params.append(batch_id)
+    if overlaps:
+        candidates.append(f"SELECT {event_hash} AS h FROM usage_events n"
+                          " WHERE n.ts BETWEEN ? AND ?")
+        params += [first, last]
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE {_CANDIDATE_HASHES} AS "
+                f"SELECT DISTINCT h FROM ({' UNION ALL '.join(candidates)})", params)
+    # The candidate rows, compared exactly (before this batch's other rows are stored, so
+    # that "stored already" means stored by earlier uploads).
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_CANDIDATE_ROWS} AS SELECT n.* FROM ({rows}) n"
+        f" SEMI JOIN {_CANDIDATE_HASHES} c ON c.h = {event_hash}", [batch_id])
     stored_already = (
         "EXISTS (SELECT 1 FROM usage_events e WHERE e.ts BETWEEN ? AND ?"
         " AND e.user_key = n.user_key AND e.ts = n.ts AND e.action = n.action"
@@ -243,23 +276,22 @@ def _insert_usage(
         cur.execute(
             f"INSERT INTO usage_supply (batch_id, user_key, ts, action, object, success) "
             f"SELECT DISTINCT n.batch_id, n.user_key, n.ts, n.action, n.object, n.success"
-            f" FROM ({rows}) n WHERE {stored_already}",
-            [batch_id, first, last],
-        )
-    params: list[object] = [batch_id]
-    conditions = ""
-    if overlaps:
-        conditions = f"WHERE NOT {stored_already}"
-        params += [first, last]
-    # One row per event: DISTINCT ON is a hash aggregate, cheaper than a window's partitions.
-    distinct = "DISTINCT ON (n.user_key, n.ts, n.action, n.object, n.success) " \
-        if may_repeat else ""
+            f" FROM {_CANDIDATE_ROWS} n WHERE {stored_already}", [first, last])
     cur.execute(
-        f"INSERT INTO usage_events (user_key, user_id, ts, action, source_action, object,"
-        f" success, batch_id) "
-        f"SELECT {distinct}n.* FROM ({rows}) n {conditions}",
-        params,
-    )
+        f"{insert}SELECT DISTINCT ON (n.user_key, n.ts, n.action, n.object, n.success) n.*"
+        f" FROM {_CANDIDATE_ROWS} n"
+        + (f" WHERE NOT {stored_already}" if overlaps else ""),
+        [first, last] if overlaps else [])
+    # The rows no other row and no stored event can equal.
+    cur.execute(
+        f"{insert}SELECT n.* FROM ({rows}) n ANTI JOIN {_CANDIDATE_HASHES} c"
+        f" ON c.h = {event_hash}", [batch_id])
+    cur.execute(f"DROP TABLE {_CANDIDATE_ROWS}")
+    cur.execute(f"DROP TABLE {_CANDIDATE_HASHES}")
+
+
+_CANDIDATE_HASHES = "crm_dash_usage_candidate_hashes"
+_CANDIDATE_ROWS = "crm_dash_usage_candidate_rows"
 
 
 def _usage_span(
