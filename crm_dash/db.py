@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from crm_dash import config
 from crm_dash.errors import DatabaseBusy, DatabaseError
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
@@ -105,6 +106,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if not read_only:
         make_private(path)
         conn.execute("SET temp_directory = ?", [str(spill_directory(path).resolve())])
+        conn.execute("SET memory_limit = ?", [f"{config.memory_mb()}MB"])
         migrate(conn)
     return conn
 
