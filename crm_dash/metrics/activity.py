@@ -2,9 +2,11 @@
 
 Ten million events are reduced once to one row per person and month in the analysis time zone
 (``activity_months``, migration 004): active days, successful events per action, distinct objects.
-The table is rebuilt from scratch whenever the usage data or the time zone changes; a cheap
-fingerprint of the usage batches tells. Uploads and deleted batches both change it, so the table
-can never be out of date when a metric reads it. Which actions count as writes, the thresholds and
+The table is rebuilt whenever the usage data or the time zone changes; a cheap fingerprint of the
+usage batches tells. Uploads and deleted batches both change it, so the table can never be out of
+date when a metric reads it. When the only change is new uploads, only the months their events
+fall in are computed again (a month's row depends on that month's events alone); a deleted upload
+or another time zone rebuilds everything. Which actions count as writes, the thresholds and
 integration flags are applied when reading, so changing them needs no rebuild.
 """
 
@@ -59,9 +61,16 @@ FROM (
     SELECT user_key, action, object,
            CAST(timezone(?, CAST(ts AS TIMESTAMPTZ)) AS DATE) AS day
     FROM usage_events
-    WHERE success
+    WHERE success {events}
 )
+{months}
 GROUP BY ALL
+"""
+# The local months the events of the batches after a given id fall in.
+_NEW_MONTHS_SQL = """
+SELECT CAST(date_trunc('month', CAST(timezone(?, CAST(min(ts) AS TIMESTAMPTZ)) AS DATE)) AS DATE),
+       CAST(date_trunc('month', CAST(timezone(?, CAST(max(ts) AS TIMESTAMPTZ)) AS DATE)) AS DATE)
+FROM usage_events WHERE batch_id > ?
 """
 
 
@@ -103,10 +112,27 @@ def refresh_activity(
         if not force and _stored_fingerprint(conn) == fingerprint:
             return False  # another session rebuilt it while this one waited
         started = time.perf_counter()
+        after = None if force else _only_added_after(conn, _stored_fingerprint(conn), fingerprint)
         with transaction(conn) as cur:
             cur.execute("SET enable_progress_bar = false")  # keeps the CLI's stdout clean
-            cur.execute("DELETE FROM activity_months")
-            cur.execute(_REBUILD_SQL, [time_zone])
+            span = None if after is None else cur.execute(
+                _NEW_MONTHS_SQL, [time_zone, time_zone, after]).fetchone()
+            if span is not None and span[0] is None:
+                pass  # the new uploads brought no event (all stored already): nothing changes
+            elif span is not None:
+                first, last = span
+                cur.execute("DELETE FROM activity_months WHERE month BETWEEN ? AND ?",
+                            [first, last])
+                # UTC instants a day around the local months, then the local months exactly
+                cur.execute(
+                    _REBUILD_SQL.format(
+                        events="AND ts BETWEEN CAST(? AS TIMESTAMP) - INTERVAL 1 DAY"
+                               " AND CAST(? AS TIMESTAMP) + INTERVAL 32 DAY",
+                        months="WHERE CAST(date_trunc('month', day) AS DATE) BETWEEN ? AND ?"),
+                    [time_zone, first, last, first, last])
+            else:
+                cur.execute("DELETE FROM activity_months")
+                cur.execute(_REBUILD_SQL.format(events="", months=""), [time_zone])
             count_row = cur.execute("SELECT count(*) FROM activity_months").fetchone()
             assert count_row is not None
             cur.execute(
@@ -118,6 +144,41 @@ def refresh_activity(
                 [fingerprint, int(count_row[0]), time.perf_counter() - started],
             )
     return True
+
+
+def _only_added_after(
+    conn: duckdb.DuckDBPyConnection, stored: str | None, current: str
+) -> int | None:
+    """The highest usage batch id the stored table was built from, when the only change since
+    then is usage batches added after it (same time zone, none deleted); else ``None``.
+
+    Fingerprints read ``batches:max id:sum of ids/events@time zone``. Added batches only means:
+    the batches after the old highest id account for the whole growth in count, id sum and
+    events. A deletion lowers the count, so it never passes for an addition.
+    """
+    try:
+        old_usage, old_zone = (stored or "").rsplit("@", 1)
+        new_usage, new_zone = current.rsplit("@", 1)
+        old_batches, old_events = old_usage.split("/")
+        old_count, old_max, old_sum = (int(x) for x in old_batches.split(":"))
+        new_batches, new_events = new_usage.split("/")
+        new_count, _, new_sum = (int(x) for x in new_batches.split(":"))
+    except ValueError:
+        return None
+    if old_zone != new_zone or old_count == 0:
+        return None
+    row = conn.cursor().execute(
+        "SELECT count(*), coalesce(sum(batch_id), 0),"
+        " (SELECT count(*) FROM usage_events WHERE batch_id > ?)"
+        " FROM import_batches WHERE kind = 'usage' AND batch_id > ?", [old_max, old_max]
+    ).fetchone()
+    if row is None:
+        return None
+    added, added_sum, added_events = (int(x) for x in row)
+    if (added, added_sum, added_events) != (new_count - old_count, new_sum - old_sum,
+                                            int(new_events) - int(old_events)):
+        return None
+    return old_max
 
 
 def prepare_activity(conn: duckdb.DuckDBPyConnection) -> bool:
