@@ -99,39 +99,53 @@ def definition_caption(versioned: VersionedDefinition, lang: Language) -> None:
 _DATE_COLUMN_FORMATS: dict[Language, str] = {"de": "DD.MM.YYYY", "en": "D MMM YYYY"}
 
 
-#: Pixels a table cell needs per character (Streamlit's 14 px Source Sans, measured in Chromium:
-#: German headings 5.9 to 6.6 a character, digits 7.0) and around its text (padding); a column
-#: of :func:`column_width` shows its heading and values whole, so no heading ends in
-#: "Abschlussdat".
-_PX_PER_HEADING_CHAR = 6.2
-_PX_PER_CHAR = 6.8
-_PX_AROUND = 18
+#: Width in pixels of each character in a table cell (Streamlit's 14 px Source Sans, measured
+#: with a canvas in Chromium); other characters count as 7.6. A column of :func:`column_width`
+#: shows its heading and values whole, so no heading ends in "Abschlussdat".
+_CHAR_PX: dict[str, float] = {
+    ch: px
+    for px, chars in (
+        (2.8, " "), (3.5, "i|',.:;j·l"), (3.8, "I!"), (4.2, "f()[]{}"), (4.5, "-"),
+        (4.9, "t/\\r"), (6.0, "*?sz\""), (6.5, "xcvy"), (7.0, "JY–LFek0123456789#$+<=>^_~€"),
+        (7.2, "agäVX"), (7.6, "ESTZA`houöüÄ"), (7.9, "bndpqP"), (8.2, "CRKßB"),
+        (8.7, "&DG→"), (9.3, "UÜHNOQÖ"), (10.2, "wM"), (11.6, "W%m@"), (13.3, "…"),
+    )
+    for ch in chars
+}
+_PX_OTHER = 7.6
+_PX_AROUND = 20  # the cell's padding (8 px a side) and a little air
 _PX_HELP = 18  # the (?) beside a heading that has a help text
+
+
+def text_width(text: str) -> float:
+    """How many pixels ``text`` takes in a table cell."""
+    return sum(_CHAR_PX.get(ch, _PX_OTHER) for ch in text)
 
 
 def column_width(label: str, values: Iterable[object] = (), *, minimum: int = 56,
                  maximum: int = 320, help_icon: bool = False) -> int:
-    """A table column's width in pixels that shows ``label`` and the longest of ``values`` whole
-    (up to ``maximum``: longer texts are cut there, their whole text one hover away).
+    """A table column's width in pixels that shows ``label`` and the widest of ``values`` whole
+    (values up to ``maximum``: longer ones are cut there; the heading never is).
 
     ``st.dataframe`` draws on a canvas and sizes columns to their first rows, so German headings
     were cut off and wide columns pushed the key ones out of sight at 1280 px; explicit widths
     keep a table's key columns in view (checked by tests/e2e/test_layout_e2e.py).
     """
-    heading = len(label) * _PX_PER_HEADING_CHAR + (_PX_HELP if help_icon else 0)
-    longest = max((len(str(v)) for v in values if v is not None and v == v), default=0)
-    need = max(heading, longest * _PX_PER_CHAR) + _PX_AROUND
-    return int(min(maximum, max(minimum, math.ceil(need))))
+    heading = text_width(label) + (_PX_HELP if help_icon else 0)
+    widest = max((text_width(str(v)) for v in values if v is not None and v == v), default=0.0)
+    # The heading always whole; only values are cut at ``maximum``.
+    need = max(heading, min(widest, maximum - _PX_AROUND)) + _PX_AROUND
+    return max(minimum, math.ceil(need))
 
 
 def fitted_columns(frame: pd.DataFrame, *, maximum: int = 320,
-                   widths: dict[str, int] | None = None) -> dict[str, Any]:
+                   maxima: dict[str, int] | None = None) -> dict[str, Any]:
     """``column_config`` giving every column of ``frame`` (headed in the UI language) the width
-    its heading and values need; ``widths`` sets some by hand."""
+    its heading and values need, values cut at ``maximum`` (``maxima``: per column)."""
     config: dict[str, Any] = {}
     for column in frame.columns:
-        width = (widths or {}).get(str(column)) or column_width(
-            str(column), frame[column].tolist(), maximum=maximum)
+        width = column_width(str(column), frame[column].tolist(),
+                             maximum=(maxima or {}).get(str(column), maximum))
         config[str(column)] = st.column_config.Column(str(column), width=width)
     return config
 

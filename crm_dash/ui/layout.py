@@ -23,9 +23,16 @@ _CSS = """<style>
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * {
   color: #5f5e5c; opacity: 1;
 }
-/* Between a laptop and a wide screen, Streamlit's 5rem side margins cost a table a column. */
+/* Between a laptop and a wide screen, Streamlit's 5rem side margins and 300 px sidebar cost a
+   table a column or two ('Kennzahl-Einstellungen', the longest page name, still fits). */
 @media (max-width: 1600px) {
   [data-testid="stMainBlockContainer"] { padding-left: 1.5rem; padding-right: 1.5rem; }
+}
+@media (min-width: 641px) and (max-width: 1400px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; }
+  [data-testid="stSidebar"][data-collapsed="false"] {
+    width: 264px !important; min-width: 264px !important;
+  }
 }
 /* A phone: the content uses the width; charts and tables keep inside it. */
 @media (max-width: 640px) {

@@ -153,7 +153,7 @@ def close_list(table: pd.DataFrame, definition: AdoptionDefinition, lang: Langua
         t("people.close.missing_writes", lang): close["missing_writes"],
         _heading("trained", lang): close["trained"].map(lambda v: trained_text(v, lang)),
     })
-    config = fitted_columns(shown, maximum=150)
+    config = fitted_columns(shown, maximum=150, maxima={_heading("department", lang): 140})
     trained = _heading("trained", lang)
     config[trained] = st.column_config.TextColumn(
         trained, help=t("people.help.trained", lang), width=config[trained]["width"])

@@ -187,7 +187,8 @@ def _show_group_table(rows: pd.DataFrame, lang: Language) -> None:
     """A table of :func:`_group_table`, each column as wide as its heading and values need (a
     fixed "small" cut German headings to "Nächster Sc"; ten columns fit at 1280 px)."""
     st.dataframe(rows, hide_index=True, width="stretch",
-                 column_config=fitted_columns(rows, maximum=135))
+                 column_config=fitted_columns(rows, maximum=135,
+                                              maxima={str(rows.columns[0]): 170}))
 
 
 def segment_section(data: PipelineData, segments: pd.DataFrame, month: date | None,
