@@ -127,29 +127,64 @@ def segment_share_chart(
     ).properties(height=_HEIGHT)
 
 
+def _ink(hex_colour: str) -> str:
+    """Black or white, whichever reads better on ``hex_colour`` (WCAG relative luminance)."""
+    channels = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "black" if luminance > 0.18 else "white"
+
+
+#: A segment's name is written into its bar from this share on, its share alone from the next.
+_NAMED_FROM = 0.14
+_SHARE_FROM = 0.06
+
+
 def group_share_chart(
     shares: pd.DataFrame, text: ChartText, labels: Mapping[str, str], codes: Sequence[str]
-) -> alt.Chart:
-    """Horizontal stacked 100 % bars, one per group (department, or "ours" vs "typical").
+) -> alt.LayerChart:
+    """Horizontal stacked 100 % bars, one per group (department, or "ours" vs "typical"), each
+    segment's name and share written into its part, so colour is not the only thing that tells
+    the segments apart.
 
     ``shares``: group, segment, share, share_text, people_text.
     """
     data = _labelled(shares, "segment", labels, codes)
-    data = data[["group", "label", "order", "share", "share_text", "people_text"]]
+    data = data[["group", "segment", "label", "order", "share", "share_text", "people_text"]]
+    data = data.sort_values(["group", "order"], kind="stable")
+    total = data.groupby("group", sort=False)["share"].transform("sum")
+    end = data.groupby("group", sort=False)["share"].cumsum() / total.where(total > 0)
+    part = data["share"] / total.where(total > 0)
+    data = data.assign(
+        mid=end - part / 2,
+        bar_text=[
+            f"{label} {share}" if p >= _NAMED_FROM else share if p >= _SHARE_FROM else ""
+            for label, share, p in zip(data["label"], data["share_text"], part.fillna(0),
+                                       strict=True)
+        ],
+        ink=data["segment"].map(lambda c: _ink(SEGMENT_COLORS[c])),
+    ).drop(columns="segment")
     groups = list(dict.fromkeys(data["group"]))
-    return alt.Chart(data, title=_title(text)).mark_bar().encode(
-        y=alt.Y("group:N", title=text.y, sort=groups, axis=alt.Axis(labelLimit=240)),
+    y = alt.Y("group:N", title=text.y, sort=groups, axis=alt.Axis(labelLimit=240))
+    bars = alt.Chart(data).mark_bar().encode(
+        y=y,
         x=alt.X("share:Q", title=text.x, stack="normalize", axis=alt.Axis(format="%")),
-        # Below the bars: with one or two bars a legend beside them would be cut off.
+        # Below the bars: with one or two bars a legend beside them would be cut off; two
+        # columns, so four German segment names fit a narrow chart.
         color=alt.Color("label:N", title=text.legend, sort=[labels[c] for c in codes],
                         scale=_scale(SEGMENT_COLORS, labels, codes),
-                        legend=alt.Legend(orient="bottom", direction="horizontal")),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2,
+                                          labelLimit=220)),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("group:N", title=text.y),
                  alt.Tooltip("label:N", title=text.legend),
                  alt.Tooltip("people_text:N", title=text.count),
                  alt.Tooltip("share_text:N", title=text.share)],
-    ).properties(height=alt.Step(34))
+    )
+    names = alt.Chart(data).mark_text(fontSize=11).encode(
+        y=y, x=alt.X("mid:Q"), text="bar_text:N", color=alt.Color("ink:N", scale=None),
+    )
+    return alt.LayerChart(layer=[bars, names], title=_title(text), height=alt.Step(34))
 
 
 def group_month_heatmap(shares: pd.DataFrame, text: ChartText) -> alt.LayerChart:

@@ -63,7 +63,7 @@ def _segment_metric(column: DeltaGenerator, segment: str, now: MonthSummary,
     )
 
 
-def _split_chart(now: MonthSummary, lang: Language) -> alt.Chart:
+def _split_chart(now: MonthSummary, lang: Language) -> alt.LayerChart:
     labels = segment_labels(lang)
     ours = t("overview.adoption.ours", lang, month=month_long(now.month, lang))
     typical = t("overview.adoption.typical", lang)

@@ -37,6 +37,11 @@ def _texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def _department_table(at: AppTest) -> Any:
+    """The segments-per-department table (the segments chart's table view comes before it)."""
+    return next(d.value for d in at.dataframe if "Licensed people" in d.value.columns)
+
+
 def _chart_titles(at: AppTest) -> list[str]:
     return [json.loads(c.proto.spec)["title"]["text"] for c in at.get("vega_lite_chart")]
 
@@ -60,7 +65,7 @@ def test_lead_sees_every_section_of_the_latest_complete_month(
     assert all(s.help for s in at.subheader)
     assert all(m.help for m in at.metric)
     assert "Definition: the defaults" in _texts(at)
-    departments = at.dataframe[0].value.set_index("Department")
+    departments = _department_table(at).set_index("Department")
     assert departments.loc["Service", "Licensed people"] == "3"  # leads see small groups
     assert "Moved up: 4 · slipped: 2" in _texts(at)
     # The months slider offers the complete months; the default range ends with October.
@@ -100,7 +105,7 @@ def test_executive_sees_aggregates_without_names_and_no_small_groups(
     assert _metrics(at)["Licensed people"] == "12"
     text = _texts(at)
     assert not any(name in text for name in NAMES)
-    departments = at.dataframe[0].value.set_index("Department")
+    departments = _department_table(at).set_index("Department")
     # Service has 3 licensed people. Vertrieb has 9, but everyone (12) minus Vertrieb would
     # give Service's figures away: both rows read "<5", and no department chart is drawn.
     assert departments.loc["Service"].tolist() == ["<5"] * 7
@@ -162,7 +167,7 @@ def test_overview_shows_the_latest_complete_month_with_changes(
     assert "Costs known for 11 of 12" in _texts(at)
     assert "Definition: the defaults" in _texts(at)
     assert _chart_titles(at) == ["Your split next to the typical picture"]
-    split = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    split = json.loads(at.get("vega_lite_chart")[0].proto.spec)["layer"][0]  # bars, then names
     assert split["encoding"]["y"]["title"] == "Company"  # not an empty axis title
     assert split["encoding"]["tooltip"][0]["title"] == "Company"
     assert all(m.help for m in at.metric[:6])
@@ -183,7 +188,7 @@ def test_overview_help_follows_the_thresholds_in_force(
     helps = {m.label: m.help for m in at.metric}
     assert helps["Kaum"].startswith("Weniger als 3 aktive Tage im Monat")
     assert helps["Sporadisch"].startswith("Mindestens 3 aktive Tage")
-    split = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    split = json.loads(at.get("vega_lite_chart")[0].proto.spec)["layer"][0]
     assert split["encoding"]["y"]["title"] == "Unternehmen"
 
 
@@ -206,7 +211,7 @@ def test_executive_where_every_department_is_small(
     at = make_app(fixture_db_path, "pages/adoption.py", role="executive").run()
     assert not at.exception and not at.error
     assert _metrics(at)["Licensed people"] == "5"
-    assert set(at.dataframe[0].value["Licensed people"]) == {"<5"}
+    assert set(_department_table(at)["Licensed people"]) == {"<5"}
     assert "Productive share per department and month" not in _chart_titles(at)
 
 

@@ -64,11 +64,32 @@ def test_group_share_chart_keeps_the_colours_with_other_codes() -> None:
     ])
     codes = ["productive", "sporadic", "barely_never", "new"]
     spec = _spec(charts.group_share_chart(frame, TEXT, LABELS, codes))
-    assert spec["encoding"]["color"]["scale"]["range"] == [
+    bars = _layer(spec)
+    assert bars["encoding"]["color"]["scale"]["range"] == [
         charts.SEGMENT_COLORS[c] for c in codes]
-    assert spec["encoding"]["y"]["title"] == "Anteil"
-    assert spec["encoding"]["x"]["title"] == "Monat"
+    assert bars["encoding"]["y"]["title"] == "Anteil"
+    assert bars["encoding"]["x"]["title"] == "Monat"
     assert spec["height"] == {"step": 34}
+
+
+def test_group_share_chart_names_each_segment_in_its_bar() -> None:
+    """Colour is not the only carrier of a segment: its name and share are written in."""
+    frame = pd.DataFrame([
+        {"group": "Ihre", "segment": s, "share": v, "share_text": f"{v:.0%}", "people_text": "3"}
+        for s, v in (("productive", 0.5), ("sporadic", 0.1), ("barely_never", 0.38),
+                     ("new", 0.02))
+    ])
+    codes = ["productive", "sporadic", "barely_never", "new"]
+    spec = _spec(charts.group_share_chart(frame, TEXT, LABELS, codes))
+    names = _layer(spec, 1)
+    assert names["mark"]["type"] == "text" and names["encoding"]["text"]["field"] == "bar_text"
+    data = names.get("data", spec.get("data"))  # Altair hoists data the layers share
+    rows = {r["label"]: r for r in spec["datasets"][data["name"]]}
+    assert rows["Produktiv"]["bar_text"] == "Produktiv 50%"
+    assert rows["Sporadisch"]["bar_text"] == "10%"  # too narrow for the name
+    assert rows["Neu"]["bar_text"] == ""  # too narrow for anything
+    assert abs(rows["Produktiv"]["mid"] - 0.25) < 1e-9
+    assert abs(rows["Kaum oder nie"]["mid"] - 0.79) < 1e-9
 
 
 def test_lifecycle_chart_puts_dormant_below_zero() -> None:
