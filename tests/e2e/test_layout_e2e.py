@@ -20,6 +20,8 @@ page, an executive on the phone), reused from page to page.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -30,10 +32,15 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from crm_dash.i18n import t
+from crm_dash.i18n import Language, t
 from crm_dash.pages import PAGES, Role
+from crm_dash.sessions import SESSION_COOKIE
 from tests.e2e.conftest import AppServer, wait_idle, whole_page
 
+#: German by default, the longer language; ``CRM_DASH_LAYOUT_LANG=en`` takes the same pictures in
+#: English (to look at; CI runs German).
+LANG: Language = "en" if os.environ.get("CRM_DASH_LAYOUT_LANG") == "en" else "de"
+LOCALE = {"de": "de-DE", "en": "en-GB"}[LANG]
 DESKTOP_WIDTHS = (1280, 1920)
 PHONE = {"width": 390, "height": 844}
 PHONE_PAGES = ("overview", "goals")
@@ -62,11 +69,11 @@ AXE_EXCEPTIONS: tuple[AxeException, ...] = (
 #: Tables wider than a 1280 px screen by design, known by a heading of theirs, with their key
 #: columns first (the name pinned where there is one); the rest is a sideways scroll away.
 WIDE_TABLES = {
-    t("people.col.breadth", "de"): "People: nine columns a lead acts on; name, department, "
+    t("people.col.breadth", LANG): "People: nine columns a lead acts on; name, department, "
                                    "segments, active days and writes are in view",
-    t("pipeline.col.reasons", "de"): "Pipeline per owner: twelve measures; name, department, "
+    t("pipeline.col.reasons", LANG): "Pipeline per owner: twelve measures; name, department, "
                                      "segment, open, score and reasons are in view",
-    t("imports.col.rejected", "de"): "Import history: file, dataset and what became of the rows "
+    t("imports.col.rejected", LANG): "Import history: file, dataset and what became of the rows "
                                      "(read, loaded, rejected, duplicates) and when are in view; "
                                      "who and the format follow",
 }
@@ -107,8 +114,8 @@ def _keyboard_login(page: Page, username: str, password: str) -> None:
     """Log in with the keyboard alone: Tab until the user name has the focus, type, Tab to the
     password, type, Enter."""
     wait_idle(page)
-    user_box = page.get_by_role("textbox", name=t("auth.username", "de"))
-    password_box = page.get_by_role("textbox", name=t("auth.password", "de"))
+    user_box = page.get_by_role("textbox", name=t("auth.username", LANG))
+    password_box = page.get_by_role("textbox", name=t("auth.password", LANG))
     page.locator("body").focus()
     for _ in range(40):
         page.keyboard.press("Tab")
@@ -130,16 +137,25 @@ def _keyboard_login(page: Page, username: str, password: str) -> None:
 @pytest.fixture(scope="module")
 def admin_page(browser: Browser, server: AppServer) -> Iterator[Page]:
     """An administrator (sees every page), logged in by keyboard, German UI, 1280 px wide."""
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale=LOCALE, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{server.url}/?lang=de")
+    page.goto(f"{server.url}/?lang={LANG}")
     _keyboard_login(page, "admin", "demo-admin-2026")
     yield page
     context.close()
 
 
+def _wait_for_session_cookie(page: Page, timeout_s: float = 20) -> None:
+    """Wait until the browser holds the login's session cookie (before loading a page by its
+    address, which starts a new session)."""
+    deadline = time.monotonic() + timeout_s
+    while not any(c["name"] == SESSION_COOKIE for c in page.context.cookies()):
+        assert time.monotonic() < deadline, "the login set no session cookie"
+        page.wait_for_timeout(100)
+
+
 def _open(page: Page, key: str) -> None:
-    title = t(f"nav.{key}", "de")
+    title = t(f"nav.{key}", LANG)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
     wait_idle(page)
     expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=20_000)
@@ -221,7 +237,7 @@ def test_every_page_fits_in_german_at_1280_and_1920_px_and_passes_axe(admin_page
         for width in DESKTOP_WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_timeout(300)
-            whole_page(page, f"layout-de-{width}-{spec.key}", settle_ms=700)
+            whole_page(page, f"layout-{LANG}-{width}-{spec.key}", settle_ms=400)
             layout += _layout_problems(page, f"{spec.key} at {width} px",
                                        tables=width == 1280)
             if width == 1280:
@@ -232,25 +248,26 @@ def test_every_page_fits_in_german_at_1280_and_1920_px_and_passes_axe(admin_page
 
 
 def test_overview_and_goals_read_on_a_phone(browser: Browser, server: AppServer) -> None:
-    context = browser.new_context(locale="de-DE", viewport=PHONE, is_mobile=True,
+    context = browser.new_context(locale=LOCALE, viewport=PHONE, is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
     page = context.new_page()
     try:
-        page.goto(f"{server.url}/?lang=de")
+        page.goto(f"{server.url}/?lang={LANG}")
         wait_idle(page)
-        page.get_by_role("textbox", name=t("auth.username", "de")).fill("executive")
-        page.get_by_role("textbox", name=t("auth.password", "de")).fill("demo-exec-2026")
-        page.get_by_role("button", name=t("auth.login.submit", "de")).click()
+        page.get_by_role("textbox", name=t("auth.username", LANG)).fill("executive")
+        page.get_by_role("textbox", name=t("auth.password", LANG)).fill("demo-exec-2026")
+        page.get_by_role("button", name=t("auth.login.submit", LANG)).click()
         wait_idle(page)
+        _wait_for_session_cookie(page)  # arrives with a run after the login
         problems: list[str] = []
         for key in PHONE_PAGES:
             spec = next(p for p in PAGES if p.key == key)
-            page.goto(f"{server.url}/{spec.url_path}?lang=de")
+            page.goto(f"{server.url}/{spec.url_path}?lang={LANG}")
             wait_idle(page)
-            expect(page.get_by_role("heading", name=t(f"nav.{key}", "de")).first
+            expect(page.get_by_role("heading", name=t(f"nav.{key}", LANG)).first
                    ).to_be_visible(timeout=20_000)
             wait_idle(page)
-            whole_page(page, f"layout-de-390-{key}", settle_ms=1000)
+            whole_page(page, f"layout-{LANG}-390-{key}", settle_ms=1000)
             problems += _layout_problems(page, f"{key} at 390 px", tables=False)
         assert not problems, "\n".join(problems)
     finally:
