@@ -275,6 +275,7 @@ def upload_and_delete(results: Results, deadline: float, server_url: str, folder
     """The lead's round: upload a usage file, load it, delete it in Import history."""
     from playwright.sync_api import expect
 
+    from crm_dash.i18n import t
     from tests.e2e.conftest import choose_file, wait_idle
 
     counter = iter(range(1, 1_000_000))
@@ -287,7 +288,7 @@ def upload_and_delete(results: Results, deadline: float, server_url: str, folder
         path = usage_file(folder, next(counter), rows)
         navigate(page, "Upload data", results, "browser navigation (lead, uploading)",
                  logged_in)
-        page.get_by_text("Usage / activity log", exact=True).click()
+        page.get_by_text(t("dataset.usage", "en"), exact=True).click()
         expect(page.get_by_text("--kind usage")).to_be_visible(timeout=step)
         wait_idle(page, timeout=step)
         start = time.monotonic()
