@@ -135,9 +135,9 @@ def _ink(hex_colour: str) -> str:
     return "black" if luminance > 0.18 else "white"
 
 
-#: A segment's name is written into its bar from this share on, its share alone from the next.
-_NAMED_FROM = 0.14
-_SHARE_FROM = 0.06
+def _label_px(text: str) -> float:
+    """About how many pixels ``text`` needs inside a bar (11 px labels, 4 px air a side)."""
+    return 0.55 * 11 * len(text) + 8
 
 
 def group_share_chart(
@@ -155,25 +155,27 @@ def group_share_chart(
     total = data.groupby("group", sort=False)["share"].transform("sum")
     end = data.groupby("group", sort=False)["share"].cumsum() / total.where(total > 0)
     part = data["share"] / total.where(total > 0)
+    named = [f"{label} {share}" for label, share in zip(data["label"], data["share_text"],
+                                                         strict=True)]
     data = data.assign(
         mid=end - part / 2,
-        bar_text=[
-            f"{label} {share}" if p >= _NAMED_FROM else share if p >= _SHARE_FROM else ""
-            for label, share, p in zip(data["label"], data["share_text"], part.fillna(0),
-                                       strict=True)
-        ],
+        part=part.fillna(0),
+        bar_text=named,
+        # pixels each text needs at the labels' 11 px, and a little air
+        named_px=[_label_px(x) for x in named],
+        share_px=[_label_px(x) for x in data["share_text"]],
         ink=data["segment"].map(lambda c: _ink(SEGMENT_COLORS[c])),
     ).drop(columns="segment")
     groups = list(dict.fromkeys(data["group"]))
-    y = alt.Y("group:N", title=text.y, sort=groups, axis=alt.Axis(labelLimit=240))
+    y = alt.Y("group:N", title=text.y, sort=groups, axis=alt.Axis(labelLimit=170))
     bars = alt.Chart(data).mark_bar().encode(
         y=y,
         x=alt.X("share:Q", title=text.x, stack="normalize", axis=alt.Axis(format="%")),
-        # Below the bars: with one or two bars a legend beside them would be cut off; two
-        # columns, so four German segment names fit a narrow chart.
+        # Below the bars: with one or two bars a legend beside them would be cut off; one
+        # name a line, so four German segment names fit a phone's narrow chart too.
         color=alt.Color("label:N", title=text.legend, sort=[labels[c] for c in codes],
                         scale=_scale(SEGMENT_COLORS, labels, codes),
-                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2,
+                        legend=alt.Legend(orient="bottom", direction="vertical",
                                           labelLimit=220)),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("group:N", title=text.y),
@@ -181,8 +183,13 @@ def group_share_chart(
                  alt.Tooltip("people_text:N", title=text.count),
                  alt.Tooltip("share_text:N", title=text.share)],
     )
-    names = alt.Chart(data).mark_text(fontSize=11).encode(
-        y=y, x=alt.X("mid:Q"), text="bar_text:N", color=alt.Color("ink:N", scale=None),
+    # A part's name and share where its bar is wide enough (``width``: the plot's width in the
+    # browser, so a phone shows fewer names), its share alone where only that fits.
+    names = alt.Chart(data).transform_calculate(
+        shown="datum.part * width >= datum.named_px ? datum.bar_text : "
+              "datum.part * width >= datum.share_px ? datum.share_text : ''"
+    ).mark_text(fontSize=11).encode(
+        y=y, x=alt.X("mid:Q"), text="shown:N", color=alt.Color("ink:N", scale=None),
     )
     return alt.LayerChart(layer=[bars, names], title=_title(text), height=alt.Step(34))
 

@@ -8,6 +8,7 @@ reader's language instead of Vega's English month names.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import cast
 
@@ -89,7 +90,8 @@ def goal_chart(goal: Goal, progress: GoalProgress, lang: Language) -> alt.LayerC
     frame = chart_frame(goal, progress, lang)
     months = [fmt_month(p.month, lang, short=True) for p in progress.points]
     present = [s for s in SERIES if s in set(frame["series"])]
-    legend = alt.Legend(orient="bottom", direction="horizontal", symbolType="stroke",
+    # Two columns: four series in one row ran past a phone's 390 px ("Prognose (Tren").
+    legend = alt.Legend(orient="bottom", direction="horizontal", columns=2, symbolType="stroke",
                         symbolStrokeWidth=2.5, symbolSize=400, labelLimit=220)
     colour = alt.Color(
         "label:N", title=None, legend=legend,
@@ -117,7 +119,10 @@ def goal_chart(goal: Goal, progress: GoalProgress, lang: Language) -> alt.LayerC
     dots = base.transform_filter(alt.datum.series == "actual").mark_point(filled=True, size=60)
     target = base.transform_filter(alt.datum.series == "target").mark_line(strokeWidth=1.5)
     chart = alt.layer(target, lines, dots).properties(
-        title=alt.TitleParams(text.title, subtitle=text.subtitle, anchor="start"),
+        # The subtitle in lines of ~50 characters: Vega cuts a long one at the chart's width
+        # ("… die gerade Linie zum Ziel un…" on a phone).
+        title=alt.TitleParams(text.title, subtitle=textwrap.wrap(text.subtitle, 50),
+                              anchor="start"),
         height=380,
     )
     return cast(alt.LayerChart, chart)

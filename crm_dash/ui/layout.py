@@ -41,12 +41,14 @@ _CSS = """<style>
   }
   h1 { font-size: 1.9rem !important; }
   [data-testid="stMetricValue"] { font-size: 1.6rem !important; }
-  /* Tiles two to a row instead of one under the other: a goal's figures fit on one screen. */
-  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
+  /* Tiles two to a row instead of one under the other: a goal's figures fit on one screen.
+     Only rows of tiles: a chart or table beside a tile keeps the whole width. */
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]):not(
+    :has(.vega-embed, [data-testid="stDataFrame"])) {
     flex-flow: row wrap !important; gap: 0.75rem 1rem !important;
   }
-  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"])
-    > [data-testid="stColumn"] {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]):not(
+    :has(.vega-embed, [data-testid="stDataFrame"])) > [data-testid="stColumn"] {
     flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important;
     width: calc(50% - 0.5rem) !important;
   }
