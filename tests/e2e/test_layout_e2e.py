@@ -35,7 +35,7 @@ from playwright.sync_api import Browser, Page, expect
 from crm_dash.i18n import Language, t
 from crm_dash.pages import PAGES, Role
 from crm_dash.sessions import SESSION_COOKIE
-from tests.e2e.conftest import AppServer, wait_idle, whole_page
+from tests.e2e.conftest import AppServer, screenshot, wait_idle
 
 #: German by default, the longer language; ``CRM_DASH_LAYOUT_LANG=en`` takes the same pictures in
 #: English (to look at; CI runs German).
@@ -154,6 +154,30 @@ def _wait_for_session_cookie(page: Page, timeout_s: float = 20) -> None:
         page.wait_for_timeout(100)
 
 
+_CONTENT_HEIGHT = """() => {
+  const block = document.querySelector('[data-testid=stMainBlockContainer]');
+  return block ? Math.ceil(block.getBoundingClientRect().height) : 0;
+}"""
+
+
+def _whole_page(page: Page, name: str, *, settle_ms: int) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its main area, so the window is
+    made as tall as the content, again while drawing the charts makes it taller."""
+    size = page.viewport_size
+    assert size is not None
+    height = 0
+    for _ in range(3):
+        content = int(page.evaluate(_CONTENT_HEIGHT)) + 120
+        if content <= height:
+            break
+        height = content
+        page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+        wait_idle(page)
+        page.wait_for_timeout(settle_ms)
+    screenshot(page, name)
+    page.set_viewport_size(size)
+
+
 def _open(page: Page, key: str) -> None:
     title = t(f"nav.{key}", LANG)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
@@ -237,7 +261,7 @@ def test_every_page_fits_in_german_at_1280_and_1920_px_and_passes_axe(admin_page
         for width in DESKTOP_WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_timeout(300)
-            whole_page(page, f"layout-{LANG}-{width}-{spec.key}", settle_ms=400)
+            _whole_page(page, f"layout-{LANG}-{width}-{spec.key}", settle_ms=400)
             layout += _layout_problems(page, f"{spec.key} at {width} px",
                                        tables=width == 1280)
             if width == 1280:
@@ -267,7 +291,7 @@ def test_overview_and_goals_read_on_a_phone(browser: Browser, server: AppServer)
             expect(page.get_by_role("heading", name=t(f"nav.{key}", LANG)).first
                    ).to_be_visible(timeout=20_000)
             wait_idle(page)
-            whole_page(page, f"layout-{LANG}-390-{key}", settle_ms=1000)
+            _whole_page(page, f"layout-{LANG}-390-{key}", settle_ms=700)
             problems += _layout_problems(page, f"{key} at 390 px", tables=False)
         assert not problems, "\n".join(problems)
     finally:
