@@ -102,7 +102,8 @@ def one_round(database: Path, folder: Path, usage: Path, round_no: int) -> dict[
                                        timeout=STEP_TIMEOUT_MS, polling=50)
             except Exception:
                 page.screenshot(path=str(folder / "overview-timeout.png"))
-                raise SystemExit(f"the Overview did not finish: {page.evaluate(soak._STATE)}")
+                raise SystemExit(
+                    f"the Overview did not finish: {page.evaluate(soak._STATE)}") from None
             times["overview"] = time.monotonic() - started
             if page.locator("[data-testid=stException]").count():
                 raise SystemExit("the Overview shows an exception")
