@@ -9,7 +9,8 @@ import duckdb
 from crm_dash.demo import DEMO_FOCUS_DEPARTMENT, DemoSummary
 from crm_dash.demo.common import CONTRAST_GOAL_MONTHS_BEFORE_END, GOAL_MONTHS
 from crm_dash.demo.roster import CONTRAST_DEPARTMENT
-from crm_dash.goals.model import Goal, GoalDraft, GoalScope
+from crm_dash.goals.model import Goal, GoalDraft, GoalMetric, GoalScope
+from crm_dash.goals.present import default_goal_name
 from crm_dash.goals.store import update_goal
 from crm_dash.goals.tracker import add_goal
 from crm_dash.months import add_months
@@ -31,7 +32,8 @@ def add_goals_for(
     training_wave_month: date,
     end_month: date,
 ) -> list[Goal]:
-    """Set the demo's goals as the demo's project lead would have.
+    """Set the demo's goals as the demo's project lead would have: generated names (shown in
+    each reader's language), owners and notes typed in German, as the demo company writes.
 
     1. "+20 % productive users in <focus> within 9 months", set at the start of the training wave
        (its baseline is the month before the wave), with a note added later;
@@ -44,17 +46,18 @@ def add_goals_for(
     focus = add_goal(
         conn,
         GoalDraft(
-            name=f"+20 % productive users in {focus_department} within 9 months",
+            name=default_goal_name(GoalMetric.PRODUCTIVE_USERS, focus_department, 20,
+                                   GOAL_MONTHS, "en"),
             scope=GoalScope(department=focus_department), start=training_wave_month,
-            horizon_months=GOAL_MONTHS, target_pct=20, owner=f"Sales management {focus_department}",
-            note="Kick-off by the managing director and key-user training for every team.",
+            horizon_months=GOAL_MONTHS, target_pct=20, owner=f"Vertriebsleitung {focus_department}",
+            note="Kick-off durch die Geschäftsführung und Key-User-Schulung für jedes Team.",
         ),
         actor=DEMO_ACTOR, today=today,
     )
     update_goal(
         conn, focus.id, actor=DEMO_ACTOR,
-        note="Kick-off by the managing director and key-user training for every team; "
-        "monthly CRM office hours since the third month.",
+        note="Kick-off durch die Geschäftsführung und Key-User-Schulung für jedes Team; "
+        "seit dem dritten Monat monatliche CRM-Sprechstunde.",
     )
     goals = [focus]
     contrast_start = add_months(end_month, -CONTRAST_GOAL_MONTHS_BEFORE_END)
@@ -62,11 +65,12 @@ def add_goals_for(
         goals.append(add_goal(
             conn,
             GoalDraft(
-                name=f"+15 % productive users in {CONTRAST_DEPARTMENT}",
+                name=default_goal_name(GoalMetric.PRODUCTIVE_USERS, CONTRAST_DEPARTMENT, 15,
+                                       GOAL_MONTHS, "en"),
                 scope=GoalScope(department=CONTRAST_DEPARTMENT), start=contrast_start,
                 horizon_months=GOAL_MONTHS, target_pct=15,
-                owner=f"Sales management {CONTRAST_DEPARTMENT}",
-                note="No training wave yet: roadshow planned.",
+                owner=f"Vertriebsleitung {CONTRAST_DEPARTMENT}",
+                note="Noch keine Schulungswelle: Roadshow geplant.",
             ),
             actor=DEMO_ACTOR, today=today,
         ))

@@ -48,7 +48,7 @@ from crm_dash.retro.store import (
     open_actions,
 )
 from crm_dash.retro.template import items_by_group
-from crm_dash.ui.format import month_long
+from crm_dash.ui.format import fitted_columns, month_long
 from crm_dash.ui.retro_editor import FLASH_KEY, badge, container_key, local_time
 from crm_dash.workbook_exports import retro_actions_frame, retro_xlsx
 
@@ -191,7 +191,9 @@ def render_list(conn: duckdb.DuckDBPyConnection, summaries: list[RetroSummary],
                 t("retro.list.actions", lang): s.actions,
                 t("retro.list.saved", lang): local_time(saved, conn, lang) if saved else "–",
             })
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        listed = pd.DataFrame(rows)
+        st.dataframe(listed, hide_index=True, width="stretch",
+                     column_config=fitted_columns(listed))
 
 
 def render_heading(conn: duckdb.DuckDBPyConnection, retro: Retro, items: list[RetroItem],
@@ -307,17 +309,21 @@ def render_comparison(comparison: RetroComparison | None, carried: int,
             st.info(t("retro.compare.unchanged", lang))
         if comparison.status_changes:
             st.markdown(f"**{t('retro.compare.status_changes', lang)}**")
-            st.dataframe(pd.DataFrame([{
+            changes = pd.DataFrame([{
                 t("retro.export.item", lang): item_title(c.item_id, lang),
                 t("retro.compare.then", lang): status_label(c.before, lang),
                 t("retro.compare.now", lang): status_label(c.after, lang),
-            } for c in comparison.status_changes]), hide_index=True, width="stretch")
+            } for c in comparison.status_changes])
+            st.dataframe(changes, hide_index=True, width="stretch",
+                         column_config=fitted_columns(changes, maximum=480))
         for key, group in (("still_open", comparison.still_open),
                            ("closed", comparison.closed),
                            ("new_actions", comparison.new_actions)):
             if group:
                 st.markdown(f"**{t(f'retro.compare.{key}', lang)}**")
-                st.dataframe(_action_rows(group, lang), hide_index=True, width="stretch")
+                actions = _action_rows(group, lang)
+                st.dataframe(actions, hide_index=True, width="stretch",
+                             column_config=fitted_columns(actions, maximum=480))
         figures = [e for e in comparison.evidence if e.before or e.after]
         if figures:
             # Sentences, not a table: a table's cells cut them off.
