@@ -23,6 +23,7 @@ from crm_dash.metrics import adoption
 from crm_dash.metrics.definitions import SEGMENTS, VersionedDefinition
 from crm_dash.metrics.gaps import FieldGap, field_gap, gap_text
 from crm_dash.months import add_months
+from crm_dash.ui.chart_table import chart_with_table, wide
 from crm_dash.ui.downloads import table_downloads
 from crm_dash.ui.format import (
     month_label,
@@ -100,7 +101,7 @@ def segments_over_time(frame: pd.DataFrame, lang: Language,
     st.altair_chart(charts.segment_share_chart(shares, text, segment_labels(lang), SEGMENTS),
                     width="stretch")
     # The chart's text alternative: the same shares, month by month, named in words.
-    with st.expander(t("training.as_table", lang), icon=":material/table:"):
+    with st.expander(t("common.as_table", lang), icon=":material/table:"):
         labels = segment_labels(lang)
         table = shares.pivot_table(index=["month", "month_label"], columns="segment",
                                    values="share_text", aggfunc="first").reset_index()
@@ -148,7 +149,9 @@ def by_department(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, month: d
         ]
         text = _text(lang, "productive_heatmap", t("adoption.axis.month", lang),
                      t("adoption.axis.department", lang), t("adoption.segment.productive", lang))
-        st.altair_chart(charts.group_month_heatmap(productive, text), width="stretch")
+        chart_with_table(charts.group_month_heatmap(productive, text),
+                         wide(productive, "month_label", "group", "share_text")
+                         .rename(columns={"month_label": text.x}), lang)
     _department_table(shares[shares["month"] == month], lang, audience,
                       unknown=month in no_write_months)
 
@@ -202,8 +205,11 @@ def lifecycle(frame: pd.DataFrame, lang: Language, audience: Audience) -> None:
     labels = {s: t(f"adoption.lifecycle.{s}", lang) for s in adoption.LIFECYCLE}
     text = _text(lang, "lifecycle", t("adoption.axis.month", lang),
                  t("adoption.axis.people", lang), t("adoption.axis.state", lang))
-    st.altair_chart(charts.lifecycle_chart(data, text, labels, adoption.LIFECYCLE),
-                    width="stretch")
+    table = data.assign(people=data["people"].map(lambda n: fmt_int(n, lang)))
+    chart_with_table(charts.lifecycle_chart(data, text, labels, adoption.LIFECYCLE),
+                     wide(table, "month_label", "state", "people", list(adoption.LIFECYCLE))
+                     .rename(columns={"month_label": t("adoption.axis.month", lang), **labels}),
+                     lang)
     if small.any():
         st.caption(t("adoption.lifecycle_small_hidden", lang, **audience.words))
 
@@ -222,8 +228,15 @@ def movement(frame: pd.DataFrame, month: date, lang: Language, audience: Audienc
                  t("adoption.axis.from", lang, month=month_label(previous, lang)),
                  t("adoption.axis.people", lang), previous=month_label(previous, lang),
                  month=month_label(month, lang))
-    st.altair_chart(charts.movement_chart(matrix, text, segment_labels(lang), codes,
-                                          audience=audience), width="stretch")
+    names = segment_labels(lang)
+    cells = matrix[matrix["from_segment"].isin(codes) & matrix["to_segment"].isin(codes)]
+    cells = cells.assign(people=[audience.count(int(n), fmt_int(int(n), lang))
+                                 for n in cells["people"]])
+    table = wide(cells, "from_segment", "to_segment", "people", codes)
+    table["from_segment"] = table["from_segment"].map(names)
+    chart_with_table(
+        charts.movement_chart(matrix, text, names, codes, audience=audience),
+        table.rename(columns={"from_segment": text.y, **names}), lang)
     rank = {s: i for i, s in enumerate(SEGMENTS[:4])}
     ranked = matrix[matrix["from_segment"].isin(rank) & matrix["to_segment"].isin(rank)]
     up = ranked[ranked["to_segment"].map(rank) < ranked["from_segment"].map(rank)]["people"].sum()
@@ -258,8 +271,9 @@ def breadth_and_stickiness(frame: pd.DataFrame, month: date, lang: Language,
         ]
         text = _text(lang, "stickiness", t("adoption.axis.month", lang),
                      t("adoption.metric.stickiness", lang))
-        st.altair_chart(charts.line_chart(sticky, "stickiness", text, percent=True),
-                        width="stretch")
+        chart_with_table(charts.line_chart(sticky, "stickiness", text, percent=True),
+                         sticky[["month_label", "value_text"]].rename(columns={
+                             "month_label": text.x, "value_text": text.y}), lang)
         st.caption(t("adoption.stickiness_note", lang))
 
 
@@ -270,8 +284,13 @@ def _breadth(frame: pd.DataFrame, month: date, lang: Language) -> None:
                                                        if pd.notna(v) else "–")
     text = _text(lang, "breadth", t("adoption.axis.month", lang),
                  t("adoption.axis.avg_breadth", lang))
-    st.altair_chart(charts.line_chart(breadth, "avg_breadth", text), width="stretch")
+    chart_with_table(charts.line_chart(breadth, "avg_breadth", text),
+                     breadth[["month_label", "value_text"]].rename(columns={
+                         "month_label": text.x, "value_text": text.y}), lang)
     distribution = adoption.breadth_distribution(frame, month)
     text = _text(lang, "breadth_distribution", t("adoption.axis.areas", lang),
                  t("adoption.axis.people", lang), month=month_label(month, lang))
-    st.altair_chart(charts.bar_chart(distribution, "areas", text), width="stretch")
+    chart_with_table(charts.bar_chart(distribution, "areas", text),
+                     distribution.assign(people=distribution["people"].map(
+                         lambda n: fmt_int(n, lang))).rename(columns={
+                         "areas": text.x, "people": text.y}), lang)

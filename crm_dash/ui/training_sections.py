@@ -250,7 +250,7 @@ def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang:
                               ["licensed", "trained", "share"]).drop(columns="people")
     if audience.aggregates_only:
         st.caption(t("adoption.suppressed_note", lang, **audience.words))
-    with st.expander(t("training.as_table", lang), icon=":material/table:"):
+    with st.expander(t("common.as_table", lang), icon=":material/table:"):
         st.dataframe(table.rename(columns={
             "group": t("adoption.axis.department", lang),
             "licensed": t("overview.adoption.licensed", lang),

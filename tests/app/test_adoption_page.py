@@ -381,3 +381,18 @@ def test_an_admin_raises_the_minimum_group_and_executives_see_it(
     assert "fewer than 13 licensed people" in at.info[0].value
     lead = make_app(adoption_db, "pages/adoption.py").run()
     assert _metrics(lead)["Licensed people"] == "12"  # leads are not limited
+
+
+def test_every_chart_has_its_table(make_app: MakeApp, adoption_db: Path) -> None:
+    """Each chart's figures can be read as a table (its text alternative); the segments per
+    department chart has its own table section after it. The lifecycle table names its states
+    and months in words and counts people in the UI's numbers."""
+    at = make_app(adoption_db, "pages/adoption.py").run()
+    charts = at.get("vega_lite_chart")
+    tables = [e for e in at.expander if e.label == "As a table"]
+    assert len(tables) == len(charts) - 1 and len(charts) >= 6
+    lifecycle = next(d.value for d in at.dataframe if "Returning" in d.value.columns)
+    assert list(lifecycle.columns) == ["Month", "New (first active month)", "Returning",
+                                       "Back again", "Dormant"]
+    assert lifecycle["Month"].tolist()[-1] == "Oct 2026"
+    assert all(str(v).isdigit() for v in lifecycle.drop(columns="Month").to_numpy().ravel())
