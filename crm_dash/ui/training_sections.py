@@ -26,6 +26,7 @@ from crm_dash.metrics import training
 from crm_dash.metrics.activity import data_version
 from crm_dash.metrics.gaps import FieldGap, gap_text
 from crm_dash.months import add_months
+from crm_dash.ui.chart_table import chart_with_table
 from crm_dash.ui.downloads import table_downloads
 from crm_dash.ui.format import (
     fitted_columns,
@@ -271,7 +272,10 @@ def sessions(sessions_per_month: pd.DataFrame, records: pd.DataFrame, month: dat
                      count=t("training.axis.invitations", lang),
                      share=t("training.axis.no_shows", lang))
     # One below the other: beside the chart, the course names were cut off at 1280 px.
-    st.altair_chart(sessions_chart(per_month, text), width="stretch")
+    counts = {"sessions": text.y, "invitations": text.count, "no_shows": text.share}
+    chart_with_table(sessions_chart(per_month, text), per_month.assign(**{
+        c: per_month[c].map(lambda n: fmt_int(int(n), lang)) for c in counts
+    })[["month_label", *counts]].rename(columns={"month_label": text.x, **counts}), lang)
     held = int((per_month["sessions"] > 0).sum())
     st.caption(t("training.sessions_caption", lang, n=fmt_int(held, lang),
                  gaps=fmt_int(training.WINDOW_MONTHS - held, lang)))

@@ -336,3 +336,14 @@ def test_the_department_filter_offers_no_group_of_integration_accounts(
     assert not at.exception
     options = at.selectbox(key="department").options
     assert "IT" not in options and "Vertrieb" in options
+
+
+def test_sessions_chart_has_its_table(make_app: Callable[..., AppTest],
+                                      training_db: Path) -> None:
+    """The sessions chart's text alternative: a row per month of the 12, counts in words."""
+    at = make_app(training_db, "pages/training.py").run()
+    assert [e.label for e in at.expander].count("As a table") == 2  # trained share, sessions
+    table = next(d.value for d in at.dataframe if "No-shows" in d.value.columns
+                 and "Month" in d.value.columns)
+    assert len(table) == 12
+    assert all(str(v).isdigit() for v in table.drop(columns="Month").to_numpy().ravel())
