@@ -74,8 +74,7 @@ class SheetInfo:
 
     sheet: str
     sheets: tuple[str, ...]  # the visible sheets with data, to choose from
-    first_row: int  # 0-based sheet row of the first cell (calamine's start)
-    first_col: int
+    first_col: int  # 0-based sheet column of the first column (fastexcel's absolute_index)
     #: 1-based Excel row of each record written to the CSV (blank rows are not written).
     record_rows: array[int] = field(default_factory=lambda: array("i"))
     hidden_rows: int = 0
@@ -319,8 +318,7 @@ def workbook_to_csv(
                 raise ImportProblem("workbook_sheet_too_big",
                                     cells=f"{table.num_rows * table.num_columns:,}",
                                     limit=f"{max_cells:,}")
-            info = SheetInfo(sheet=name, sheets=tuple(visible), first_row=0,
-                             first_col=first_col)
+            info = SheetInfo(sheet=name, sheets=tuple(visible), first_col=first_col)
             _write_csv(table, target, info)
             try:
                 info.hidden_rows = hidden.result()

@@ -108,11 +108,11 @@ def refresh_activity(
     if not force and _stored_fingerprint(conn) == _fingerprint(conn, time_zone):
         return False
     with _REBUILD_LOCK:
-        fingerprint = _fingerprint(conn, time_zone)
-        if not force and _stored_fingerprint(conn) == fingerprint:
+        fingerprint, stored = _fingerprint(conn, time_zone), _stored_fingerprint(conn)
+        if not force and stored == fingerprint:
             return False  # another session rebuilt it while this one waited
         started = time.perf_counter()
-        after = None if force else _only_added_after(conn, _stored_fingerprint(conn), fingerprint)
+        after = None if force else _only_added_after(conn, stored, fingerprint)
         with transaction(conn) as cur:
             cur.execute("SET enable_progress_bar = false")  # keeps the CLI's stdout clean
             span = None if after is None else cur.execute(

@@ -98,18 +98,13 @@ def segments_over_time(frame: pd.DataFrame, lang: Language,
     shares["share_text"] = shares["share"].map(lambda v: share_text(v, lang))
     text = _text(lang, "segments", t("adoption.axis.month", lang),
                  t("adoption.axis.share_short", lang), t("adoption.axis.segment", lang))
-    st.altair_chart(charts.segment_share_chart(shares, text, segment_labels(lang), SEGMENTS),
-                    width="stretch")
+    labels = segment_labels(lang)
     # The chart's text alternative: the same shares, month by month, named in words.
-    with st.expander(t("common.as_table", lang), icon=":material/table:"):
-        labels = segment_labels(lang)
-        table = shares.pivot_table(index=["month", "month_label"], columns="segment",
-                                   values="share_text", aggfunc="first").reset_index()
-        table = table.sort_values("month").reindex(
-            columns=["month_label", *[s for s in SEGMENTS if s in table.columns]])
-        st.dataframe(table.rename(columns={"month_label": t("adoption.axis.month", lang),
-                                           **labels}).fillna("–"),
-                     hide_index=True, width="stretch")
+    table = wide(shares.sort_values("month"), "month_label", "segment", "share_text",
+                 list(SEGMENTS))
+    chart_with_table(charts.segment_share_chart(shares, text, labels, SEGMENTS),
+                     table.rename(columns={"month_label": t("adoption.axis.month", lang),
+                                           **labels}), lang)
 
 
 def by_department(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, month: date,

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import python_calamine as pc
 
-BENCH = Path(__file__).parent.parent.parent / "bench" / "excel_benchmark.py"
-
-
-def _module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("excel_benchmark", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["excel_benchmark"] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.bench_scripts import load_bench
 
 
 def test_workbook_and_csv_hold_the_same_rows(tmp_path: Path) -> None:
-    bench = _module()
+    bench = load_bench("excel_benchmark")
     xlsx, csv_path = bench.generate(tmp_path, 300)
     rows = pc.CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).to_python()
     lines = csv_path.read_text(encoding="utf-8").splitlines()

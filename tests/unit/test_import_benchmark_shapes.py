@@ -7,33 +7,21 @@ overlapping second file (shape e) repeats exactly the last month of shape b.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from contextlib import redirect_stdout
 from io import StringIO
 from pathlib import Path
-from types import ModuleType
 
 import duckdb
 import pytest
 
 from crm_dash.cli import main
+from tests.bench_scripts import load_bench
 
 ROWS = 3_650  # ten events a day over 2025
 
 
-def _bench() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "bench" / "import_benchmark.py"
-    spec = importlib.util.spec_from_file_location("import_benchmark", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-BENCH = _bench()
+BENCH = load_bench("import_benchmark")
 
 
 def _import(csv: Path, db: Path) -> dict[str, object]:

@@ -3,27 +3,16 @@ anything; the files it uploads are new each round and match the roster."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-
-def _soak() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "bench" / "soak.py"
-    spec = importlib.util.spec_from_file_location("soak", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["soak"] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.bench_scripts import load_bench
 
 
 def test_help_parses(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
-        _soak().main(["--help"])
+        load_bench("soak").main(["--help"])
     assert done.value.code == 0
     out = capsys.readouterr().out
     assert "--minutes" in out and "--browsers" in out and "--clients" in out
@@ -33,7 +22,7 @@ def test_help_parses(capsys: pytest.CaptureFixture[str]) -> None:
                                   ["--browsers", "11"], ["--clients", "51"]])
 def test_the_load_is_bounded(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
-        _soak().main(args)
+        load_bench("soak").main(args)
     assert done.value.code == 2
     assert "bounded" in capsys.readouterr().err
 
@@ -41,7 +30,7 @@ def test_the_load_is_bounded(args: list[str], capsys: pytest.CaptureFixture[str]
 def test_every_round_uploads_a_new_file_of_roster_people(tmp_path: Path) -> None:
     (tmp_path / "roster_ids.txt").write_text("005A1\n005A2")
     (tmp_path / "last_event.txt").write_text("2026-11-30 17:00:00.123000")
-    soak = _soak()
+    soak = load_bench("soak")
     first = soak.usage_file(tmp_path, 1, 50).read_bytes()
     second = soak.usage_file(tmp_path, 2, 50).read_bytes()
     assert first != second
