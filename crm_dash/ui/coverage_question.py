@@ -9,26 +9,19 @@ import duckdb
 import streamlit as st
 from babel.dates import format_date
 
-from crm_dash import config
 from crm_dash.i18n import Language, babel_locale, fmt_date, t
-from crm_dash.metrics.activity import data_version
-from crm_dash.metrics.coverage import Coverage, answer_question, data_coverage
-from crm_dash.metrics.definitions import load_definition
+from crm_dash.metrics.coverage import Coverage, answer_question
 from crm_dash.pages import LEADS
 from crm_dash.ui.format import month_long
 from crm_dash.ui.page import PageContext
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _coverage(db: str, version: str, today: date, _conn: duckdb.DuckDBPyConnection
-              ) -> Coverage | None:
-    return data_coverage(_conn, load_definition(_conn).definition, today)
+from crm_dash.views import data
+from crm_dash.views.snapshot import snapshot
 
 
 def current_coverage(conn: duckdb.DuckDBPyConnection) -> Coverage | None:
     """The coverage of the usage data today (cached per data version: an upload, an answer or a
     setting computes afresh)."""
-    return _coverage(str(config.db_path()), data_version(conn), date.today(), conn)
+    return data.coverage(snapshot(conn))
 
 
 def day_long(day: date, lang: Language) -> str:

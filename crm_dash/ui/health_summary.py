@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import duckdb
 import streamlit as st
 
-from crm_dash import config
-from crm_dash.health.findings import HealthReport, health_report
+from crm_dash.health.findings import HealthReport
 from crm_dash.health.present import summary_text
 from crm_dash.i18n import t
-from crm_dash.metrics.activity import data_version
 from crm_dash.pages import page
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _cached(db: str, version: str, today: date, _conn: duckdb.DuckDBPyConnection
-            ) -> HealthReport:
-    return health_report(_conn, today)
+from crm_dash.views import data
+from crm_dash.views.snapshot import snapshot
 
 
 def cached_health_report(conn: duckdb.DuckDBPyConnection) -> HealthReport:
     """The data-health report as of today, computed once per data version."""
-    return _cached(str(config.db_path()), data_version(conn), date.today(), conn)
+    return data.health(snapshot(conn))
 
 
 def health_summary(ctx: PageContext) -> None:

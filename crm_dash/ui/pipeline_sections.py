@@ -14,13 +14,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from crm_dash import config
 from crm_dash.audience import Audience
 from crm_dash.charts import ChartText
 from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
-from crm_dash.metrics.activity import data_version
 from crm_dash.metrics.gaps import field_gaps, gap_text
 from crm_dash.metrics.pipeline import PipelineSummary
 from crm_dash.metrics.pipeline_groups import (
@@ -33,7 +31,7 @@ from crm_dash.metrics.pipeline_groups import (
     segments_in,
     unmatched_owners,
 )
-from crm_dash.metrics.pipeline_owners import SOURCE_FIELD, PipelineData, pipeline_data
+from crm_dash.metrics.pipeline_owners import SOURCE_FIELD, PipelineData
 from crm_dash.privacy import for_display
 from crm_dash.ui.adoption_data import adoption_data
 from crm_dash.ui.downloads import table_downloads
@@ -51,19 +49,15 @@ from crm_dash.ui.pipeline_format import (
     win_rate_text,
 )
 from crm_dash.ui.unknown import explain, tile
+from crm_dash.views import data
+from crm_dash.views.snapshot import snapshot
 
 # ---- data ----------------------------------------------------------------------------------
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _pipeline_data(db: str, version: str, _conn: duckdb.DuckDBPyConnection
-                   ) -> PipelineData | None:
-    return pipeline_data(_conn)
-
 
 def load(conn: duckdb.DuckDBPyConnection) -> PipelineData | None:
     """The per-owner figures as of the snapshot's latest change (cached per data version, which
     includes the latest setting version: a new stage mapping computes afresh)."""
-    return _pipeline_data(str(config.db_path()), data_version(conn), conn)
+    return data.pipeline_figures(snapshot(conn))
 
 
 def owner_segments(conn: duckdb.DuckDBPyConnection) -> tuple[date | None, pd.DataFrame]:

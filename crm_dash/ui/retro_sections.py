@@ -13,14 +13,13 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from crm_dash import config
 from crm_dash.charts import NEUTRAL_COLORS
 from crm_dash.csv_export import XLSX_MIME, safe_csv_bytes
 from crm_dash.errors import CrmDashError
 from crm_dash.i18n import Language, fmt_date, fmt_int, t
 from crm_dash.markdown import md_escape, md_escape_lines
 from crm_dash.retro.compare import RetroComparison, compare_with_previous
-from crm_dash.retro.evidence import evidence_for, evidence_month, evidence_version
+from crm_dash.retro.evidence import evidence_version
 from crm_dash.retro.export import export_file_name, retro_html, retro_markdown
 from crm_dash.retro.model import (
     MAX_PARTICIPANTS_CHARS,
@@ -50,6 +49,8 @@ from crm_dash.retro.store import (
 from crm_dash.retro.template import items_by_group
 from crm_dash.ui.format import fitted_columns, month_long
 from crm_dash.ui.retro_editor import FLASH_KEY, badge, container_key, local_time
+from crm_dash.views import data
+from crm_dash.views.snapshot import snapshot
 from crm_dash.workbook_exports import retro_actions_frame, retro_xlsx
 
 PICK_KEY = "retro_pick"
@@ -58,18 +59,11 @@ OPEN_KEY = "retro_open"  # the open retrospective, kept across page switches
 QUERY_PARAM = "retro"
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _evidence(db: str, version: str, held_on: date, _conn: duckdb.DuckDBPyConnection
-              ) -> tuple[date, dict[str, Evidence]]:
-    month = evidence_month(_conn, held_on)
-    return month, evidence_for(_conn, month)
-
-
 def live_evidence(conn: duckdb.DuckDBPyConnection, held_on: date
                   ) -> tuple[date, dict[str, Evidence]]:
     """The evidence month of a retrospective held on ``held_on`` and the evidence of every
     item the data can speak to (cached per data version)."""
-    return _evidence(str(config.db_path()), evidence_version(conn), held_on, conn)
+    return data.evidence(snapshot(conn), held_on, evidence_version(conn))
 
 
 def shown_evidence(conn: duckdb.DuckDBPyConnection, retro: Retro

@@ -17,13 +17,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from crm_dash import config
 from crm_dash.audience import Audience
 from crm_dash.charts import NEUTRAL_COLORS, ChartText
 from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
 from crm_dash.metrics import training
-from crm_dash.metrics.activity import data_version
 from crm_dash.metrics.gaps import FieldGap, gap_text
 from crm_dash.months import add_months
 from crm_dash.ui.chart_table import chart_with_table
@@ -37,6 +35,8 @@ from crm_dash.ui.format import (
 )
 from crm_dash.ui.links import page_link
 from crm_dash.ui.unknown import explain, tile, unknown_value
+from crm_dash.views import data
+from crm_dash.views.snapshot import snapshot
 
 _HEIGHT = 320
 # Not the segments' colours: green means productive and blue means new on every page.
@@ -50,14 +50,9 @@ _LABEL_INSIDE = 0.4  # shares from which a bar is long enough to hold its label
 
 # --- data ------------------------------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _records(db: str, version: str, _conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return training.learner_records(_conn)
-
-
 def training_records(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every training record with the roster person it names (cached per data version)."""
-    return _records(str(config.db_path()), data_version(conn), conn)
+    return data.training_records(snapshot(conn))
 
 
 def no_training_data(lang: Language, *, lead: bool) -> None:

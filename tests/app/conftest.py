@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from crm_dash import auth, db, sessions
 from crm_dash.pages import Role
 from crm_dash.ui.session_cookie import SESSION_STATE_KEY
+from crm_dash.views.snapshot import clear_caches
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -20,6 +21,7 @@ ROOT = Path(__file__).parent.parent.parent
 def _fresh_caches() -> Iterator[None]:
     st.cache_data.clear()
     st.cache_resource.clear()
+    clear_caches()
     yield
     st.cache_resource.clear()
 
