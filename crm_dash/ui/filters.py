@@ -14,7 +14,6 @@ are kept as ISO months by hand (see :func:`_month_widget`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -25,36 +24,7 @@ from crm_dash.audience import Audience, GroupOption
 from crm_dash.i18n import Language, t
 from crm_dash.metrics.adoption import filter_people, licensed
 from crm_dash.ui.format import month_label
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the person chose."""
-
-    first: date
-    last: date
-    department: str | None
-    team: str | None
-    role: str | None
-    #: An executive's "Other": the column and the values merged into it (else ``None``).
-    other: tuple[str, tuple[str, ...]] | None = None
-
-    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Only the chosen people (all months)."""
-        chosen = filter_people(frame, self.department, self.team, self.role)
-        if self.other is not None:
-            column, members = self.other
-            chosen = chosen[chosen[column].isin(members)]
-        return chosen
-
-    @property
-    def groups(self) -> tuple[str | None, str | None, str | None]:
-        return self.department, self.team, self.role
-
-    @property
-    def everyone(self) -> bool:
-        """Whether no group is chosen."""
-        return self.groups == (None, None, None) and self.other is None
+from crm_dash.views.filters import Filters
 
 
 def _iso(month: date) -> str:
