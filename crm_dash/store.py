@@ -120,7 +120,7 @@ def load_rows(
     }
     missing = [f for f in spec.required_fields if f not in columns]
     if missing:
-        raise ImportRejected(f"Required fields are missing: {', '.join(missing)}")
+        raise ImportRejected.says("error.import.required_missing", fields=", ".join(missing))
     rows_read = meta.rows_read
     if rows_read is None:
         count = cur.execute(f"SELECT count(*) FROM {_quote(staging)}").fetchone()
@@ -212,7 +212,7 @@ def _insert_usage(
     # object and outcome) is skipped, so activity is never counted twice, and rows of one file
     # that are the same event count once. Only stored events in the batch's time span can
     # match, and rows can only repeat each other when they share an instant: checking both
-    # first spares a fresh, repeat-free file the dedup altogether (see _usage_span).
+    # first spares a fresh file in time order the dedup altogether (see _usage_span).
     #
     # Otherwise the exact comparison is kept for the few rows that can need it. Each event gets
     # a 64-bit hash of its five columns; "candidates" are the hashes that occur twice in the
@@ -260,6 +260,12 @@ def _insert_usage(
         params += [first, last]
     cur.execute(f"CREATE OR REPLACE TEMP TABLE {_CANDIDATE_HASHES} AS "
                 f"SELECT DISTINCT h FROM ({' UNION ALL '.join(candidates)})", params)
+    found = cur.execute(f"SELECT count(*) FROM {_CANDIDATE_HASHES}").fetchone()
+    if not (found and found[0]):
+        # No row repeats another, none can equal a stored event: the file goes in as it is.
+        cur.execute(f"DROP TABLE {_CANDIDATE_HASHES}")
+        cur.execute(f"{insert}SELECT n.* FROM ({rows}) n", [batch_id])
+        return
     # The candidate rows, compared exactly (before this batch's other rows are stored, so
     # that "stored already" means stored by earlier uploads).
     cur.execute(
@@ -297,13 +303,14 @@ _CANDIDATE_ROWS = "crm_dash_usage_candidate_rows"
 def _usage_span(
     cur: duckdb.DuckDBPyConnection, staging: str, ts_sql: str
 ) -> tuple[object, object, bool]:
-    """``(first, last, whether two rows share an instant)`` of the events in ``staging``.
+    """``(first, last, whether two rows may share an instant)`` of the events in ``staging``.
 
     Logs are mostly written in time order. Along the rows in the order the scan delivers them
     (``lag`` over the whole relation: each row but the first has exactly one predecessor, a
     single chain), instants that only ever rise, or only ever fall, are all distinct; that check
-    streams and costs next to nothing. Only when it fails (a shared instant, an unordered file)
-    are the distinct instants counted, exactly, with a hash table as big as the file.
+    streams and costs next to nothing. When it fails (a shared instant, an unordered file), rows
+    may repeat: whether any does is found by the candidates' hash count (see _insert_usage),
+    which the dedup needs anyway, rather than by counting the distinct instants first.
     """
     row = cur.execute(
         f"SELECT min(ts), max(ts), count(*), count(*) FILTER (WHERE ts > prev),"
@@ -312,12 +319,7 @@ def _usage_span(
     ).fetchone()
     assert row is not None
     first, last, rows, rising, falling = row
-    if rows <= 1 or rising == rows - 1 or falling == rows - 1:
-        return first, last, False
-    repeats = cur.execute(
-        f"SELECT count(*) > count(DISTINCT {ts_sql}) FROM {_quote(staging)} s"
-    ).fetchone()
-    return first, last, bool(repeats and repeats[0])
+    return first, last, not (rows <= 1 or rising == rows - 1 or falling == rows - 1)
 
 
 def _insert_pipeline(
