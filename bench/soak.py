@@ -101,8 +101,8 @@ def prepare_database(folder: Path, source: Path | None) -> tuple[Path, str]:
     """A database for the run: a copy of ``source`` or the demo company built afresh, not
     flagged as the demo, activity prepared, one account per role. Returns it and a summary."""
     from crm_dash import auth, db
-    from crm_dash.cli import last_complete_month
     from crm_dash.metrics.activity import prepare_activity
+    from crm_dash.months import last_complete_month
     from crm_dash.pages import Role
     from tests.e2e.conftest import PASSWORD
 

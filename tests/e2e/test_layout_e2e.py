@@ -84,9 +84,9 @@ def _demo_db(path: Path) -> Path:
     the demo's goals, retrospective and logins, as ``crm-dash demo`` builds it."""
     from crm_dash import db
     from crm_dash.auth import create_demo_accounts
-    from crm_dash.cli import last_complete_month
     from crm_dash.demo import build_demo
     from crm_dash.goals.demo import add_demo_goals
+    from crm_dash.months import last_complete_month
     from crm_dash.retro.demo import add_demo_retro
 
     conn = db.connect(path)

@@ -84,3 +84,73 @@ def test_readme_page_role_matrix_matches_the_page_table() -> None:
                     for role in (Role.ADMIN, Role.LEAD, Role.EXECUTIVE)]
         assert rows[spec.url_path] == expected, spec.key
         assert t(spec.title_key, "en") in section
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_module(name: str) -> bool:
+    path = ROOT.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def _modules_loaded_by_name(path: Path) -> set[str]:
+    """The modules the imports in ``path`` name, in functions too, relative imports resolved;
+    ``from package import submodule`` names the submodule, ``from package import name`` the
+    package."""
+    package = _module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join([*package[: len(package) - node.level + 1], *filter(None, [base])])
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                names.add(sub if _is_module(sub) else base)
+    return names
+
+
+def _cli_modules_named(path: Path) -> set[str]:
+    return {n for n in _modules_loaded_by_name(path) if n == "crm_dash.cli"
+            or n.startswith("crm_dash.cli.")}
+
+
+def test_the_cli_commands_import_only_the_shared_helpers_never_the_package() -> None:
+    """``crm_dash/cli/__init__.py`` builds the parser from the command modules; they take what
+    they share from ``common`` (which takes nothing from the CLI), never from the package or from
+    each other, so no import runs in a circle. ``__main__`` (``python -m crm_dash.cli``) is an
+    entry point and calls ``main``."""
+    folder = ROOT / "crm_dash" / "cli"
+    assert (folder / "__init__.py").is_file() and (folder / "common.py").is_file()
+    allowed = {"__init__.py": None, "__main__.py": {"crm_dash.cli"}, "common.py": set()}
+    for path in folder.glob("*.py"):
+        wanted = allowed.get(path.name, {"crm_dash.cli.common"})
+        if wanted is not None:
+            named = _cli_modules_named(path)
+            assert named <= wanted, f"crm_dash/cli/{path.name} imports {sorted(named - wanted)}"
+
+
+def test_nothing_outside_the_cli_imports_it_but_the_entry_point() -> None:
+    """The product (``crm_dash``, the app, the pages) never imports the CLI: it is the top layer,
+    like the pages. Tests and benchmarks may call its entry point ``main`` and test a command's
+    module, but take nothing else from the package itself."""
+    product = [*(ROOT / "crm_dash").rglob("*.py"), ROOT / "app.py", ROOT / "asgi.py",
+               *(ROOT / "pages").glob("*.py")]
+    folder = ROOT / "crm_dash" / "cli"
+    offenders = [str(p.relative_to(ROOT)) for p in product
+                 if folder not in p.parents and _cli_modules_named(p)]
+    assert offenders == []
+    for path in [*(ROOT / "tests").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "crm_dash.cli":
+                taken = {a.name for a in node.names}
+                assert taken <= {"main"}, f"{path.relative_to(ROOT)} imports {taken}"
+            elif isinstance(node, ast.Import):
+                assert "crm_dash.cli" not in {a.name for a in node.names}, path

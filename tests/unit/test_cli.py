@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from crm_dash.cli import last_complete_month, main
+from crm_dash.cli import main
 from crm_dash.errors import EXIT_BUSY
+from crm_dash.months import last_complete_month
 from tests.conftest import PROJECT_ROOT
 
 
@@ -46,6 +47,19 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["demo", "--end-month", "2026/10"])
     assert exc.value.code == 2
     assert "YYYY-MM" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [(["demo"], "--end-month"), (["report"], "--month"), (["goal", "status", "1"], "--as-of")],
+)
+def test_every_month_option_reads_yyyy_mm_alike(
+    argv: list[str], option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, option, "2026-13"])
+    assert exc.value.code == 2
+    assert f"argument {option}: expected YYYY-MM, got '2026-13'" in capsys.readouterr().err
 
 
 def test_demo_keeps_an_existing_database(

@@ -14,7 +14,7 @@ import pytest
 
 from crm_dash import db
 from crm_dash.cli import main
-from crm_dash.goals.cli import STATUS_KEYS
+from crm_dash.cli.goals import STATUS_KEYS
 from crm_dash.goals.store import archive_goal
 from tests.conftest import fixture_db
 

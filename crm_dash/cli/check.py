@@ -11,10 +11,9 @@ null}], "findings": [{"code", "attention", "count", "part", "whole", "share", "e
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import date
 
-from crm_dash import config, db
+from crm_dash.cli.common import Subcommands, connect_existing, print_json
 from crm_dash.health.findings import health_report
 from crm_dash.health.present import finding_text, report_text
 from crm_dash.i18n import LANGUAGES, Language, as_language
@@ -23,7 +22,7 @@ from crm_dash.i18n import LANGUAGES, Language, as_language
 def cmd_check(args: argparse.Namespace) -> int:
     """Print the data-health report; 1 when a finding needs attention."""
     lang: Language = as_language(args.lang) or "en"
-    conn = db.connect(config.existing_db_path(args.db))
+    conn = connect_existing(args)
     try:
         report = health_report(conn, date.today())
     finally:
@@ -33,15 +32,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         for entry, finding in zip(payload["findings"], report.findings, strict=True):
             text = finding_text(finding, lang)
             entry.update(title=text.title, why=text.cause or None, action=text.action)
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print_json(payload)
     else:
         print(report_text(report, lang))
     return 1 if report.needs_attention else 0
 
 
-def add_check_command(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
+def add_check_command(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     """Register ``crm-dash check`` on the subcommand parser ``sub``."""
     check = sub.add_parser("check", parents=[common],
                            help="data health: do the datasets fit together? (exit 1: findings)")

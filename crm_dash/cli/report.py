@@ -12,27 +12,18 @@ have, or a month outside the usage data, is refused (exit 1) rather than reporte
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from typing import Any
 
 import duckdb
 
-from crm_dash import config, db
+from crm_dash.cli.common import Subcommands, connect_existing, month_arg, print_json
 from crm_dash.errors import ConfigError
 from crm_dash.goals.tracker import check_department
 from crm_dash.metrics.definitions import load_definition
 from crm_dash.metrics.report import adoption_report
 from crm_dash.metrics.segments import available_months
-
-
-def _month(value: str) -> date:
-    try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {value!r}") from None
 
 
 def _text(report: dict[str, Any]) -> str:
@@ -99,7 +90,7 @@ def check_answerable(
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Print one month's adoption figures (exit 1 for a month or department it cannot answer)."""
-    conn = db.connect(config.existing_db_path(args.db))
+    conn = connect_existing(args)
     try:
         note = check_answerable(conn, args.month, args.department, date.today())
         report = adoption_report(conn, args.month, args.department)
@@ -108,19 +99,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     if note:
         print(note, file=sys.stderr)
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print_json(report)
     else:
         print(_text(report))
     return 0
 
 
-def add_report_command(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
+def add_report_command(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     """Register ``crm-dash report`` on the subcommand parser ``sub``."""
     report = sub.add_parser("report", parents=[common],
                             help="adoption figures of one month (segments, active users)")
-    report.add_argument("--month", type=_month, required=True, metavar="YYYY-MM",
+    report.add_argument("--month", type=month_arg, required=True, metavar="YYYY-MM",
                         help="the calendar month to report")
     report.add_argument("--department", metavar="NAME",
                         help="only this department (default: everyone)")

@@ -20,13 +20,11 @@ label means. Messages go to stderr.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from crm_dash import config, db
+from crm_dash.cli.common import Subcommands, cli_actor, connect, print_error, print_json
 from crm_dash.datasets import DATASETS, DatasetKind
 from crm_dash.errors import ConfigError, CrmDashError
 from crm_dash.i18n import t
@@ -68,9 +66,7 @@ def _rate(value: str) -> float:
     return rate
 
 
-def add_import_command(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
+def add_import_command(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     """Register ``import`` on the ``crm-dash`` parser."""
     names = sorted({p.name for kind in DatasetKind for p in presets_for(kind)})
     cmd = sub.add_parser(
@@ -130,8 +126,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace, kind: DatasetKind) -> ImportReport:
     """Check the arguments, then inspect and import the file; a file that cannot be loaded
     gives a failed report."""
-    from crm_dash.cli import _cli_actor
-
     fields = DATASETS[kind].field_names
     unknown = sorted({f for f, _ in args.map} - set(fields))
     if unknown:
@@ -141,7 +135,7 @@ def _import(args: argparse.Namespace, kind: DatasetKind) -> ImportReport:
         named_preset(kind, args.preset)  # bad usage: found out before anything is read
     if not args.file.is_file():
         raise ConfigError(f"No file at {args.file}.")
-    conn = db.connect(config.db_path(args.db))
+    conn = connect(args)
     try:
         with tempfile.TemporaryDirectory(prefix="crm-dash-import-") as workdir:
             inspection: Inspection | None = None
@@ -155,7 +149,7 @@ def _import(args: argparse.Namespace, kind: DatasetKind) -> ImportReport:
                 labels = {name: dict(chosen) for name, chosen in inspection.value_labels.items()}
                 for name, label, canonical in args.label:
                     labels.setdefault(name, {})[label.lower()] = canonical
-                return run_import(conn, inspection, mapping=mapping, imported_by=_cli_actor(),
+                return run_import(conn, inspection, mapping=mapping, imported_by=cli_actor(),
                                   source="cli", max_reject_rate=args.max_reject_rate,
                                   value_labels=labels)
             except ImportProblem as problem:
@@ -183,9 +177,9 @@ def _check_labels(kind: DatasetKind, choices: list[tuple[str, str, str]]) -> Non
 def _print(args: argparse.Namespace, report: ImportReport, error: CrmDashError | None) -> None:
     payload: dict[str, Any] = report.to_json()
     if error is not None:
-        print(f"Error: {error.title}: {error.message}", file=sys.stderr)
+        print_error(error)
     if args.json:
-        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        print_json(payload)
         return
     lines = [f"{report.file_name}: {payload['status']}"
              + (f" (batch {report.batch_id})" if report.batch_id else "")]

@@ -26,8 +26,8 @@ from typing import Any
 import duckdb
 from pydantic import ValidationError
 
-from crm_dash import config, db
 from crm_dash.audience import Audience, published
+from crm_dash.cli.common import Subcommands, cli_actor, connect_existing, emit, month_arg
 from crm_dash.errors import ConfigError
 from crm_dash.goals.math import GoalProgress
 from crm_dash.goals.model import (
@@ -60,14 +60,6 @@ def _start(value: str) -> date:
     return day
 
 
-def _month(value: str) -> date:
-    try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {value!r}") from None
-
-
 def _months(value: str) -> int:
     try:
         months = int(value)
@@ -89,9 +81,7 @@ def _pct(value: str) -> float:
     return pct
 
 
-def add_goal_command(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
+def add_goal_command(sub: Subcommands, common: argparse.ArgumentParser) -> None:
     """Register ``goal add|list|status`` on the ``crm-dash`` parser."""
     goal = sub.add_parser("goal", help="set goals and see where they stand")
     goal_sub = goal.add_subparsers(dest="goal_command", required=True, metavar="ACTION")
@@ -124,13 +114,9 @@ def add_goal_command(
 
     status = goal_sub.add_parser("status", parents=[common], help="where a goal stands")
     status.add_argument("id", type=int)
-    status.add_argument("--as-of", type=_month, metavar="YYYY-MM",
+    status.add_argument("--as-of", type=month_arg, metavar="YYYY-MM",
                         help="the month to evaluate (default: the latest complete month of data)")
     status.set_defaults(handler=cmd_goal_status)
-
-
-def _open_existing(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
-    return db.connect(config.existing_db_path(args.db))
 
 
 def _number(value: float | None, metric: GoalMetric, *, whole: bool = False) -> float | int | None:
@@ -202,8 +188,6 @@ def _goal_line(goal: Goal, audience: Audience) -> str:
 
 def cmd_goal_add(args: argparse.Namespace) -> int:
     """Set a goal; print it with its id, baseline and target."""
-    from crm_dash.cli import _cli_actor, _emit
-
     try:
         draft = GoalDraft(
             name=args.name,
@@ -216,28 +200,26 @@ def cmd_goal_add(args: argparse.Namespace) -> int:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
                              for e in exc.errors())
         raise ConfigError(problems, title="Invalid goal") from None
-    conn = _open_existing(args)
+    conn = connect_existing(args)
     try:
-        goal = add_goal(conn, draft, actor=_cli_actor())
+        goal = add_goal(conn, draft, actor=cli_actor())
         audience = published(conn)
     finally:
         conn.close()
-    _emit(args, goal_payload(goal, audience), f"Goal set: {_goal_line(goal, audience)}")
+    emit(args, goal_payload(goal, audience), f"Goal set: {_goal_line(goal, audience)}")
     return 0
 
 
 def cmd_goal_list(args: argparse.Namespace) -> int:
     """List the goals."""
-    from crm_dash.cli import _emit
-
-    conn = _open_existing(args)
+    conn = connect_existing(args)
     try:
         goals = list_goals(conn, include_archived=args.all)
         audience = published(conn)
     finally:
         conn.close()
-    _emit(args, {"goals": [goal_payload(g, audience) for g in goals]},
-          "\n".join(_goal_line(g, audience) for g in goals) or "No goals yet.")
+    emit(args, {"goals": [goal_payload(g, audience) for g in goals]},
+         "\n".join(_goal_line(g, audience) for g in goals) or "No goals yet.")
     return 0
 
 
@@ -256,9 +238,7 @@ def _check_as_of(conn: duckdb.DuckDBPyConnection, goal: Goal, as_of: date) -> No
 
 def cmd_goal_status(args: argparse.Namespace) -> int:
     """Print where a goal stands after a month."""
-    from crm_dash.cli import _emit
-
-    conn = _open_existing(args)
+    conn = connect_existing(args)
     try:
         goal = get_goal(conn, args.id)
         if args.as_of is not None:
@@ -269,5 +249,5 @@ def cmd_goal_status(args: argparse.Namespace) -> int:
     payload = status_payload(goal, report.progress, report.audience)
     text = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}"
                      for key, value in payload.items())
-    _emit(args, payload, text)
+    emit(args, payload, text)
     return 0
