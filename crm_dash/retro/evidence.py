@@ -1,8 +1,12 @@
 """What the data says about a checklist item, and the status it suggests.
 
-One function per item takes the connection and the retrospective's month (the latest complete
-month of the usage data at the retrospective's date, :func:`evidence_month`) and returns an
-:class:`~crm_dash.retro.model.Evidence`: the figures, a suggested status and the rule behind it.
+One function per item takes the :class:`EvidenceInputs` of the retrospective's month (the latest
+complete month of the usage data at the retrospective's date, :func:`evidence_month`) and
+returns an :class:`~crm_dash.retro.model.Evidence`: the figures, a suggested status and the rule
+behind it. The inputs read each shared part (the person-months, the training summary, the
+pipeline summary, the privacy minimum) once, when the first item asks for it, so every item of
+one month reads the same data.
+
 The thresholds are the named constants below (documented in the README). Where there is no data
 to go by, or fewer than 5 people behind a share (privacy), the evidence says so and suggests
 nothing: a missing suggestion is better than a wrong one.
@@ -15,22 +19,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import cached_property, partial
 
 import duckdb
 import pandas as pd
 
-from crm_dash.audience import published
+from crm_dash.audience import Audience, published
 from crm_dash.goals.present import state_of
 from crm_dash.goals.store import list_goals
 from crm_dash.goals.tracker import goal_reports
 from crm_dash.metrics.activity import data_version
 from crm_dash.metrics.adoption import licensed, month_summary
-from crm_dash.metrics.definitions import load_definition
+from crm_dash.metrics.definitions import AdoptionDefinition, load_definition
 from crm_dash.metrics.integration import integration_accounts
 from crm_dash.metrics.pipeline import PipelineSummary, pipeline_summary
 from crm_dash.metrics.segments import available_months, user_months
 from crm_dash.metrics.training import WINDOW_MONTHS as TRAINING_WINDOW_MONTHS
-from crm_dash.metrics.training import TrainingSummary, learner_records, training_summary
+from crm_dash.metrics.training import TrainingSummary, learner_records
 from crm_dash.metrics.training import summarise as summarise_training
 from crm_dash.months import add_months, first_of_month, last_day_of_month
 from crm_dash.retro.model import Evidence, EvidenceValue, ItemStatus
@@ -131,35 +136,70 @@ def evidence_version(conn: duckdb.DuckDBPyConnection) -> str:
     return f"{data_version(conn)}/{row[0]}"
 
 
-def _usage_months(conn: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
-    """First and last month of the usage data (``None`` without any)."""
-    load = load_definition(conn).definition
-    available = available_months(conn, load, date.max - timedelta(days=1))
-    if available is None:
-        return None
-    return available[0], available[2]
+class EvidenceInputs:
+    """What the evidence of ``month`` reads from ``conn``, each part read once, when the first
+    item asks for it (build one per month and hand it to every evidence function)."""
 
+    def __init__(self, conn: duckdb.DuckDBPyConnection, month: date) -> None:
+        self.conn = conn
+        self.month = month
 
-def person_months(conn: duckdb.DuckDBPyConnection, month: date,
-                  wider: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The person-months the usage-based evidence reads: ``month`` and the
-    :data:`TREND_MONTHS` months before it, as far as the usage data covers them (licensed
-    people only). Empty when the usage data does not cover ``month``. ``wider``: person-months
-    already read that include those months (taken from there instead of the database)."""
-    span = _usage_months(conn)
-    if span is None or not span[0] <= month <= span[1]:
-        return pd.DataFrame()
-    first = max(span[0], add_months(month, -TREND_MONTHS))
-    if wider is None:
-        frame = user_months(conn, load_definition(conn).definition, first, month)
-    else:
-        frame = wider[(wider["month"] >= first) & (wider["month"] <= month)]
-    return licensed(frame)
+    @cached_property
+    def audience(self) -> Audience:
+        """Who reads the evidence: everyone alike, judged as for executives."""
+        return published(self.conn)
 
+    @cached_property
+    def definition(self) -> AdoptionDefinition:
+        return load_definition(self.conn).definition
 
-def _frame(conn: duckdb.DuckDBPyConnection, month: date, frame: pd.DataFrame | None
-           ) -> pd.DataFrame:
-    return person_months(conn, month) if frame is None else frame
+    @cached_property
+    def usage_months(self) -> tuple[date, date] | None:
+        """First and last month of the usage data (``None`` without any)."""
+        available = available_months(self.conn, self.definition, date.max - timedelta(days=1))
+        if available is None:
+            return None
+        return available[0], available[2]
+
+    @cached_property
+    def wide_person_months(self) -> pd.DataFrame:
+        """The person-months of the training window ending with ``month`` (one read serves the
+        training figures and the usage evidence)."""
+        return user_months(self.conn, self.definition,
+                           add_months(self.month, 1 - TRAINING_WINDOW_MONTHS), self.month)
+
+    @cached_property
+    def person_months(self) -> pd.DataFrame:
+        """The person-months the usage-based evidence reads: ``month`` and the
+        :data:`TREND_MONTHS` months before it, as far as the usage data covers them (licensed
+        people only). Empty when the usage data does not cover ``month``."""
+        span = self.usage_months
+        if span is None or not span[0] <= self.month <= span[1]:
+            return pd.DataFrame()
+        first = max(span[0], add_months(self.month, -TREND_MONTHS))
+        wide = self.wide_person_months
+        return licensed(wide[(wide["month"] >= first) & (wide["month"] <= self.month)])
+
+    @cached_property
+    def month_rows(self) -> pd.DataFrame:
+        """The licensed person-months of ``month`` itself."""
+        return _month_rows(self.person_months, self.month)
+
+    @cached_property
+    def training(self) -> TrainingSummary:
+        """The training figures of ``month`` (everyone), as the Training page's tiles."""
+        return summarise_training(self.wide_person_months, learner_records(self.conn),
+                                  self.month)
+
+    @cached_property
+    def pipeline(self) -> PipelineSummary | None:
+        """The pipeline's headline figures (``None`` without pipeline data)."""
+        return pipeline_summary(self.conn)
+
+    @cached_property
+    def management(self) -> set[str]:
+        """User keys of management accounts (:func:`management_keys`)."""
+        return management_keys(self.conn)
 
 
 def _month_rows(frame: pd.DataFrame, month: date) -> pd.DataFrame:
@@ -168,12 +208,20 @@ def _month_rows(frame: pd.DataFrame, month: date) -> pd.DataFrame:
     return frame[frame["month"] == month]
 
 
+def _too_small(inputs: EvidenceInputs, item: str, rule_key: str, rule: Values,
+               people: int) -> Evidence | None:
+    """The "too few people to show" evidence when ``people`` is a group too small to show."""
+    if not inputs.audience.scope_too_small(people):
+        return None
+    return _no_data(item, inputs.month, "small_group", rule_key, rule,
+                    values={"min": inputs.audience.min_group})
+
+
 # --- usage-based evidence -----------------------------------------------------------------------
 
 
-def productive_trend(conn: duckdb.DuckDBPyConnection, month: date, *,
-                     frame: pd.DataFrame | None = None) -> Evidence:
-    """acceptance.productive_share: the productive share in ``month`` and its change over the
+def productive_trend(inputs: EvidenceInputs) -> Evidence:
+    """acceptance.productive_share: the productive share in the month and its change over the
     :data:`TREND_MONTHS` months before.
 
     Done: at least :data:`PRODUCTIVE_GOOD_SHARE` and not falling; in progress: rising (by at
@@ -185,14 +233,12 @@ def productive_trend(conn: duckdb.DuckDBPyConnection, month: date, *,
     rule: Values = {"good_share": PRODUCTIVE_GOOD_SHARE, "months": TREND_MONTHS,
             "step_pp": TREND_STEP}
     rule_key = f"retro.rule.{item}"
-    frame = _frame(conn, month, frame)
-    now = _month_rows(frame, month)
-    if now.empty:
+    frame, month = inputs.person_months, inputs.month
+    if inputs.month_rows.empty:
         return _no_data(item, month, "usage", rule_key, rule)
     summary = month_summary(frame, month)
-    if published(conn).scope_too_small(summary.licensed):
-        return _no_data(item, month, "small_group", rule_key, rule,
-                        values={"min": published(conn).min_group})
+    if small := _too_small(inputs, item, rule_key, rule, summary.licensed):
+        return small
     share = summary.segments["productive"] / summary.licensed
     before_month = add_months(month, -TREND_MONTHS)
     before = month_summary(frame, before_month) if not _month_rows(
@@ -201,7 +247,7 @@ def productive_trend(conn: duckdb.DuckDBPyConnection, month: date, *,
         "productive": summary.segments["productive"], "licensed": summary.licensed,
         "productive_share": share, "before_month": before_month.isoformat(),
     }
-    if before is None or published(conn).scope_too_small(before.licensed):
+    if before is None or inputs.audience.scope_too_small(before.licensed):
         return Evidence(item_id=item, month=month, has_data=True,
                         text_key=f"retro.evidence.{item}.no_trend", values=values,
                         suggested_status=productive_suggestion(share, None), rule_key=rule_key,
@@ -248,24 +294,22 @@ def management_keys(conn: duckdb.DuckDBPyConnection) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def management_usage(conn: duckdb.DuckDBPyConnection, month: date, *,
-                     frame: pd.DataFrame | None = None) -> Evidence:
+def management_usage(inputs: EvidenceInputs) -> Evidence:
     """integration.management_uses: the share of licensed management accounts that are
-    sporadic or productive in ``month`` (done at :data:`MANAGEMENT_DONE_SHARE`, in progress at
+    sporadic or productive in the month (done at :data:`MANAGEMENT_DONE_SHARE`, in progress at
     :data:`MANAGEMENT_IN_PROGRESS_SHARE`)."""
     item = "integration.management_uses"
     rule: Values = {"done_share": MANAGEMENT_DONE_SHARE,
                     "progress_share": MANAGEMENT_IN_PROGRESS_SHARE}
     rule_key = f"retro.rule.{item}"
-    now = _month_rows(_frame(conn, month, frame), month)
+    now, month = inputs.month_rows, inputs.month
     if now.empty:
         return _no_data(item, month, "usage", rule_key, rule)
-    managers = now[now["user_key"].isin(management_keys(conn))]
+    managers = now[now["user_key"].isin(inputs.management)]
     if managers.empty:
         return _no_data(item, month, "no_managers", rule_key, rule)
-    if published(conn).scope_too_small(len(managers)):
-        return _no_data(item, month, "small_group", rule_key, rule,
-                        values={"min": published(conn).min_group})
+    if small := _too_small(inputs, item, rule_key, rule, len(managers)):
+        return small
     using = int(managers["segment"].isin(["productive", "sporadic"]).sum())
     share = using / len(managers)
     return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
@@ -275,21 +319,19 @@ def management_usage(conn: duckdb.DuckDBPyConnection, month: date, *,
                     rule_key=rule_key, rule_values=rule)
 
 
-def idle_licences(conn: duckdb.DuckDBPyConnection, month: date, *,
-                  frame: pd.DataFrame | None = None) -> Evidence:
+def idle_licences(inputs: EvidenceInputs) -> Evidence:
     """after_golive.idle_licences: the share of licensed people barely or never using the CRM
-    in ``month``, and what their licences cost (done at most :data:`IDLE_DONE_MAX_SHARE`, in
+    in the month, and what their licences cost (done at most :data:`IDLE_DONE_MAX_SHARE`, in
     progress at most :data:`IDLE_IN_PROGRESS_MAX_SHARE`)."""
     item = "after_golive.idle_licences"
     rule: Values = {"done_share": IDLE_DONE_MAX_SHARE, "progress_share": IDLE_IN_PROGRESS_MAX_SHARE}
     rule_key = f"retro.rule.{item}"
-    frame = _frame(conn, month, frame)
-    if _month_rows(frame, month).empty:
+    month = inputs.month
+    if inputs.month_rows.empty:
         return _no_data(item, month, "usage", rule_key, rule)
-    summary = month_summary(frame, month)
-    if published(conn).scope_too_small(summary.licensed):
-        return _no_data(item, month, "small_group", rule_key, rule,
-                        values={"min": published(conn).min_group})
+    summary = month_summary(inputs.person_months, month)
+    if small := _too_small(inputs, item, rule_key, rule, summary.licensed):
+        return small
     idle = summary.segments["barely"] + summary.segments["never"]
     share = idle / summary.licensed
     values: Values = {
@@ -304,15 +346,14 @@ def idle_licences(conn: duckdb.DuckDBPyConnection, month: date, *,
                     rule_key=rule_key, rule_values=rule)
 
 
-def roster_completeness(conn: duckdb.DuckDBPyConnection, month: date, *,
-                        frame: pd.DataFrame | None = None) -> Evidence:
-    """data_quality.roster_complete: the share of people licensed in ``month`` whose roster
+def roster_completeness(inputs: EvidenceInputs) -> Evidence:
+    """data_quality.roster_complete: the share of people licensed in the month whose roster
     entry has a department and a start date (done at :data:`ROSTER_DONE_SHARE`, in progress at
     :data:`ROSTER_IN_PROGRESS_SHARE`)."""
     item = "data_quality.roster_complete"
     rule: Values = {"done_share": ROSTER_DONE_SHARE, "progress_share": ROSTER_IN_PROGRESS_SHARE}
     rule_key = f"retro.rule.{item}"
-    now = _month_rows(_frame(conn, month, frame), month)
+    now, month = inputs.month_rows, inputs.month
     if now.empty:
         return _no_data(item, month, "usage", rule_key, rule)
     has_department = now["department"].fillna("").astype(str).str.strip() != ""
@@ -328,16 +369,17 @@ def roster_completeness(conn: duckdb.DuckDBPyConnection, month: date, *,
                     rule_key=rule_key, rule_values=rule)
 
 
-def integration_flagged(conn: duckdb.DuckDBPyConnection, month: date) -> Evidence:
+def integration_flagged(inputs: EvidenceInputs) -> Evidence:
     """data_quality.integration_accounts: how many accounts are marked as integration accounts
     (roster flag, by hand or by rule). Done when at least one is; with none, nothing is
     suggested: a company may have none, and the data cannot tell."""
     item = "data_quality.integration_accounts"
     rule_key = f"retro.rule.{item}"
-    users = conn.cursor().execute("SELECT count(*) FROM users").fetchone()
+    month = inputs.month
+    users = inputs.conn.cursor().execute("SELECT count(*) FROM users").fetchone()
     if users is None or not users[0]:
         return _no_data(item, month, "roster", rule_key)
-    accounts = len(integration_accounts(conn, load_definition(conn).definition))
+    accounts = len(integration_accounts(inputs.conn, inputs.definition))
     if accounts == 0:
         return Evidence(item_id=item, month=month, has_data=True,
                         text_key=f"retro.evidence.{item}.none", values={},
@@ -349,21 +391,15 @@ def integration_flagged(conn: duckdb.DuckDBPyConnection, month: date) -> Evidenc
 # --- training -----------------------------------------------------------------------------------
 
 
-def _training(conn: duckdb.DuckDBPyConnection, month: date,
-              summary: TrainingSummary | None) -> TrainingSummary:
-    return training_summary(conn, month) if summary is None else summary
-
-
-def trainings_regular(conn: duckdb.DuckDBPyConnection, month: date, *,
-                      summary: TrainingSummary | None = None) -> Evidence:
-    """training.regular: in how many of the 12 months ending with ``month`` a training session
+def trainings_regular(inputs: EvidenceInputs) -> Evidence:
+    """training.regular: in how many of the 12 months ending with the month a training session
     took place (done at :data:`TRAININGS_DONE_MONTHS`, in progress at
     :data:`TRAININGS_IN_PROGRESS_MONTHS`)."""
     item = "training.regular"
     rule: Values = {"done_months": TRAININGS_DONE_MONTHS,
                     "progress_months": TRAININGS_IN_PROGRESS_MONTHS}
     rule_key = f"retro.rule.{item}"
-    summary = _training(conn, month, summary)
+    summary, month = inputs.training, inputs.month
     if summary.records == 0:
         return _no_data(item, month, "training", rule_key, rule)
     months = summary.months_with_sessions_last_12
@@ -374,25 +410,23 @@ def trainings_regular(conn: duckdb.DuckDBPyConnection, month: date, *,
                     rule_key=rule_key, rule_values=rule)
 
 
-def joiners_onboarded(conn: duckdb.DuckDBPyConnection, month: date, *,
-                      summary: TrainingSummary | None = None) -> Evidence:
-    """training.onboarding: the share of the joiners of the 12 months ending with ``month``
+def joiners_onboarded(inputs: EvidenceInputs) -> Evidence:
+    """training.onboarding: the share of the joiners of the 12 months ending with the month
     (whose first 30 days have passed) who were trained within 30 days of their start (done at
     :data:`ONBOARDING_DONE_SHARE`, in progress at :data:`ONBOARDING_IN_PROGRESS_SHARE`)."""
     item = "training.onboarding"
     rule: Values = {"done_share": ONBOARDING_DONE_SHARE,
                     "progress_share": ONBOARDING_IN_PROGRESS_SHARE}
     rule_key = f"retro.rule.{item}"
-    summary = _training(conn, month, summary)
+    summary, month = inputs.training, inputs.month
     if summary.records == 0:
         return _no_data(item, month, "training", rule_key, rule)
     if summary.learners_unmatched:
         return _no_data(item, month, "learners_unmatched", rule_key, rule)
     if summary.joiners == 0:
         return _no_data(item, month, "no_joiners", rule_key, rule)
-    if published(conn).scope_too_small(summary.joiners):
-        return _no_data(item, month, "small_group", rule_key, rule,
-                        values={"min": published(conn).min_group})
+    if small := _too_small(inputs, item, rule_key, rule, summary.joiners):
+        return small
     share = summary.onboarded_within_30_days / summary.joiners
     return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
                     values={"joiners": summary.joiners,
@@ -403,22 +437,20 @@ def joiners_onboarded(conn: duckdb.DuckDBPyConnection, month: date, *,
                     rule_key=rule_key, rule_values=rule)
 
 
-def trained_everyone(conn: duckdb.DuckDBPyConnection, month: date, *,
-                     summary: TrainingSummary | None = None) -> Evidence:
-    """training.everyone: the share of people licensed in ``month`` who attended at least one
+def trained_everyone(inputs: EvidenceInputs) -> Evidence:
+    """training.everyone: the share of people licensed in the month who attended at least one
     training by its end (done at :data:`TRAINED_DONE_SHARE`, in progress at
     :data:`TRAINED_IN_PROGRESS_SHARE`)."""
     item = "training.everyone"
     rule: Values = {"done_share": TRAINED_DONE_SHARE, "progress_share": TRAINED_IN_PROGRESS_SHARE}
     rule_key = f"retro.rule.{item}"
-    summary = _training(conn, month, summary)
+    summary, month = inputs.training, inputs.month
     if summary.records == 0:
         return _no_data(item, month, "training", rule_key, rule)
     if summary.trained is None:
         return _no_data(item, month, "learners_unmatched", rule_key, rule)
-    if published(conn).scope_too_small(summary.licensed):
-        return _no_data(item, month, "small_group", rule_key, rule,
-                        values={"min": published(conn).min_group})
+    if small := _too_small(inputs, item, rule_key, rule, summary.licensed):
+        return small
     share = summary.trained / summary.licensed
     return Evidence(item_id=item, month=month, has_data=True, text_key=f"retro.evidence.{item}",
                     values={"trained": summary.trained, "licensed": summary.licensed,
@@ -442,16 +474,16 @@ WHERE date <= ?
 """
 
 
-def session_held(conn: duckdb.DuckDBPyConnection, month: date, item_id: str) -> Evidence:
+def session_held(inputs: EvidenceInputs, item_id: str) -> Evidence:
     """training.kickoff, training.key_users, integration.roadshow: whether a session of the
-    item's kinds (:data:`SESSION_KINDS`) took place by the end of ``month`` (someone attended).
+    item's kinds (:data:`SESSION_KINDS`) took place by the end of the month (someone attended).
 
     Done when one did; open when the records give kinds but none of these; nothing suggested
     when no record gives a kind (the export may not carry it).
     """
-    kinds = list(SESSION_KINDS[item_id])
+    kinds, month = list(SESSION_KINDS[item_id]), inputs.month
     rule_key = f"retro.rule.{item_id}"
-    row = conn.cursor().execute(_SESSIONS_SQL, [kinds, kinds, last_day_of_month(month)]
+    row = inputs.conn.cursor().execute(_SESSIONS_SQL, [kinds, kinds, last_day_of_month(month)]
                                 ).fetchone()
     assert row is not None
     records, with_kind, sessions, last_date = row
@@ -481,8 +513,8 @@ GOAL_STATE_SUGGESTS: dict[str, ItemStatus] = {
 }
 
 
-def goal_status(conn: duckdb.DuckDBPyConnection, month: date) -> Evidence:
-    """goal.time_bound: whether a goal runs in ``month`` (set, started by the month after, its
+def goal_status(inputs: EvidenceInputs) -> Evidence:
+    """goal.time_bound: whether a goal runs in the month (set, started by the month after, its
     deadline not before the month) and where the best of them stands.
 
     Done when one is achieved or on track; in progress when the best is behind (or has no
@@ -491,7 +523,8 @@ def goal_status(conn: duckdb.DuckDBPyConnection, month: date) -> Evidence:
     """
     item = "goal.time_bound"
     rule_key = f"retro.rule.{item}"
-    rule: Values = {"min": published(conn).min_group}
+    conn, month = inputs.conn, inputs.month
+    rule: Values = {"min": inputs.audience.min_group}
     goals = [g for g in list_goals(conn) if g.start <= add_months(month, 1)
              and g.deadline >= month]
     if not goals:
@@ -509,16 +542,14 @@ def goal_status(conn: duckdb.DuckDBPyConnection, month: date) -> Evidence:
                     rule_values=rule)
 
 
-def pipeline_hygiene(conn: duckdb.DuckDBPyConnection, month: date, *,
-                     summary: PipelineSummary | None = None) -> Evidence:
+def pipeline_hygiene(inputs: EvidenceInputs) -> Evidence:
     """data_quality.pipeline_hygiene: the hygiene score (0..100) of the open opportunities of
     the latest pipeline snapshot, as of its own date (done at :data:`HYGIENE_DONE_SCORE`, in
     progress at :data:`HYGIENE_IN_PROGRESS_SCORE`)."""
     item = "data_quality.pipeline_hygiene"
     rule: Values = {"done_score": HYGIENE_DONE_SCORE, "progress_score": HYGIENE_IN_PROGRESS_SCORE}
     rule_key = f"retro.rule.{item}"
-    if summary is None:
-        summary = pipeline_summary(conn)
+    summary, month = inputs.pipeline, inputs.month
     if summary is None:
         return _no_data(item, month, "pipeline", rule_key, rule)
     if "hygiene_score" in summary.unknown:
@@ -539,17 +570,17 @@ def pipeline_hygiene(conn: duckdb.DuckDBPyConnection, month: date, *,
 
 # --- all of it ----------------------------------------------------------------------------------
 
-EvidenceFunction = Callable[[duckdb.DuckDBPyConnection, date], Evidence]
+EvidenceFunction = Callable[[EvidenceInputs], Evidence]
 
-#: The evidence function of every item the data can speak to (one shared input each at most).
+#: The evidence function of every item the data can speak to.
 EVIDENCE: dict[str, EvidenceFunction] = {
     "integration.management_uses": management_usage,
-    "integration.roadshow": lambda conn, month: session_held(conn, month, "integration.roadshow"),
+    "integration.roadshow": partial(session_held, item_id="integration.roadshow"),
     "goal.time_bound": goal_status,
-    "training.kickoff": lambda conn, month: session_held(conn, month, "training.kickoff"),
+    "training.kickoff": partial(session_held, item_id="training.kickoff"),
     "training.regular": trainings_regular,
     "training.everyone": trained_everyone,
-    "training.key_users": lambda conn, month: session_held(conn, month, "training.key_users"),
+    "training.key_users": partial(session_held, item_id="training.key_users"),
     "training.onboarding": joiners_onboarded,
     "acceptance.productive_share": productive_trend,
     "after_golive.idle_licences": idle_licences,
@@ -560,28 +591,7 @@ EVIDENCE: dict[str, EvidenceFunction] = {
 
 
 def evidence_for(conn: duckdb.DuckDBPyConnection, month: date) -> dict[str, Evidence]:
-    """The evidence of every item the data can speak to, for ``month``.
-
-    Reads each shared input once (the person-months, the training summary, the pipeline
-    summary) and hands it to the item functions.
-    """
-    # One read of the person-months serves the training figures (12 months) and the usage
-    # evidence (the last few of them).
-    wide = user_months(conn, load_definition(conn).definition,
-                       add_months(month, 1 - TRAINING_WINDOW_MONTHS), month)
-    frame = person_months(conn, month, wide)
-    training = summarise_training(wide, learner_records(conn), month)
-    pipeline = pipeline_summary(conn)
-    shared: dict[str, Callable[[], Evidence]] = {
-        "acceptance.productive_share": lambda: productive_trend(conn, month, frame=frame),
-        "integration.management_uses": lambda: management_usage(conn, month, frame=frame),
-        "after_golive.idle_licences": lambda: idle_licences(conn, month, frame=frame),
-        "data_quality.roster_complete": lambda: roster_completeness(conn, month, frame=frame),
-        "training.regular": lambda: trainings_regular(conn, month, summary=training),
-        "training.onboarding": lambda: joiners_onboarded(conn, month, summary=training),
-        "training.everyone": lambda: trained_everyone(conn, month, summary=training),
-        "data_quality.pipeline_hygiene": lambda: pipeline_hygiene(conn, month, summary=pipeline),
-    }
-    return {item: shared[item]() if item in shared else function(conn, month)
-            for item, function in EVIDENCE.items()}
-
+    """The evidence of every item the data can speak to, for ``month``: one
+    :class:`EvidenceInputs` serves them all, so each shared input is read once."""
+    inputs = EvidenceInputs(conn, month)
+    return {item: function(inputs) for item, function in EVIDENCE.items()}

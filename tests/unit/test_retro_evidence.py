@@ -49,7 +49,7 @@ def test_without_usage_data_the_month_is_the_calendar_month_before(
 
 
 def test_productive_share_and_its_trend(retro_conn: duckdb.DuckDBPyConnection) -> None:
-    found = ev.productive_trend(retro_conn, OCTOBER)
+    found = ev.productive_trend(ev.EvidenceInputs(retro_conn, OCTOBER))
     assert (found.values["productive"], found.values["licensed"]) == (7, 15)
     assert found.values["productive_share"] == pytest.approx(7 / 15)
     assert found.values["before_month"] == "2026-07-01"
@@ -65,7 +65,7 @@ def test_productive_share_and_its_trend(retro_conn: duckdb.DuckDBPyConnection) -
 def test_the_trend_needs_the_earlier_month_in_the_data(
         retro_conn: duckdb.DuckDBPyConnection) -> None:
     # August: 3 months before is May, before the usage data starts
-    found = ev.productive_trend(retro_conn, date(2026, 8, 1))
+    found = ev.productive_trend(ev.EvidenceInputs(retro_conn, date(2026, 8, 1)))
     assert found.text_key.endswith(".no_trend")
     assert found.values["productive"] == 0
     assert found.suggested_status is None  # 0 % is not good, and without a trend: no guess
@@ -91,13 +91,13 @@ def test_management_accounts_by_manager_id_email_and_role_words(
     # U06 only by the e-mail other people give as their manager; not U04 "Key Account
     # Manager" nor U07 "Marketing Manager"
     assert ev.management_keys(retro_conn) == {"U01", "U02", "U06", "U08", "U15"}
-    found = ev.management_usage(retro_conn, OCTOBER)
+    found = ev.management_usage(ev.EvidenceInputs(retro_conn, OCTOBER))
     assert found.values == {"managers": 5, "using": 3, "using_share": 0.6}
     assert found.suggested_status is IN_PROGRESS
 
 
 def test_idle_licences_with_their_cost(retro_conn: duckdb.DuckDBPyConnection) -> None:
-    found = ev.idle_licences(retro_conn, OCTOBER)
+    found = ev.idle_licences(ev.EvidenceInputs(retro_conn, OCTOBER))
     assert (found.values["idle"], found.values["licensed"]) == (5, 15)
     assert found.values["cost_money"] == 400.0  # U14 has no cost
     assert found.suggested_status is IN_PROGRESS
@@ -105,25 +105,25 @@ def test_idle_licences_with_their_cost(retro_conn: duckdb.DuckDBPyConnection) ->
 
 
 def test_roster_completeness(retro_conn: duckdb.DuckDBPyConnection) -> None:
-    found = ev.roster_completeness(retro_conn, OCTOBER)
+    found = ev.roster_completeness(ev.EvidenceInputs(retro_conn, OCTOBER))
     assert found.values == {"licensed": 15, "complete": 13, "complete_share": 13 / 15,
                             "no_department": 1, "no_start": 1}
     assert found.suggested_status is IN_PROGRESS
 
 
 def test_integration_accounts(retro_conn: duckdb.DuckDBPyConnection) -> None:
-    found = ev.integration_flagged(retro_conn, OCTOBER)
+    found = ev.integration_flagged(ev.EvidenceInputs(retro_conn, OCTOBER))
     assert (found.values, found.suggested_status) == ({"accounts": 1}, DONE)
 
 
 def test_training_figures(retro_conn: duckdb.DuckDBPyConnection) -> None:
-    regular = ev.trainings_regular(retro_conn, OCTOBER)
+    regular = ev.trainings_regular(ev.EvidenceInputs(retro_conn, OCTOBER))
     assert regular.values == {"months": 8, "sessions": 8}
     assert regular.suggested_status is IN_PROGRESS
-    everyone = ev.trained_everyone(retro_conn, OCTOBER)
+    everyone = ev.trained_everyone(ev.EvidenceInputs(retro_conn, OCTOBER))
     assert everyone.values == {"trained": 12, "licensed": 15, "trained_share": 0.8}
     assert everyone.suggested_status is IN_PROGRESS
-    onboarding = ev.joiners_onboarded(retro_conn, OCTOBER)
+    onboarding = ev.joiners_onboarded(ev.EvidenceInputs(retro_conn, OCTOBER))
     assert onboarding.values == {"joiners": 5, "onboarded": 3, "onboarded_share": 0.6}
     assert onboarding.suggested_status is IN_PROGRESS
     assert evidence_text(onboarding, "en") == (
@@ -132,18 +132,19 @@ def test_training_figures(retro_conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_sessions_of_a_kind(retro_conn: duckdb.DuckDBPyConnection) -> None:
-    kickoff = ev.session_held(retro_conn, OCTOBER, "training.kickoff")
+    kickoff = ev.session_held(ev.EvidenceInputs(retro_conn, OCTOBER), "training.kickoff")
     assert kickoff.values == {"sessions": 1, "last_date": "2025-11-12"}
     assert kickoff.suggested_status is DONE
     for item in ("training.key_users", "integration.roadshow"):
-        none = ev.session_held(retro_conn, OCTOBER, item)
+        none = ev.session_held(ev.EvidenceInputs(retro_conn, OCTOBER), item)
         assert (none.has_data, none.suggested_status) == (True, OPEN)
     # before the kick-off nothing of the kind was held yet
-    assert ev.session_held(retro_conn, date(2025, 10, 1), "training.kickoff").has_data is False
+    before = ev.EvidenceInputs(retro_conn, date(2025, 10, 1))
+    assert ev.session_held(before, "training.kickoff").has_data is False
 
 
 def test_pipeline_hygiene(retro_conn: duckdb.DuckDBPyConnection) -> None:
-    found = ev.pipeline_hygiene(retro_conn, OCTOBER)
+    found = ev.pipeline_hygiene(ev.EvidenceInputs(retro_conn, OCTOBER))
     assert found.values == {"score": 75.0, "open": 4, "as_of_date": "2026-10-30",
                             "next_step_share": 0.75, "overdue_share": 0.25, "stale_share": 0.25}
     assert found.suggested_status is IN_PROGRESS
@@ -153,18 +154,18 @@ def test_pipeline_hygiene(retro_conn: duckdb.DuckDBPyConnection) -> None:
 
 def test_goal_status_done_when_achieved_open_when_at_risk_or_none(
         retro_conn: duckdb.DuckDBPyConnection) -> None:
-    none = ev.goal_status(retro_conn, OCTOBER)
+    none = ev.goal_status(ev.EvidenceInputs(retro_conn, OCTOBER))
     assert (none.text_key, none.suggested_status) == ("retro.evidence.goal.time_bound.none", OPEN)
     _goal(retro_conn)
-    achieved = ev.goal_status(retro_conn, OCTOBER)
+    achieved = ev.goal_status(ev.EvidenceInputs(retro_conn, OCTOBER))
     assert achieved.values == {"goals": 1, "name": "+25 % Vertrieb", "goal_state": "achieved",
                                "min": 5}  # the minimum group size, for the state's text
     assert achieved.suggested_status is DONE
-    at_risk = ev.goal_status(retro_conn, date(2026, 9, 1))
+    at_risk = ev.goal_status(ev.EvidenceInputs(retro_conn, date(2026, 9, 1)))
     assert (at_risk.values["goal_state"], at_risk.suggested_status) == ("at_risk", OPEN)
     # in July the goal has not started yet
-    assert ev.goal_status(retro_conn, date(2026, 6, 1)).values == {}
-    assert ev.goal_status(retro_conn, date(2026, 6, 1)).suggested_status is OPEN
+    not_started = ev.goal_status(ev.EvidenceInputs(retro_conn, date(2026, 6, 1)))
+    assert (not_started.values, not_started.suggested_status) == ({}, OPEN)
 
 
 def test_the_best_goal_decides() -> None:
@@ -203,7 +204,7 @@ def test_a_share_of_fewer_than_five_people_is_not_shown(
                        " WHERE user_key IN ('U15', 'U08', 'U12', 'U07')")
     retro_conn.execute("UPDATE users SET manager_id = NULL WHERE user_key IN ('U02', 'U06')")
     assert len(ev.management_keys(retro_conn)) < 5
-    found = ev.management_usage(retro_conn, OCTOBER)
+    found = ev.management_usage(ev.EvidenceInputs(retro_conn, OCTOBER))
     assert (found.has_data, found.text_key, found.values, found.suggested_status) == (
         False, "retro.nodata.small_group", {"min": 5}, None)
 

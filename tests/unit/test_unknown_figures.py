@@ -23,7 +23,7 @@ from crm_dash.metrics.pipeline import pipeline_summary
 from crm_dash.metrics.pipeline_groups import owner_table, segments_in
 from crm_dash.metrics.pipeline_owners import pipeline_data
 from crm_dash.metrics.training import training_summary
-from crm_dash.retro.evidence import pipeline_hygiene, trained_everyone
+from crm_dash.retro.evidence import EvidenceInputs, pipeline_hygiene, trained_everyone
 from tests.unknown_company import LOGINS_ONLY, build
 
 OCTOBER = date(2026, 10, 1)
@@ -102,9 +102,9 @@ def test_trained_share_is_unknown_when_no_learner_is_on_the_roster(
 def test_retro_evidence_gives_no_suggestion_on_unknown_figures(
     conn: duckdb.DuckDBPyConnection,
 ) -> None:
-    trained = trained_everyone(conn, OCTOBER)
+    trained = trained_everyone(EvidenceInputs(conn, OCTOBER))
     assert (trained.has_data, trained.text_key) == (False, "retro.nodata.learners_unmatched")
-    hygiene = pipeline_hygiene(conn, OCTOBER)
+    hygiene = pipeline_hygiene(EvidenceInputs(conn, OCTOBER))
     assert (hygiene.has_data, hygiene.text_key) == (False, "retro.nodata.pipeline_fields")
 
 
