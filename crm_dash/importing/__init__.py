@@ -11,8 +11,8 @@ The flow, one module per step:
 - :mod:`~crm_dash.importing.run`: one import as one transaction, through :mod:`crm_dash.store`;
 - :mod:`~crm_dash.importing.mappings`, :mod:`~crm_dash.importing.history`: remembered mappings,
   the import history, deleting a batch, integration accounts flagged by hand;
-- :mod:`~crm_dash.importing.problems`: why a file cannot be imported, in German and English;
-- :mod:`~crm_dash.importing.cli`: ``crm-dash import``.
+- :mod:`~crm_dash.importing.problems`: why a file cannot be imported, in German and English.
 
-Nothing here imports Streamlit; the upload page and the ``crm-dash import`` command share it.
+Nothing here imports Streamlit; the upload page and the ``crm-dash import`` command
+(:mod:`crm_dash.cli.imports`) share it.
 """
