@@ -5,6 +5,7 @@ Streamlit-free, so the page, the Overview line and ``crm-dash check`` say the sa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crm_dash.datasets import DatasetKind
@@ -83,7 +84,7 @@ def upload_text(dataset: DatasetHealth, lang: Language) -> str:
     """The latest upload: file, who, when (and the date the export carries)."""
     if dataset.file_name is None:
         return "–"
-    text = t("health.upload.value", lang, file=dataset.file_name, who=dataset.uploaded_by,
+    text = t("health.upload.value", lang, file=dataset.file_name, who=dataset.uploaded_by or "–",
              when=fmt_datetime(dataset.uploaded_at, lang))
     if dataset.export_date is not None:
         text += " " + t("health.upload.export_date", lang,
@@ -91,7 +92,7 @@ def upload_text(dataset: DatasetHealth, lang: Language) -> str:
     return text
 
 
-def dataset_rows(report: HealthReport, lang: Language) -> list[dict[str, str]]:
+def dataset_rows(datasets: Sequence[DatasetHealth], lang: Language) -> list[dict[str, str]]:
     """The datasets table: one row per dataset, its columns named in ``lang``."""
     return [{
         t("health.col.dataset", lang): t(f"dataset.{d.kind.value}", lang),
@@ -101,7 +102,7 @@ def dataset_rows(report: HealthReport, lang: Language) -> list[dict[str, str]]:
             last=fmt_date(d.last, lang)),
         t("health.col.months", lang): months_text(d, lang),
         t("health.col.last_upload", lang): upload_text(d, lang),
-    } for d in report.datasets]
+    } for d in datasets]
 
 
 def summary_text(report: HealthReport, lang: Language, *, markdown: bool = False) -> str:
@@ -117,7 +118,7 @@ def summary_text(report: HealthReport, lang: Language, *, markdown: bool = False
 def report_text(report: HealthReport, lang: Language) -> str:
     """The whole report as plain text (``crm-dash check`` without ``--json``)."""
     lines = [t("health.title", lang)]
-    for row in dataset_rows(report, lang):
+    for row in dataset_rows(report.datasets, lang):
         lines.append("  " + " | ".join(row.values()))
     lines.append("")
     if not report.findings:
