@@ -171,6 +171,7 @@ def child_refresh(db_path: Path) -> dict[str, Any]:
 
 def _page_work(page: str, conn: Any) -> dict[str, Any]:
     """What ``page`` computes before it renders (the same calls as pages/*.py)."""
+    from crm_dash.audience import Audience
     from crm_dash.goals.present import goal_view
     from crm_dash.goals.report import report_html
     from crm_dash.goals.source import figures_of
@@ -189,15 +190,18 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
     )
     from crm_dash.metrics.pipeline_owners import pipeline_data
     from crm_dash.months import add_months
-    from crm_dash.retro.evidence import evidence_for, evidence_month, evidence_version
+    from crm_dash.pages import Role
     from crm_dash.summary import data_summary
     from crm_dash.ui.adoption_data import adoption_data, people
     from crm_dash.ui.coverage_question import current_coverage
     from crm_dash.ui.health_summary import cached_health_report
+    from crm_dash.views.retro import RetroChoice, live_evidence, retro_view
+    from crm_dash.views.snapshot import snapshot
 
-    if page == "retro":  # the Retrospective page reads no adoption frame, only the evidence
-        evidence_version(conn)
-        return {"evidence_items": len(evidence_for(conn, evidence_month(conn, date.today())))}
+    if page == "retro":  # no adoption frame: the list, and the evidence a lead edits beside
+        snap = snapshot(conn)
+        retro_view(snap, RetroChoice(start_on=date.today()), Audience(Role.LEAD), "en")
+        return {"evidence_items": len(live_evidence(snap, date.today()).evidence)}
     data = adoption_data(conn)
     month = data.latest_complete
     assert month is not None
@@ -269,6 +273,7 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     from crm_dash.metrics import adoption, definitions, integration, people, pipeline, training  # noqa: F401
     from crm_dash.retro import evidence  # noqa: F401
     from crm_dash.ui import adoption_data, coverage_question, health_summary  # noqa: F401
+    from crm_dash.views import retro as retro_views  # noqa: F401
 
     start, cpu = time.perf_counter(), time.process_time()
     conn = db.connect(db_path)

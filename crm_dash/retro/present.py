@@ -29,7 +29,6 @@ from crm_dash.retro.model import (
     ItemStatus,
     Retro,
     RetroItem,
-    RetroSummary,
 )
 from crm_dash.retro.template import TemplateItem
 
@@ -133,19 +132,21 @@ def retro_title(retro: Retro, lang: Language) -> str:
     return t("retro.title_of", lang, date=fmt_date(retro.held_on, lang))
 
 
-def for_audience(retro: Retro, items: list[RetroItem], summaries: list[RetroSummary],
-                 audience: Audience, lang: Language
-                 ) -> tuple[Retro, list[RetroItem], list[RetroSummary]]:
-    """The retrospective as ``audience`` may read it: for executives, the names leads typed
-    (participants, item owners) read as a role instead (:meth:`Audience.person_label`)."""
-    team, lead = t("retro.participants.team", lang), t("role.lead", lang)
+def retro_for_audience(retro: Retro, audience: Audience, lang: Language) -> Retro:
+    """``retro`` as ``audience`` may read it: for executives, the participants leads typed read
+    as the project team (:meth:`Audience.person_label`), and who started and saved it (their
+    user names) is left out."""
+    update: dict[str, str | None] = {
+        "participants": audience.person_label(retro.participants,
+                                              t("retro.participants.team", lang))}
+    if not audience.sees_people:
+        update |= {"created_by": "", "updated_by": None}
+    return retro.model_copy(update=update)
 
-    def people(text: str | None) -> str | None:
-        return audience.person_label(text, team)
 
-    return (
-        retro.model_copy(update={"participants": people(retro.participants)}),
-        [i.model_copy(update={"owner": audience.person_label(i.owner, lead)}) for i in items],
-        [s.model_copy(update={"retro": s.retro.model_copy(
-            update={"participants": people(s.retro.participants)})}) for s in summaries],
-    )
+def items_for_audience(items: list[RetroItem], audience: Audience, lang: Language
+                       ) -> list[RetroItem]:
+    """The items as ``audience`` may read them: for executives, the owners leads typed read as
+    the project lead (:meth:`Audience.person_label`)."""
+    lead = t("role.lead", lang)
+    return [i.model_copy(update={"owner": audience.person_label(i.owner, lead)}) for i in items]

@@ -26,7 +26,6 @@ import streamlit as st
 from crm_dash.charts import NEUTRAL_COLORS
 from crm_dash.i18n import Language, fmt_date, fmt_datetime, t
 from crm_dash.markdown import md_escape
-from crm_dash.metrics.definitions import load_definition
 from crm_dash.retro.model import (
     MAX_NOTES_CHARS,
     MAX_OWNER_CHARS,
@@ -80,10 +79,10 @@ def container_key(item_id: str) -> str:
     return "retro-item-" + item_id.replace(".", "-")
 
 
-def local_time(moment: datetime, conn: duckdb.DuckDBPyConnection, lang: Language) -> str:
-    """A stored UTC timestamp in the analysis time zone, as the locale writes it."""
-    zone = ZoneInfo(load_definition(conn).definition.time_zone)
-    return fmt_datetime(moment.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None), lang)
+def local_time(moment: datetime, zone: str, lang: Language) -> str:
+    """A stored UTC timestamp in the analysis time zone ``zone``, as the locale writes it."""
+    local = moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+    return fmt_datetime(local.replace(tzinfo=None), lang)
 
 
 def flash(message: str) -> None:
@@ -328,12 +327,13 @@ def save(conn: duckdb.DuckDBPyConnection, retro: Retro, items: list[RetroItem],
 
 def render_draft_banner(conn: duckdb.DuckDBPyConnection, retro: Retro, items: list[RetroItem],
                         state: EditorState, username: str, lang: Language,
-                        on_save: Callable[[], None]) -> None:
-    """Say what happened to the user's unsaved changes, with Save / Discard (or Restore)."""
+                        on_save: Callable[[], None], zone: str) -> None:
+    """Say what happened to the user's unsaved changes, with Save / Discard (or Restore);
+    times of day in the analysis time zone ``zone``."""
     draft = state.draft
     if draft is None:
         return
-    when = local_time(draft.saved_at, conn, lang)
+    when = local_time(draft.saved_at, zone, lang)
     discard_args = (conn, retro.id, username, state.saved, t("retro.draft.discarded", lang))
     with st.container(border=True, key="retro-draft-banner"):
         if state.active:
@@ -347,7 +347,7 @@ def render_draft_banner(conn: duckdb.DuckDBPyConnection, retro: Retro, items: li
                       icon=":material/delete_sweep:", on_click=_discard, args=discard_args)
         else:
             st.info(t("retro.draft.stale", lang, time=when, by=retro.updated_by or "–",
-                      at=local_time(retro.last_change, conn, lang)), icon=":material/history:")
+                      at=local_time(retro.last_change, zone, lang)), icon=":material/history:")
             row = st.container(horizontal=True)
             row.button(t("retro.draft.restore", lang), key=f"retro_{retro.id}_restore",
                        on_click=_restore, args=(conn, retro, items, draft))

@@ -1,8 +1,8 @@
 """The parts of the Retrospective page: starting one, the list, the read-only checklist, the
-comparison with the previous one and the downloads.
-
-The evidence is cached per database, data version (uploads, flags, settings, goals) and date, so
-a widget change never recomputes it; any new upload or goal computes afresh.
+editor around it, the comparison with the previous one and the downloads. They draw the view
+(:func:`crm_dash.views.retro.retro_view`); the figures of the date the editor holds come from
+:func:`crm_dash.views.retro.live_evidence`, cached per data version, so a widget change never
+recomputes them.
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from crm_dash.csv_export import XLSX_MIME, safe_csv_bytes
 from crm_dash.errors import CrmDashError
 from crm_dash.i18n import Language, fmt_date, fmt_int, t
 from crm_dash.markdown import md_escape, md_escape_lines
-from crm_dash.retro.compare import RetroComparison, compare_with_previous
-from crm_dash.retro.evidence import evidence_version
-from crm_dash.retro.export import export_file_name, retro_html, retro_markdown
+from crm_dash.retro.export import export_file_name
 from crm_dash.retro.model import (
     MAX_PARTICIPANTS_CHARS,
     Evidence,
@@ -40,41 +38,49 @@ from crm_dash.retro.present import (
     status_label,
     suggestion_text,
 )
-from crm_dash.retro.store import (
-    create_retro,
-    evidence_snapshot,
-    latest_retro_before,
-    open_actions,
-)
+from crm_dash.retro.store import create_retro
 from crm_dash.retro.template import items_by_group
 from crm_dash.ui.format import fitted_columns, month_long
-from crm_dash.ui.retro_editor import FLASH_KEY, badge, container_key, local_time
-from crm_dash.views import data
-from crm_dash.views.snapshot import snapshot
-from crm_dash.workbook_exports import retro_actions_frame, retro_xlsx
+from crm_dash.ui.page import PageContext
+from crm_dash.ui.retro_editor import (
+    FLASH_KEY,
+    badge,
+    container_key,
+    local_time,
+    prepare_widgets,
+    render_checklist_editor,
+    render_draft_banner,
+    render_header_inputs,
+    save,
+)
+from crm_dash.views.retro import OpenRetro, RetroChoice, RetroView, live_evidence
+from crm_dash.views.snapshot import Snapshot
 
 PICK_KEY = "retro_pick"
 ERROR_KEY = "retro_start_error"
 OPEN_KEY = "retro_open"  # the open retrospective, kept across page switches
 QUERY_PARAM = "retro"
+START_DATE_KEY = "retro_new_held_on"
 
 
-def live_evidence(conn: duckdb.DuckDBPyConnection, held_on: date
-                  ) -> tuple[date, dict[str, Evidence]]:
-    """The evidence month of a retrospective held on ``held_on`` and the evidence of every
-    item the data can speak to (cached per data version)."""
-    return data.evidence(snapshot(conn), held_on, evidence_version(conn))
+def render_intro(lang: Language) -> None:
+    """Title, what the page is for, and the confirmation a callback left for this run."""
+    st.title(t("retro.title", lang))
+    st.caption(t("retro.intro", lang))
+    if FLASH_KEY in st.session_state:
+        st.success(st.session_state.pop(FLASH_KEY), icon=":material/check_circle:")
 
 
-def shown_evidence(conn: duckdb.DuckDBPyConnection, retro: Retro
-                   ) -> tuple[date | None, dict[str, Evidence], bool]:
-    """The evidence readers and exports see: the snapshot saved with the retrospective (what
-    the meeting saw), or the live figures before its first save. The flag says which."""
-    snapshot = evidence_snapshot(conn, retro.id)
-    if snapshot:
-        return retro.evidence_month, snapshot, True
-    month, live = live_evidence(conn, retro.held_on)
-    return month, live, False
+def reader_choice() -> RetroChoice:
+    """The retrospective asked for (the picker's choice in this session, else the URL
+    (``?retro=ID``, so a reload shows the same one), else the one opened last in this session)
+    and the date in the start form (today until one is picked)."""
+    state = st.session_state
+    raw = st.query_params.get(QUERY_PARAM)
+    asked = (state.get(PICK_KEY), int(raw) if raw is not None and raw.isdigit() else None,
+             state.get(OPEN_KEY))
+    return RetroChoice(wanted=tuple(int(i) for i in asked if isinstance(i, int)),
+                       start_on=state.get(START_DATE_KEY, date.today()))
 
 
 # --- starting and choosing ----------------------------------------------------------------------
@@ -99,68 +105,54 @@ def _start(conn: duckdb.DuckDBPyConnection, username: str, lang: Language) -> No
     state[FLASH_KEY] = t("retro.start.done", lang, date=fmt_date(retro.held_on, lang))
 
 
-def render_start(conn: duckdb.DuckDBPyConnection, username: str, lang: Language,
-                 *, first: bool) -> None:
+def render_start(conn: duckdb.DuckDBPyConnection, view: RetroView, username: str,
+                 lang: Language) -> None:
     """Start a new retrospective (date, participants), saying what will be carried over."""
     # Keyed, so that its open state lives in the session: a rerun (every field commits one)
     # keeps it open.
-    with st.expander(t("retro.start.title", lang), expanded=first, icon=":material/add_task:",
-                     key="retro_start_open", on_change="rerun"):
+    with st.expander(t("retro.start.title", lang), expanded=not view.summaries,
+                     icon=":material/add_task:", key="retro_start_open", on_change="rerun"):
         if ERROR_KEY in st.session_state:
             st.error(st.session_state.pop(ERROR_KEY))
         c1, c2 = st.columns([1, 4])
-        held_on = c1.date_input(t("retro.held_on", lang), value=date.today(),
-                                key="retro_new_held_on",
-                                format="DD.MM.YYYY" if lang == "de" else "DD/MM/YYYY")
+        c1.date_input(t("retro.held_on", lang), value=date.today(), key=START_DATE_KEY,
+                      format="DD.MM.YYYY" if lang == "de" else "DD/MM/YYYY")
         c2.text_input(t("retro.participants", lang), key="retro_new_participants",
                       max_chars=MAX_PARTICIPANTS_CHARS,
                       help=t("retro.start.participants_help", lang))
-        if held_on is None:
+        if view.start is None:  # no date chosen
             return
-        previous = latest_retro_before(conn, held_on)
-        if previous is None:
+        if view.start.previous is None:
             st.caption(t("retro.start.first", lang))
         else:
-            carried = open_actions(conn, previous)
+            carried = view.start.open_actions
             key = "retro.start.carry" if carried else "retro.start.no_carry"
-            st.caption(t(key, lang, n=len(carried), date=fmt_date(previous.held_on, lang)))
+            st.caption(t(key, lang, n=carried, date=fmt_date(view.start.previous, lang)))
         st.button(t("retro.start.button", lang), type="primary", key="retro_new_start",
                   icon=":material/play_arrow:", on_click=_start, args=(conn, username, lang))
 
 
-def _wanted(ids: list[int]) -> int:
-    """The retrospective to open: the picker's choice in this session, else the URL
-    (``?retro=ID``, so a reload shows the same one), else the one opened last in this session,
-    else the latest."""
-    picked = st.session_state.get(PICK_KEY)
-    if picked in ids:
-        return int(picked)
-    raw = st.query_params.get(QUERY_PARAM)
-    if raw is not None and raw.isdigit() and int(raw) in ids:
-        return int(raw)
-    remembered = st.session_state.get(OPEN_KEY)
-    if remembered in ids:
-        return int(remembered)
-    return ids[0]
+def render_empty(view: RetroView, lang: Language) -> None:
+    """No retrospective yet: who starts one."""
+    st.info(t("retro.empty.lead" if view.editable else "retro.empty.executive", lang),
+            icon=":material/checklist:")
 
 
-def pick_retro(summaries: list[RetroSummary], lang: Language) -> int:
-    """The picker of the retrospective to open; keeps the choice in the URL."""
-    ids = [s.retro.id for s in summaries]
-    by_id = {s.retro.id: s for s in summaries}
-    wanted = _wanted(ids)
-    st.session_state[PICK_KEY] = wanted
-    chosen = st.selectbox(
-        t("retro.pick", lang), ids, key=PICK_KEY,
+def pick_retro(view: RetroView, opened: OpenRetro, lang: Language) -> None:
+    """The picker of the retrospective to open (showing the one the view opened); keeps the
+    choice in the session and the URL."""
+    by_id = {s.retro.id: s for s in view.summaries}
+    retro_id = opened.retro.id
+    st.session_state[PICK_KEY] = retro_id
+    st.selectbox(
+        t("retro.pick", lang), list(by_id), key=PICK_KEY,
         format_func=lambda i: t("retro.pick.option", lang,
                                 date=fmt_date(by_id[i].retro.held_on, lang),
                                 counts=_short_counts(by_id[i], lang)),
     )
-    retro_id = int(chosen if chosen is not None else wanted)
     st.session_state[OPEN_KEY] = retro_id
     if st.query_params.get(QUERY_PARAM) != str(retro_id):
         st.query_params[QUERY_PARAM] = str(retro_id)
-    return retro_id
 
 
 def _short_counts(summary: RetroSummary, lang: Language) -> str:
@@ -168,9 +160,9 @@ def _short_counts(summary: RetroSummary, lang: Language) -> str:
                      for s in (ItemStatus.DONE, ItemStatus.IN_PROGRESS, ItemStatus.OPEN))
 
 
-def render_list(conn: duckdb.DuckDBPyConnection, summaries: list[RetroSummary],
-                lang: Language) -> None:
+def render_list(view: RetroView, lang: Language) -> None:
     """Every retrospective with its counts, the latest first."""
+    summaries: list[RetroSummary] = view.summaries
     with st.expander(t("retro.list.title", lang, n=len(summaries)), icon=":material/list:"):
         rows = []
         for s in summaries:
@@ -183,22 +175,25 @@ def render_list(conn: duckdb.DuckDBPyConnection, summaries: list[RetroSummary],
                 t("retro.status.open", lang): s.counts[ItemStatus.OPEN],
                 t("retro.status.not_applicable", lang): s.counts[ItemStatus.NOT_APPLICABLE],
                 t("retro.list.actions", lang): s.actions,
-                t("retro.list.saved", lang): local_time(saved, conn, lang) if saved else "–",
+                t("retro.list.saved", lang):
+                    local_time(saved, view.time_zone, lang) if saved else "–",
             })
         listed = pd.DataFrame(rows)
         st.dataframe(listed, hide_index=True, width="stretch",
                      column_config=fitted_columns(listed))
 
 
-def render_heading(conn: duckdb.DuckDBPyConnection, retro: Retro, items: list[RetroItem],
-                   lang: Language, *, with_names: bool) -> None:
-    """Title, when it was started and saved (and by whom, ``with_names``), the status counts."""
+def render_heading(view: RetroView, opened: OpenRetro, lang: Language) -> None:
+    """Title, when it was started and saved (and by whom, where the view names them), the
+    status counts."""
+    retro, items, zone = opened.retro, opened.items, view.time_zone
+    with_names = bool(retro.created_by)  # the view leaves them out for executives
     st.header(t("retro.title_of", lang, date=fmt_date(retro.held_on, lang)), anchor=False)
-    started = local_time(retro.created_at, conn, lang)
+    started = local_time(retro.created_at, zone, lang)
     meta = [t("retro.meta.started", lang, by=retro.created_by, at=started) if with_names
             else t("retro.meta.started_on", lang, at=started)]
     if retro.updated_at is not None:
-        saved = local_time(retro.updated_at, conn, lang)
+        saved = local_time(retro.updated_at, zone, lang)
         meta.append(t("retro.meta.saved", lang, by=retro.updated_by or "–", at=saved)
                     if with_names else t("retro.meta.saved_on", lang, at=saved))
     else:
@@ -255,16 +250,45 @@ def _item_view(item: RetroItem, evidence: Evidence | None, lang: Language) -> No
             st.caption(" · ".join(details))
 
 
-def render_checklist_view(retro: Retro, items: list[RetroItem], evidence: dict[str, Evidence],
-                          lang: Language) -> None:
-    """The checklist by topic, read-only."""
-    by_id = {i.item_id: i for i in items}
+def render_reader(opened: OpenRetro, lang: Language) -> None:
+    """The figures' month and the checklist by topic, read-only."""
+    retro, figures = opened.retro, opened.figures
+    figures_caption(figures.month, figures.saved, retro, lang)
+    by_id = {i.item_id: i for i in opened.items}
     groups = items_by_group(retro.template_version)
     tabs = st.tabs([group_title(g, lang) for g in groups])
     for tab, (_group, template) in zip(tabs, groups.items(), strict=True):
         with tab:
             for entry in template:
-                _item_view(by_id[entry.id], evidence.get(entry.id), lang)
+                _item_view(by_id[entry.id], figures.evidence.get(entry.id), lang)
+    st.caption(t("retro.read_only", lang))
+
+
+# --- editing ------------------------------------------------------------------------------------
+
+
+def render_editor(ctx: PageContext, snap: Snapshot, view: RetroView, opened: OpenRetro) -> None:
+    """The draft banner, the header, the figures of the date the editor holds beside every
+    item, and Save (the figures shown are saved with it)."""
+    conn, lang, username = ctx.conn, ctx.lang, ctx.user.username
+    retro, items = opened.retro, opened.items
+    state = prepare_widgets(conn, retro, items, username)
+    held_key = f"retro_{retro.id}_held_on"
+    live = live_evidence(snap, st.session_state.get(held_key) or state.values[held_key])
+
+    def _save() -> None:
+        save(conn, retro, items, state, live.evidence, live.month, username, lang)
+
+    render_draft_banner(conn, retro, items, state, username, lang, _save, view.time_zone)
+    with st.expander(t("retro.header.title", lang), icon=":material/groups:",
+                     key=f"retro_{retro.id}_header_open", on_change="rerun"):
+        render_header_inputs(conn, retro, items, state, username, lang)
+    figures_caption(live.month, False, retro, lang)
+    render_checklist_editor(conn, retro, items, live.evidence, state, username, lang)
+    st.caption(t("retro.draft.note", lang))
+    if st.button(t("retro.save", lang), type="primary", key=f"retro_{retro.id}_save",
+                 icon=":material/save:", help=t("retro.save.help", lang)):
+        _save()
 
 
 # --- comparing and exporting --------------------------------------------------------------------
@@ -280,10 +304,11 @@ def _action_rows(group: list[RetroItem], lang: Language) -> pd.DataFrame:
     } for i in group])
 
 
-def render_comparison(comparison: RetroComparison | None, carried: int,
-                      lang: Language) -> None:
+def render_comparison(opened: OpenRetro, lang: Language) -> None:
     """What changed since the previous retrospective (once this one has been saved: before,
     every item not carried over simply starts open)."""
+    comparison, carried = opened.comparison, opened.carried
+    st.divider()
     if comparison is None:
         st.caption(t("retro.compare.none", lang))
         return
@@ -330,44 +355,30 @@ def render_comparison(comparison: RetroComparison | None, carried: int,
                             f":gray[{then}:] {before}  \n:gray[{now}:] {after}")
 
 
-def comparison_for(conn: duckdb.DuckDBPyConnection, retro: Retro, items: list[RetroItem],
-                   evidence: dict[str, Evidence]) -> RetroComparison | None:
-    """``retro`` against the previous one (saved states; ``evidence`` until ``retro`` has a
-    snapshot of its own)."""
-    return compare_with_previous(conn, retro, current_items=items, current_evidence=evidence)
-
-
-def exported_comparison(comparison: RetroComparison | None) -> RetroComparison | None:
-    """The comparison the downloads include: only once the retrospective has been saved."""
-    if comparison is None or comparison.current.updated_at is None:
-        return None
-    return comparison
-
-
-def render_downloads(retro: Retro, items: list[RetroItem], evidence: dict[str, Evidence],
-                     comparison: RetroComparison | None, lang: Language) -> None:
-    """Markdown and a printable HTML page of the saved retrospective, in the chosen language."""
+def render_downloads(opened: OpenRetro, lang: Language) -> None:
+    """Markdown and a printable HTML page of the saved retrospective, a workbook and its
+    actions as CSV, in the chosen language."""
+    retro, downloads = opened.retro, opened.downloads
     row = st.container(horizontal=True)
     row.download_button(
-        t("retro.download.md", lang),
-        data=retro_markdown(retro, items, evidence, lang, comparison=comparison),
+        t("retro.download.md", lang), data=downloads.markdown,
         file_name=export_file_name(retro, "md"), mime="text/markdown", on_click="ignore",
         key=f"retro_{retro.id}_md", icon=":material/description:",
         help=t("retro.download.help", lang))
     row.download_button(
         t("retro.download.html", lang),
-        data=retro_html(retro, items, evidence, lang, comparison=comparison),
+        data=downloads.html,
         file_name=export_file_name(retro, "html"), mime="text/html", on_click="ignore",
         key=f"retro_{retro.id}_html", icon=":material/print:",
         help=t("retro.download.help", lang))
     row.download_button(
-        t("retro.download.xlsx", lang), data=retro_xlsx(retro, items, lang),
+        t("retro.download.xlsx", lang), data=downloads.xlsx,
         file_name=export_file_name(retro, "xlsx"), mime=XLSX_MIME, on_click="ignore",
         key=f"retro_{retro.id}_xlsx", icon=":material/table_view:",
         help=t("retro.download.help", lang))
     row.download_button(
         t("upload.download_csv", lang),
-        data=safe_csv_bytes(retro_actions_frame(items, lang), lang=lang),
+        data=safe_csv_bytes(downloads.actions, lang=lang),
         file_name=export_file_name(retro, "csv").replace(".csv", "-actions.csv"),
         mime="text/csv", on_click="ignore", key=f"retro_{retro.id}_actions_csv",
         icon=":material/download:", help=t("retro.download.help", lang))

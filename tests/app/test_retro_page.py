@@ -258,7 +258,7 @@ def test_names_typed_by_leads_reach_executives_as_roles(
     names = ("Petra Projekt", "Xaver Xylo", "Yvonne Ypsilon")
     lead = _page(make_app, path)
     assert "Yvonne Ypsilon" in [i.value for i in lead.text_input]  # leads work with names
-    from crm_dash.ui import retro_sections
+    from crm_dash.views import retro as retro_views
 
     exported: list[str] = []  # the Markdown download, as the page builds it
 
@@ -266,8 +266,8 @@ def test_names_typed_by_leads_reach_executives_as_roles(
         exported.append(real(*args, **kwargs))
         return exported[-1]
 
-    real = retro_sections.retro_markdown
-    monkeypatch.setattr(retro_sections, "retro_markdown", markdown)
+    real = retro_views.retro_markdown
+    monkeypatch.setattr(retro_views, "retro_markdown", markdown)
     at = _page(make_app, path, role="executive")
     assert not at.exception
     shown = _texts(at) + "".join(str(df.value) for df in at.dataframe)
