@@ -181,20 +181,13 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
     from crm_dash.metrics.definitions import definition_history
     from crm_dash.metrics.integration import integration_accounts
     from crm_dash.metrics.people import close_to_productive
-    from crm_dash.metrics.pipeline import summarise as summarise_pipeline
-    from crm_dash.metrics.pipeline_groups import (
-        by_department,
-        by_segment,
-        owner_table,
-        unmatched_owners,
-    )
-    from crm_dash.metrics.pipeline_owners import pipeline_data
     from crm_dash.months import add_months
     from crm_dash.pages import Role
     from crm_dash.summary import data_summary
     from crm_dash.ui.adoption_data import adoption_data, people
     from crm_dash.ui.coverage_question import current_coverage
     from crm_dash.ui.health_summary import cached_health_report
+    from crm_dash.views.pipeline import pipeline_view
     from crm_dash.views.retro import RetroChoice, live_evidence, retro_view
     from crm_dash.views.snapshot import snapshot
 
@@ -247,15 +240,10 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
         training.onboarding_by_department(figures.joiners)
         training.training_effect(frame, records, month, data.first_month or month)
         training.invitation_list(people(conn, frame, month, (None, None, None)))
-    elif page == "pipeline":
-        pipeline = pipeline_data(conn)
-        assert pipeline is not None
-        segments = frame[frame["month"] == month][["user_key", "segment"]]
-        out["open"] = summarise_pipeline(pipeline).open
-        owner_table(pipeline, segments)
-        by_segment(pipeline, segments)
-        by_department(pipeline)
-        unmatched_owners(pipeline)
+    elif page == "pipeline":  # everyone, as a lead sees it (the owners and stages included)
+        pipeline = pipeline_view(snapshot(conn), None, Audience(Role.LEAD), "en")
+        assert pipeline.tiles is not None
+        out["open"] = pipeline.tiles.summary.open
     return out
 
 
@@ -273,6 +261,7 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     from crm_dash.metrics import adoption, definitions, integration, people, pipeline, training  # noqa: F401
     from crm_dash.retro import evidence  # noqa: F401
     from crm_dash.ui import adoption_data, coverage_question, health_summary  # noqa: F401
+    from crm_dash.views import pipeline as pipeline_views  # noqa: F401
     from crm_dash.views import retro as retro_views  # noqa: F401
 
     start, cpu = time.perf_counter(), time.process_time()

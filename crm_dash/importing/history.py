@@ -42,8 +42,7 @@ def batch_rows(conn: duckdb.DuckDBPyConnection, batch_id: int) -> BatchRows:
         "SELECT kind, file_name FROM import_batches WHERE batch_id = ?", [batch_id]
     ).fetchone()
     if row is None:
-        raise CrmDashError.says("error.history.no_upload", title_key="imports.title",
-                                batch=str(batch_id))
+        raise CrmDashError(f"There is no upload number {batch_id}.", title="Import history")
     kind = DatasetKind(row[0])
     return BatchRows(batch_id=batch_id, kind=kind, file_name=str(row[1]),
                      rows=exclusive_rows(cur, kind, batch_id))
@@ -106,9 +105,8 @@ def set_integration_accounts(
         current = dict(cur.execute("SELECT user_key, is_integration FROM users").fetchall())
         unknown = user_keys - current.keys()
         if unknown:
-            raise CrmDashError.says("error.integration.not_in_roster",
-                                    title_key="error.title.integration_accounts",
-                                    keys=", ".join(sorted(unknown)))
+            raise CrmDashError(f"Not in the roster: {', '.join(sorted(unknown))}",
+                               title="Integration accounts")
         changes = {key: key in user_keys for key, flag in current.items()
                    if flag != (key in user_keys)}
         for key, flag in changes.items():

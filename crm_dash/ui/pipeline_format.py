@@ -1,4 +1,4 @@
-"""How the Pipeline page writes amounts, groups, reasons and win rates (German and English)."""
+"""How the Pipeline page writes amounts and win rates (German and English)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from crm_dash.i18n import (
     fmt_percent,
     t,
 )
-from crm_dash.metrics.pipeline_groups import SEGMENT_GROUPS
-from crm_dash.ui.format import segment_labels
 
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
@@ -48,31 +46,12 @@ def currencies_text(values: dict[str, float], lang: Language) -> str:
     return " + ".join(money_text(v, c, lang) for c, v in ordered)
 
 
-def group_labels(lang: Language) -> dict[str, str]:
-    """Display names of the segment groups."""
-    labels = segment_labels(lang)
-    return {
-        **{g: labels[g] for g in SEGMENT_GROUPS if g in labels},
-        "no_segment": t("pipeline.group.no_segment", lang),
-        "not_in_roster": t("pipeline.group.not_in_roster", lang),
-    }
-
-
-def reasons_text(codes: list[str], lang: Language) -> str:
-    """Ranked hygiene reasons as readable text."""
-    return "; ".join(t(f"pipeline.reason.{c}", lang) for c in codes)
-
-
 def win_rate_text(rate: float | None, won: int, closed: int, lang: Language) -> str:
     """``60% (3 of 5)``: the win rate with the closed opportunities behind it."""
     if rate is None or pd.isna(rate):
         return "–"
     return t("pipeline.win_rate_text", lang, rate=fmt_percent(rate, lang),
              won=fmt_int(int(won), lang), closed=fmt_int(int(closed), lang))
-
-
-def pct(share: float | None) -> float | None:
-    return None if share is None or pd.isna(share) else round(float(share) * 100, 1)
 
 
 def pct_format(lang: Language) -> str:

@@ -10,13 +10,8 @@ import streamlit as st
 
 from crm_dash.i18n import Language, fmt_int, t
 from crm_dash.markdown import md_escape
-from crm_dash.metrics.pipeline_outcomes import (
-    OUTCOMES,
-    save_stage_outcomes,
-    stage_key,
-    stage_labels,
-    stage_outcomes,
-)
+from crm_dash.metrics.pipeline_outcomes import OUTCOMES, save_stage_outcomes, stage_key
+from crm_dash.views.pipeline import StageMapping
 
 _FLASH = "pipeline_flash"
 _AUTOMATIC = ""
@@ -48,22 +43,24 @@ def _flash(message: str) -> None:
     st.rerun()
 
 
-def stage_mapping(conn: duckdb.DuckDBPyConnection, lang: Language, actor: str) -> None:
-    """The stage labels in the data with their outcome and its rule, and a form to map one."""
+def stage_mapping(stages: StageMapping, conn: duckdb.DuckDBPyConnection, lang: Language,
+                  actor: str) -> None:
+    """The stage labels in the data with their outcome and its rule (``stages``), and a form
+    that maps one (saved as ``actor`` in ``conn``)."""
     flash = st.session_state.pop(_FLASH, None)
     with st.expander(t("pipeline.stages.title", lang), expanded=flash is not None,
                      icon=":material/tune:", key="stage_mapping"):
         if flash:
             st.success(flash)
         st.caption(t("pipeline.stages.intro", lang))
-        stages = stage_labels(conn)
-        table = stage_table(stages, lang)
+        table = stage_table(stages.labels, lang)
         st.dataframe(table.rename(columns={
             c: t(f"pipeline.stages.col.{c}", lang) for c in ("stage", "opportunities",
                                                                "outcome", "source")
         }), hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 600))
-        mapping = stage_outcomes(conn)
-        written = {str(k): str(s) for k, s in zip(stages["stage_key"], stages["stage"],
+        mapping = stages.mapping
+        written = {str(k): str(s) for k, s in zip(stages.labels["stage_key"],
+                                                   stages.labels["stage"],
                                                    strict=True) if isinstance(k, str) and k}
         labels = sorted({**{k: k for k in mapping}, **written}.items(),
                         key=lambda kv: kv[1].lower())

@@ -21,8 +21,8 @@ from crm_dash.metrics.pipeline_outcomes import stage_outcomes
 from crm_dash.settings import set_setting
 from crm_dash.ui.pipeline_charts import segment_bar_chart
 from crm_dash.ui.pipeline_format import money_text
-from crm_dash.ui.pipeline_sections import owners_csv
 from crm_dash.ui.pipeline_stages import stage_table
+from crm_dash.views.pipeline import owners_csv
 from tests.conftest import FIXTURES, fixture_db
 
 MakeApp = Callable[..., AppTest]
