@@ -42,6 +42,7 @@ class AccountError(CrmDashError):
 
     title = "Account"
     title_key_default = "error.title.account"
+    default_code = "account"
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def existing_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     """:func:`db_path`, for commands that read data: a missing file is a clear error."""
     path = db_path(cli_value)
     if not path.exists():
-        raise ConfigError(f"No database at {path}. Run `crm-dash demo` or import data first.")
+        raise ConfigError.says("error.config.no_database", path=str(path))
     return path
 
 
@@ -59,9 +59,9 @@ def session_hours() -> float:
     try:
         hours = float(raw)
     except ValueError:
-        raise ConfigError(f"CRM_DASH_SESSION_HOURS must be a number, not {raw!r}.") from None
+        raise ConfigError.says("error.config.session_hours_number", value=raw) from None
     if not 0 < hours <= 24 * 30:
-        raise ConfigError("CRM_DASH_SESSION_HOURS must be between 0 and 720 hours.")
+        raise ConfigError.says("error.config.session_hours_range", max=24 * 30)
     return hours
 
 
@@ -79,9 +79,9 @@ def memory_mb() -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"CRM_DASH_MEMORY_MB must be a whole number, not {raw!r}.") from None
+        raise ConfigError.says("error.config.memory_number", value=raw) from None
     if value < 128:
-        raise ConfigError("CRM_DASH_MEMORY_MB must be at least 128.")
+        raise ConfigError.says("error.config.memory_min", min=128)
     return value
 
 
@@ -101,9 +101,7 @@ def cookie_key(database: Path) -> str:
     env = os.environ.get("CRM_DASH_COOKIE_KEY")
     if env:
         if len(env) < MIN_COOKIE_KEY_CHARS:
-            raise ConfigError(
-                f"CRM_DASH_COOKIE_KEY must be at least {MIN_COOKIE_KEY_CHARS} characters long."
-            )
+            raise ConfigError.says("error.config.cookie_key_short", min=MIN_COOKIE_KEY_CHARS)
         return env
     path = database.parent / ".cookie_key"
     if path.exists():
@@ -134,18 +132,12 @@ def _read_key_file(path: Path, *, wait: bool = False) -> str:
             break
         time.sleep(0.05)
     if len(key) < MIN_COOKIE_KEY_CHARS:
-        raise ConfigError(
-            f"The cookie key file {path} holds no valid key ({len(key)} characters of text "
-            f"found, at least {MIN_COOKIE_KEY_CHARS} needed). Delete it "
-            f"(rm {shlex.quote(str(path))}) and start crm-dash again: a new key is generated, "
-            "and everyone has to log in again."
-        )
+        raise ConfigError.says("error.config.cookie_file_short", path=str(path),
+                               found=len(key), min=MIN_COOKIE_KEY_CHARS,
+                               quoted=shlex.quote(str(path)))
     if os.name == "posix":  # Windows has no such mode bits; its ACLs are not checked here
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
-            raise ConfigError(
-                f"The cookie key file {path} can be accessed by other users (mode "
-                f"{mode:04o}); it keys the hashes of everyone's logins. Make it private with: "
-                f"chmod 600 {shlex.quote(str(path))}"
-            )
+            raise ConfigError.says("error.config.cookie_file_open", path=str(path),
+                                   mode=f"{mode:04o}", quoted=shlex.quote(str(path)))
     return key

@@ -41,7 +41,8 @@ def migrations() -> list[Migration]:
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
-        raise DatabaseError(f"Two migrations share a number: {versions}")
+        raise DatabaseError.says("error.database.migration_numbers",
+                                 numbers=", ".join(str(v) for v in versions))
     return found
 
 
@@ -92,16 +93,10 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         conn = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise DatabaseBusy(
-                f"Another crm-dash process holds the database {path}, probably the running app "
-                "or another import. DuckDB lets only one process use the file at a time. Try "
-                "again when that process has ended (the app ends with Ctrl+C in its terminal)."
-            ) from exc
-        raise DatabaseError(
-            f"Cannot open the database {path}: {exc}. Check that the path is right and that "
-            "you may read and write it.",
-            title="Database is not available",
-        ) from exc
+            raise DatabaseBusy.says("error.database.busy", path=str(path)) from exc
+        raise DatabaseError.says("error.database.cannot_open",
+                                 title_key="error.title.database_unavailable",
+                                 path=str(path), detail=str(exc)) from exc
     conn.execute("SET TimeZone = 'UTC'")
     if not read_only:
         make_private(path)

@@ -55,7 +55,7 @@ class SettingChange:
 def get_setting(conn: duckdb.DuckDBPyConnection, key: str) -> Any:
     """The current value of ``key`` (its default until someone changes it)."""
     if key not in DEFAULTS:
-        raise ConfigError(f"Unknown setting {key!r}.")
+        raise ConfigError.says("error.setting.unknown", setting=key)
     row = conn.cursor().execute(
         "SELECT value FROM setting_versions WHERE key = ? ORDER BY version DESC LIMIT 1", [key]
     ).fetchone()
@@ -68,7 +68,8 @@ def set_setting(conn: duckdb.DuckDBPyConnection, key: str, value: Any, *, actor:
     if old == value:
         return False
     if type(value) is not type(DEFAULTS[key]):
-        raise ConfigError(f"{key} takes a {type(DEFAULTS[key]).__name__}, not {value!r}.")
+        raise ConfigError.says("error.setting.wrong_type", setting=key,
+                               type=type(DEFAULTS[key]).__name__, value=repr(value))
     with transaction(conn) as cur:
         cur.execute(
             "INSERT INTO setting_versions (key, value, changed_by) VALUES (?, ?, ?)",
@@ -91,7 +92,8 @@ def set_settings(
         if old == value:
             continue
         if type(value) is not type(DEFAULTS[key]):
-            raise ConfigError(f"{key} takes a {type(DEFAULTS[key]).__name__}, not {value!r}.")
+            raise ConfigError.says("error.setting.wrong_type", setting=key,
+                                   type=type(DEFAULTS[key]).__name__, value=repr(value))
         changed[key] = (old, value)
     if changed:
         with transaction(conn) as cur:

@@ -52,10 +52,16 @@ class SetupRefused(CrmDashError):
     """The first administrator cannot be created with this token."""
 
     title = "Setup"
+    default_code = "setup"
 
     def __init__(self, state: TokenState) -> None:
         super().__init__(f"The setup link cannot be used: {state.value}.")
         self.state = state
+
+    @property
+    def error_code(self) -> str:
+        """``setup.<state>``: why the link was refused (the page words it as ``setup.state.*``)."""
+        return f"setup.{self.state.value}"
 
 
 @dataclass(frozen=True)

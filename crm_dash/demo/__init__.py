@@ -77,9 +77,9 @@ class DemoFile:
 
 def _validate(end_month: date, users: int) -> None:
     if end_month.day != 1:
-        raise ConfigError(f"end_month must be the first day of a month, not {end_month}.")
+        raise ConfigError.says("error.demo.end_month", date=end_month.isoformat())
     if users < MIN_USERS:
-        raise ConfigError(f"The demo needs at least {MIN_USERS} users, not {users}.")
+        raise ConfigError.says("error.demo.min_users", min=MIN_USERS, users=users)
 
 
 def demo_files(*, end_month: date, users: int = 600, seed: int = 2026) -> list[DemoFile]:

@@ -26,6 +26,7 @@ class GoalError(CrmDashError):
 
     title = "Goal"
     title_key_default = "error.title.goal"
+    default_code = "goal"
 
 
 #: Fields a lead may change after creation. The scope, metric, start, horizon and baseline are

@@ -42,7 +42,8 @@ def batch_rows(conn: duckdb.DuckDBPyConnection, batch_id: int) -> BatchRows:
         "SELECT kind, file_name FROM import_batches WHERE batch_id = ?", [batch_id]
     ).fetchone()
     if row is None:
-        raise CrmDashError(f"There is no upload number {batch_id}.", title="Import history")
+        raise CrmDashError.says("error.history.no_upload", title_key="imports.title",
+                                batch=str(batch_id))
     kind = DatasetKind(row[0])
     return BatchRows(batch_id=batch_id, kind=kind, file_name=str(row[1]),
                      rows=exclusive_rows(cur, kind, batch_id))
@@ -105,8 +106,9 @@ def set_integration_accounts(
         current = dict(cur.execute("SELECT user_key, is_integration FROM users").fetchall())
         unknown = user_keys - current.keys()
         if unknown:
-            raise CrmDashError(f"Not in the roster: {', '.join(sorted(unknown))}",
-                               title="Integration accounts")
+            raise CrmDashError.says("error.integration.not_in_roster",
+                                    title_key="error.title.integration_accounts",
+                                    keys=", ".join(sorted(unknown)))
         changes = {key: key in user_keys for key, flag in current.items()
                    if flag != (key in user_keys)}
         for key, flag in changes.items():

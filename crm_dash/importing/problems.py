@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 from crm_dash.errors import ImportRejected
-from crm_dash.i18n import Language, t
-from crm_dash.markdown import md_values
+from crm_dash.i18n import Language, as_language, t
+from crm_dash.markdown import md_escape, md_values
+
+_TITLE_KEY = "error.title.import_rejected"
 
 
 class ImportProblem(ImportRejected):
     """A file that cannot be imported as it is; nothing was written.
 
     ``code`` names the text ``import.error.<code>`` in the catalogs; ``values`` fill its
-    placeholders. ``message`` is the English text (CLI, logs); the UI shows :meth:`text`.
+    placeholders. ``message`` is the English text (CLI, logs); the UI shows :meth:`text`. Its
+    :attr:`error_code` is ``import.<code>`` (crm_dash.errors).
     """
 
     def __init__(self, code: str, **values: object) -> None:
         self.code = code
-        super().__init__(t(f"import.error.{code}", "en", **values), title="Import rejected")
-        self.values = values  # after CrmDashError.__init__, which starts with no values
+        super().__init__(t(f"import.error.{code}", "en", **values), title=t(_TITLE_KEY, "en"))
+        # After CrmDashError.__init__, which starts with none; the key gives the error's code.
+        self.key, self.title_key, self.values = f"import.error.{code}", _TITLE_KEY, values
+
+    def for_reader(self, lang: str, *, markdown: bool = False) -> tuple[str, str]:
+        """The title and :meth:`text` in ``lang``."""
+        language = as_language(lang) or "en"
+        title = t(_TITLE_KEY, language)
+        return (md_escape(title) if markdown else title), self.text(language, markdown=markdown)
 
     def text(self, lang: Language, *, markdown: bool = False) -> str:
         """The message in ``lang``; with ``markdown``, its values (headers, lines, a parser's

@@ -16,6 +16,7 @@ from zoneinfo import available_timezones
 
 import duckdb
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from crm_dash.errors import ConfigError
 from crm_dash.i18n import Language, t
@@ -53,7 +54,8 @@ class AdoptionDefinition(BaseModel):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         if value not in time_zones():
-            raise ValueError(f"unknown time zone {value!r}")
+            raise PydanticCustomError("unknown_time_zone", "unknown time zone '{zone}'",
+                                      {"zone": value})
         return value
 
     @field_validator("write_actions")
@@ -61,9 +63,11 @@ class AdoptionDefinition(BaseModel):
     def _known_actions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         unknown = sorted(set(value) - set(ACTIONS))
         if unknown:
-            raise ValueError(f"unknown actions {unknown}")
+            raise PydanticCustomError("unknown_actions", "unknown actions {actions}",
+                                      {"actions": ", ".join(unknown), "known": ", ".join(ACTIONS)})
         if not value:
-            raise ValueError("at least one action must count as a write")
+            raise PydanticCustomError("no_write_action",
+                                      "at least one action must count as a write")
         return tuple(a for a in ACTIONS if a in value)  # canonical order, no repeats
 
     @field_validator("integration_patterns")
@@ -75,8 +79,11 @@ class AdoptionDefinition(BaseModel):
     @model_validator(mode="after")
     def _sporadic_below_productive(self) -> AdoptionDefinition:
         if self.sporadic_min_active_days > self.productive_min_active_days:
-            raise ValueError(
-                "sporadic_min_active_days must not exceed productive_min_active_days"
+            raise PydanticCustomError(
+                "sporadic_above_productive",
+                "sporadic_min_active_days must not exceed productive_min_active_days",
+                {"sporadic": self.sporadic_min_active_days,
+                 "productive": self.productive_min_active_days},
             )
         return self
 
@@ -138,15 +145,29 @@ def load_definition(conn: duckdb.DuckDBPyConnection) -> VersionedDefinition:
 
 
 def definition_from_values(values: dict[str, Any]) -> AdoptionDefinition:
-    """Validate a definition given as ``{field: value}``; a bad value is a :class:`ConfigError`."""
+    """Validate a definition given as ``{field: value}``; a bad value is a :class:`ConfigError`
+    saying what is wrong with the first of them, in the reader's language."""
     try:
         return AdoptionDefinition(**values)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'definition'}: {e['msg']}"
-            for e in exc.errors()
-        )
-        raise ConfigError(problems, title="Invalid adoption definition") from None
+        raise _definition_error(exc.errors()[0]) from None
+
+
+#: The validators' own errors (their pydantic type), each worded as ``error.definition.<type>``.
+_WORDED_PROBLEMS = ("unknown_time_zone", "unknown_actions", "no_write_action",
+                    "sporadic_above_productive")
+
+
+def _definition_error(error: ErrorDetails) -> ConfigError:
+    """One problem of a definition as the error the settings page shows."""
+    if error["type"] in _WORDED_PROBLEMS:
+        return ConfigError.says(f"error.definition.{error['type']}", title_key="settings.invalid",
+                                **error.get("ctx", {}))
+    # Out of range or of the wrong type: the form's widgets prevent these, the CLI and the
+    # tests meet them; pydantic's own words say what is wrong.
+    return ConfigError.says("error.definition.invalid", title_key="settings.invalid",
+                            field=".".join(str(p) for p in error["loc"]) or "definition",
+                            problem=error["msg"])
 
 
 def save_definition(

@@ -75,8 +75,9 @@ def save_stage_outcomes(
     cleaned: dict[str, str] = {}
     for label, outcome in mapping.items():
         if outcome not in OUTCOMES:
-            raise ConfigError(f"{label!r}: the outcome must be open, won or lost, not {outcome!r}.",
-                              title="Invalid stage mapping")
+            raise ConfigError.says("error.pipeline.invalid_outcome",
+                                   title_key="error.title.invalid_stage_mapping",
+                                   label=label, outcome=outcome)
         if stage_key(label):
             cleaned[stage_key(label)] = outcome
     return set_setting(conn, SETTING_KEY, dict(sorted(cleaned.items())), actor=actor)

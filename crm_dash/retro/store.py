@@ -39,6 +39,8 @@ class RetroError(CrmDashError):
     """A retrospective cannot be started or saved as asked."""
 
     title = "Retrospective"
+    title_key_default = "error.title.retro"
+    default_code = "retro"
 
 
 _RETRO_COLUMNS = (
@@ -72,8 +74,8 @@ def validate_header(values: RetroHeader | Mapping[str, Any]) -> RetroHeader:
     try:
         return RetroHeader.model_validate(dict(values))
     except ValidationError as exc:
-        raise RetroError(f"The date or participants are not valid: {_problem_text(exc)}",
-                         title="Not saved") from exc
+        raise RetroError.says("error.retro.invalid_header", title_key="error.title.not_saved",
+                              problem=_problem_text(exc)) from exc
 
 
 def validate_entries(
@@ -92,12 +94,14 @@ def validate_entries(
                 dict(entry))
         except ValidationError as exc:
             name = entry.get("item_id", "?") if isinstance(entry, Mapping) else "?"
-            raise RetroError(f"Item {name}: {_problem_text(exc)}", title="Not saved") from exc
+            raise RetroError.says("error.retro.invalid_item", title_key="error.title.not_saved",
+                                  item=str(name), problem=_problem_text(exc)) from exc
         if item.item_id not in known:
-            raise RetroError(f"There is no checklist item {item.item_id!r} in template version "
-                             f"{version}.", title="Not saved")
+            raise RetroError.says("error.retro.unknown_item", title_key="error.title.not_saved",
+                                  item=item.item_id, version=str(version))
         if item.item_id in seen:
-            raise RetroError(f"Item {item.item_id} is given twice.", title="Not saved")
+            raise RetroError.says("error.retro.item_twice", title_key="error.title.not_saved",
+                                  item=item.item_id)
         seen.add(item.item_id)
         valid.append(item)
     return valid
@@ -109,8 +113,8 @@ def get_retro(conn: duckdb.DuckDBPyConnection, retro_id: int) -> Retro:
         f"SELECT {_RETRO_COLUMNS} FROM retros WHERE retro_id = ?", [retro_id]  # noqa: S608
     ).fetchone()
     if row is None:
-        raise RetroError(f"There is no retrospective with id {retro_id}.",
-                         title="Retrospective not found")
+        raise RetroError.says("error.retro.missing", title_key="error.title.retro_not_found",
+                              id=str(retro_id))
     return _retro_from_row(row)
 
 

@@ -75,11 +75,15 @@ TEMPLATES: dict[int, tuple[TemplateItem, ...]] = {1: _V1}
 
 
 def template_items(version: int = TEMPLATE_VERSION) -> tuple[TemplateItem, ...]:
-    """The items of template ``version``, in checklist order."""
+    """The items of template ``version``, in checklist order; a version this crm-dash does not
+    know is a :class:`~crm_dash.retro.store.RetroError`."""
     try:
         return TEMPLATES[version]
     except KeyError:
-        raise KeyError(f"There is no retrospective template version {version}.") from None
+        from crm_dash.retro.store import RetroError  # the store imports this module
+
+        # A retrospective saved by a newer crm-dash: a page meets it, so it is worded.
+        raise RetroError.says("error.retro.unknown_template", version=str(version)) from None
 
 
 def item_ids(version: int = TEMPLATE_VERSION) -> tuple[str, ...]:

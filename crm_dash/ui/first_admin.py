@@ -120,7 +120,9 @@ def _form(conn: duckdb.DuckDBPyConnection, token: str | None, lang: Language) ->
         st.error(t(f"setup.state.{exc.state.value}", lang), icon=":material/link_off:")
         return
     except auth.AccountError as exc:
-        st.error(exc.message)
+        from crm_dash.ui.page import show_error  # the page setup imports this module
+
+        show_error(exc, lang)
         return
     except Exception:
         _log.exception("Creating the first administrator failed")

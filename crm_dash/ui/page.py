@@ -130,16 +130,33 @@ def page_setup(page_key: str) -> PageContext:
                        audience=audience_for(session.conn, session.user.role))
 
 
+def error_markdown(exc: CrmDashError, lang: Language) -> str:
+    """How every page words a :class:`CrmDashError`: its title in bold, its message, and its
+    code small beside it, so that a user can quote it (crm_dash.errors).
+
+    In the reader's language. The message may quote a file or a user (a header, a value, a
+    name): its values are shown as text, never as Markdown. For a message shown in a later
+    run (kept in the session state); otherwise :func:`show_error`.
+    """
+    title, message = exc.for_reader(lang, markdown=True)
+    code = t("app.error_code", lang, code=md_escape(exc.error_code))
+    return f"**{title}**: {message} :small[:gray[{code}]]"
+
+
+def show_error(exc: CrmDashError, lang: Language) -> None:
+    """Show ``exc`` where the page is (the one place the UI shows a :class:`CrmDashError`), and
+    note its code in the log."""
+    log.info("Shown to the user: %s (%s)", exc.error_code, exc.message)
+    st.error(error_markdown(exc, lang))
+
+
 @contextmanager
 def friendly_errors(lang: Language) -> Iterator[None]:
     """Show a :class:`CrmDashError` as a message and anything else as a generic one, logged."""
     try:
         yield
     except CrmDashError as exc:
-        # In the reader's language; the message may quote a file (a header, a value): shown as
-        # text, never as Markdown.
-        title, message = exc.for_reader(lang)
-        st.error(f"**{md_escape(title)}**: {md_escape(message)}")
+        show_error(exc, lang)
     except Exception:
         log.exception("Unexpected error while rendering a page")
         st.error(f"**{t('app.error_title', lang)}**: {t('app.unexpected_error', lang)}")

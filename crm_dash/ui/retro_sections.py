@@ -41,7 +41,7 @@ from crm_dash.retro.present import (
 from crm_dash.retro.store import create_retro
 from crm_dash.retro.template import items_by_group
 from crm_dash.ui.format import fitted_columns, month_long
-from crm_dash.ui.page import PageContext
+from crm_dash.ui.page import PageContext, error_markdown
 from crm_dash.ui.retro_editor import (
     FLASH_KEY,
     badge,
@@ -94,8 +94,7 @@ def _start(conn: duckdb.DuckDBPyConnection, username: str, lang: Language) -> No
                                     "participants": state.get("retro_new_participants")},
                              actor=username)
     except CrmDashError as exc:
-        title, message = exc.for_reader(lang)
-        state[ERROR_KEY] = f"**{md_escape(title)}**: {md_escape(message)}"
+        state[ERROR_KEY] = error_markdown(exc, lang)  # shown by the next run's form
         return
     state[OPEN_KEY] = retro.id
     state.pop(PICK_KEY, None)

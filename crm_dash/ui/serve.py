@@ -55,7 +55,8 @@ def announce_setup_link(argv: list[str]) -> None:
     try:
         conn = db.connect(config.db_path())
     except CrmDashError as exc:  # busy: the setup page issues a link once it can open the file
-        logging.getLogger("crm_dash.setup").warning("No setup link yet: %s", exc.message)
+        logging.getLogger("crm_dash.setup").warning("No setup link yet: %s (%s)", exc.message,
+                                                    exc.error_code)
         return
     try:
         issued = setup_link.issue_token(conn)

@@ -29,7 +29,7 @@ from crm_dash.privacy import for_display
 from crm_dash.settings import get_setting, set_settings, setting_history
 from crm_dash.ui.coverage_question import coverage_reason, current_coverage
 from crm_dash.ui.format import fitted_columns, month_long, segment_labels
-from crm_dash.ui.page import PageContext
+from crm_dash.ui.page import PageContext, show_error
 from crm_dash.workdays import HOLIDAY_CALENDARS, as_calendar
 
 _FLASH = "settings_saved_message"
@@ -113,7 +113,7 @@ def definition_form(ctx: PageContext, versioned: VersionedDefinition, month: dat
     try:
         proposed = definition_from_values(values)
     except ConfigError as exc:
-        st.error(f"**{t('settings.invalid', lang)}**: {exc.message}")
+        show_error(exc, lang)
         return
     if preview and month is not None:
         _preview(ctx, versioned.definition, proposed, month)

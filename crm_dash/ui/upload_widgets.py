@@ -42,7 +42,7 @@ from crm_dash.privacy import IDENTIFYING_COLUMNS, for_display, values_for_displa
 from crm_dash.ui.downloads import table_downloads
 from crm_dash.ui.format import display_values
 from crm_dash.ui.links import page_link
-from crm_dash.ui.page import PageContext
+from crm_dash.ui.page import PageContext, error_markdown
 from crm_dash.workfolders import new_upload_folder, remove_folder
 
 _STATE = "crm_dash_upload"
@@ -214,7 +214,7 @@ def file_panel(ctx: PageContext, kind: DatasetKind, upload: UploadedFile) -> Non
 
 
 def _problem_text(problem: ImportProblem | None, lang: Language) -> str:
-    return (problem.text(lang, markdown=True) if problem is not None
+    return (error_markdown(problem, lang) if problem is not None
             else t("app.unexpected_error", lang))
 
 

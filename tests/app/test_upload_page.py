@@ -151,10 +151,13 @@ def test_bad_files_get_clear_messages_and_change_nothing(
     _upload(at, EXPORTS / "bad" / "excel_renamed.csv", EXPORTS / "bad" / "ragged.csv",
             EXPORTS / "bad" / "empty.csv")
     assert not at.exception
-    errors = [e.value for e in at.error]
-    assert errors[0].startswith("This workbook cannot be read: the file is damaged")
-    assert errors[1].startswith("Some rows have a different number of columns")
-    assert errors[2] == "The file is empty."
+    # Shown as every page shows an error (crm_dash.ui.page.error_markdown): title, message, code.
+    errors = [md_unescape(e.value) for e in at.error]
+    assert errors[0].startswith(
+        "**Import rejected**: This workbook cannot be read: the file is damaged")
+    assert errors[1].startswith("**Import rejected**: Some rows have a different number of columns")
+    assert errors[2] == (
+        "**Import rejected**: The file is empty. :small[:gray[Error code import.empty]]")
     assert _rows(database, "SELECT count(*) FROM import_batches") == [(0,)]
 
 

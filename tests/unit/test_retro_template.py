@@ -6,6 +6,7 @@ import pytest
 
 from crm_dash.i18n import LANGUAGES, catalog
 from crm_dash.retro.evidence import EVIDENCE
+from crm_dash.retro.store import RetroError
 from crm_dash.retro.template import (
     GROUPS,
     TEMPLATE_VERSION,
@@ -52,7 +53,7 @@ def test_at_least_six_items_speak_from_the_data_and_each_has_its_evidence() -> N
 def test_versions_are_kept_and_an_unknown_one_is_refused() -> None:
     assert TEMPLATE_VERSION in TEMPLATES
     assert template_item("goal.time_bound").group == "goal"
-    with pytest.raises(KeyError):
+    with pytest.raises(RetroError, match="no checklist template version"):
         template_items(TEMPLATE_VERSION + 1)
     with pytest.raises(KeyError):
         template_item("no.such_item")
