@@ -1,7 +1,7 @@
 """A goal's chart: actual monthly values, the expected line, the forecast and the target.
 
 :func:`chart_frame` lays the points out as one table (pure, shared by the page's Altair chart and
-the report's SVG); :func:`goal_chart` builds the Altair chart. The actual values use the
+the report's SVG); :func:`goal_chart` builds the Altair chart from it. The actual values use the
 productive segment's colour, as on every other page; months carry labels formatted for the
 reader's language instead of Vega's English month names.
 """
@@ -82,13 +82,11 @@ def chart_frame(goal: Goal, progress: GoalProgress, lang: Language) -> pd.DataFr
                                        "value", "value_text"])
 
 
-def goal_chart(goal: Goal, progress: GoalProgress, lang: Language) -> alt.LayerChart | None:
-    """The Altair chart of a goal; ``None`` for a scope of fewer than 5 people (no figures)."""
-    if progress.suppressed:
-        return None
+def goal_chart(goal: Goal, frame: pd.DataFrame, lang: Language) -> alt.LayerChart:
+    """The Altair chart of a goal from its :func:`chart_frame` (a view leaves that out for a
+    scope too small to show: no chart then)."""
     text = chart_texts(goal, lang)
-    frame = chart_frame(goal, progress, lang)
-    months = [fmt_month(p.month, lang, short=True) for p in progress.points]
+    months = list(dict.fromkeys(frame["month_label"]))  # every month has its target row
     present = [s for s in SERIES if s in set(frame["series"])]
     # Two columns: four series in one row ran past a phone's 390 px ("Prognose (Tren").
     legend = alt.Legend(orient="bottom", direction="horizontal", columns=2, symbolType="stroke",

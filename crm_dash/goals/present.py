@@ -244,8 +244,14 @@ def goal_label(goal: Goal, lang: Language) -> str:
 
 def for_audience(report: GoalReport, audience: Audience, lang: Language) -> GoalReport:
     """The goal report as ``audience`` may read it: for executives, the owner a lead typed
-    reads as a role instead of a name (:meth:`Audience.person_label`)."""
-    owner = audience.person_label(report.goal.owner, t("role.lead", lang))
-    if owner == report.goal.owner:
+    reads as a role instead of a name (:meth:`Audience.person_label`), and so do the accounts
+    that set or archived the goal (the page shows those to leads only, but the report carries
+    them)."""
+    role = t("role.lead", lang)
+    goal = report.goal
+    labels = {field: audience.person_label(getattr(goal, field), role)
+              for field in ("owner", "created_by", "archived_by")}
+    update = {field: label for field, label in labels.items() if label != getattr(goal, field)}
+    if not update:
         return report
-    return replace(report, goal=report.goal.model_copy(update={"owner": owner}))
+    return replace(report, goal=goal.model_copy(update=update))

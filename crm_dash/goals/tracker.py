@@ -16,6 +16,7 @@ from crm_dash.goals.math import GoalProgress, evaluate, target_for
 from crm_dash.goals.model import Baseline, Goal, GoalDraft, GoalScope
 from crm_dash.goals.source import (
     AdoptionFigures,
+    DataMonths,
     IdleCost,
     ScopeOptions,
     adoption_figures,
@@ -97,6 +98,12 @@ def _check_scope(conn: duckdb.DuckDBPyConnection, scope: GoalScope) -> None:
                              known=", ".join(options.roles[scope.department]) or "-")
 
 
+def goal_starts(covered: DataMonths) -> list[date]:
+    """The months a goal may start in, oldest first: those whose baseline month (the month
+    before the start) the data covers completely."""
+    return month_range(add_months(covered.first, 1), add_months(covered.latest_complete, 1))
+
+
 def preview_goal(
     conn: duckdb.DuckDBPyConnection,
     draft: GoalDraft,
@@ -115,11 +122,12 @@ def preview_goal(
     covered = figures.covered
     if covered is None:
         raise GoalError.says("error.goal.no_usage", title_key="error.title.no_data")
-    if not covered.covers(month):
+    starts = goal_starts(covered)
+    if draft.start not in starts:
         raise GoalError.says(
             "error.goal.not_covered", title_key="error.title.no_baseline", month=month,
             first=covered.first, last=covered.latest_complete,
-            earliest=add_months(covered.first, 1), latest=add_months(covered.latest_complete, 1))
+            earliest=starts[0], latest=starts[-1])
     definition = figures.definition.definition
     if month in months_without_writes(figures.person_months,
                                       definition.productive_min_active_days,
