@@ -11,7 +11,6 @@ from babel.dates import format_date
 
 from crm_dash.i18n import Language, babel_locale, fmt_date, t
 from crm_dash.metrics.coverage import Coverage, answer_question
-from crm_dash.pages import LEADS
 from crm_dash.ui.format import month_long
 from crm_dash.ui.page import PageContext
 from crm_dash.views import data
@@ -38,12 +37,10 @@ def coverage_reason(coverage: Coverage, lang: Language) -> str:
              day=day_long(coverage.last_day, lang))
 
 
-def coverage_question(ctx: PageContext) -> None:
+def coverage_question(ctx: PageContext, coverage: Coverage | None) -> None:
     """For leads and admins: ask once whether the usage export covers the month the rule cannot
-    decide; the answer is stored (who and when) and the pages follow it."""
-    if ctx.user.role not in LEADS:
-        return
-    coverage = current_coverage(ctx.conn)
+    decide (``coverage`` with its open question, ``None`` when there is nothing to ask this
+    reader); the answer is stored (who and when) and the pages follow it."""
     if coverage is None or coverage.open_question is None:
         return
     lang, month = ctx.lang, coverage.open_question

@@ -1,22 +1,24 @@
-"""The Overview's checklist of the four datasets and the "usage log is missing" notice.
+"""The Overview's checklist of the four datasets, the "usage log is missing" notice and the
+inventory of what the database holds.
 
-Both draw :func:`crm_dash.health.freshness.checklist`, which reads the data-health report (the
-same cached value as the Data health line), so nothing is counted twice. Leads and admins get
-the buttons to the Upload page with the dataset chosen; executives, who cannot upload, only
-learn that the data is not there yet.
+The checklist and the notice draw :func:`crm_dash.health.freshness.checklist` as the Overview's
+view (:mod:`crm_dash.views.overview`) hands it over, read from the data-health report (the same
+cached value as the Data health line), so nothing is counted twice. Leads and admins get the
+buttons to the Upload page with the dataset chosen; executives, who cannot upload, only learn
+that the data is not there yet.
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from crm_dash.datasets import DatasetKind
-from crm_dash.db import is_demo
-from crm_dash.health.freshness import PIPELINE_MAX_AGE_DAYS, Checklist, DatasetState, checklist
+from crm_dash.health.freshness import PIPELINE_MAX_AGE_DAYS, Checklist, DatasetState, MissingUsage
 from crm_dash.i18n import Language, fmt_date, fmt_int, t
 from crm_dash.pages import page
+from crm_dash.summary import DataSummary
 from crm_dash.ui.format import month_long
-from crm_dash.ui.health_summary import cached_health_report
 from crm_dash.ui.page import PageContext
 
 UPLOAD_PARAM = "dataset"
@@ -25,11 +27,6 @@ _ICONS = {
     "loaded": ":green[:material/check_circle:]",
     "out_of_date": ":orange[:material/update:]",
 }
-
-
-def current_checklist(ctx: PageContext) -> Checklist:
-    """The checklist as of today (from the cached data-health report)."""
-    return checklist(cached_health_report(ctx.conn))
 
 
 def _upload_button(kind: DatasetKind, label: str, key: str, *, primary: bool = False) -> None:
@@ -59,10 +56,9 @@ def _period(item: DatasetState, lang: Language) -> str:
     return t(key, lang, **values)
 
 
-def missing_usage_notice(ctx: PageContext, sheet: Checklist) -> None:
+def missing_usage_notice(ctx: PageContext, gap: MissingUsage | None) -> None:
     """"October 2026's usage log is missing", for leads, with the way to the upload and guide."""
-    gap = sheet.missing_usage
-    if gap is None or not page("upload").allows(ctx.user.role) or is_demo(ctx.conn):
+    if gap is None:
         return
     lang = ctx.lang
     if gap.first == gap.last:
@@ -79,13 +75,13 @@ def missing_usage_notice(ctx: PageContext, sheet: Checklist) -> None:
                        "start_missing_usage_upload", primary=True)
 
 
-def getting_started(ctx: PageContext, sheet: Checklist) -> None:
+def getting_started(ctx: PageContext, sheet: Checklist | None, may_upload: bool) -> None:
     """The checklist of the four datasets: state, period, what each unlocks, an upload button;
-    one line once everything is loaded and current."""
+    one line once everything is loaded and current. None on the demo, which is complete by
+    construction (its banner says how to start for real)."""
     lang = ctx.lang
-    if is_demo(ctx.conn):
-        return  # the demo is complete by construction; its banner says how to start for real
-    may_upload = page("upload").allows(ctx.user.role)
+    if sheet is None:
+        return
     if not may_upload:
         if sheet.empty:
             st.info(t("start.empty_for_viewers", lang), icon=":material/hourglass_empty:")
@@ -110,3 +106,42 @@ def getting_started(ctx: PageContext, sheet: Checklist) -> None:
                                                         if i.state != "loaded"))
         st.caption(t("start.rules", lang))
 
+
+def inventory(ctx: PageContext, summary: DataSummary) -> None:
+    """What the database holds: people, departments, events, opportunities, and per dataset
+    its rows, uploads and period."""
+    lang = ctx.lang
+    st.divider()
+    st.subheader(t("overview.inventory", lang))
+    cols = st.columns(4)
+    cols[0].metric(
+        t("overview.people", lang), fmt_int(summary.people, lang),
+        help=t("overview.people_help", lang),
+    )
+    cols[1].metric(t("overview.departments", lang), fmt_int(summary.departments, lang))
+    cols[2].metric(
+        t("overview.events", lang),
+        fmt_int(summary.dataset(DatasetKind.USAGE).rows, lang),
+        help=t("overview.events_help", lang),
+    )
+    cols[3].metric(
+        t("overview.opportunities", lang),
+        fmt_int(summary.dataset(DatasetKind.PIPELINE).rows, lang),
+        help=t("overview.opportunities_help", lang),
+    )
+    if summary.integration_accounts:
+        st.caption(t("overview.integration_accounts", lang, n=summary.integration_accounts))
+    rows = pd.DataFrame(
+        [
+            {
+                t("overview.col.dataset", lang): t(f"dataset.{d.kind.value}", lang),
+                t("overview.col.rows", lang): fmt_int(d.rows, lang),
+                t("overview.col.uploads", lang): fmt_int(d.batches, lang),
+                t("overview.col.from", lang): fmt_date(d.first, lang),
+                t("overview.col.to", lang): fmt_date(d.last, lang),
+            }
+            for d in summary.datasets
+        ]
+    )
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.caption(t("overview.range_note", lang))

@@ -1,4 +1,4 @@
-"""The data-health report of a page run (cached per data version) and its one-line summary."""
+"""The data-health report of a page run (cached per data version) and the Overview's one line."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import streamlit as st
 from crm_dash.health.findings import HealthReport
 from crm_dash.health.present import summary_text
 from crm_dash.i18n import t
-from crm_dash.pages import page
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
 from crm_dash.views import data
+from crm_dash.views.overview import HealthLine
 from crm_dash.views.snapshot import snapshot
 
 
@@ -20,13 +20,12 @@ def cached_health_report(conn: duckdb.DuckDBPyConnection) -> HealthReport:
     return data.health(snapshot(conn))
 
 
-def health_summary(ctx: PageContext) -> None:
+def health_summary(ctx: PageContext, line: HealthLine) -> None:
     """One line on the Overview: all clear, or how many findings need attention, with a link to
     the Data health page for those who may open it (the line itself names nobody)."""
-    report = cached_health_report(ctx.conn)
-    text = summary_text(report, ctx.lang, markdown=True)
-    icon = ":orange[:material/report:]" if report.needs_attention else \
+    text = summary_text(line.report, ctx.lang, markdown=True)
+    icon = ":orange[:material/report:]" if line.report.needs_attention else \
         ":green[:material/check_circle:]"
     st.markdown(f"{icon} {text}")  # a line, not a box: the adoption headline leads
-    if page("health").allows(ctx.user.role):  # executives see the line, not the names behind it
+    if line.link:  # executives see the line, not the names behind it
         page_link("health", t("health.summary.link", ctx.lang), ":material/arrow_forward:")

@@ -23,7 +23,7 @@ def _today(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
         def today(cls) -> date:
             return day
 
-    monkeypatch.setattr("crm_dash.ui.health_summary.date", _Fixed)
+    monkeypatch.setattr("crm_dash.views.snapshot.date", _Fixed)
 
 
 def _dated(path: Path) -> Path:
