@@ -172,21 +172,15 @@ def child_refresh(db_path: Path) -> dict[str, Any]:
 def _page_work(page: str, conn: Any) -> dict[str, Any]:
     """What ``page`` computes before it renders (the same calls as pages/*.py)."""
     from crm_dash.audience import Audience
-    from crm_dash.goals.present import goal_view
-    from crm_dash.goals.report import report_html
-    from crm_dash.goals.source import figures_of
-    from crm_dash.goals.store import list_goals
-    from crm_dash.goals.tracker import goal_reports
     from crm_dash.metrics import adoption, training
     from crm_dash.metrics.definitions import definition_history
     from crm_dash.metrics.integration import integration_accounts
     from crm_dash.metrics.people import close_to_productive
     from crm_dash.months import add_months
     from crm_dash.pages import Role
-    from crm_dash.summary import data_summary
     from crm_dash.ui.adoption_data import adoption_data, people
-    from crm_dash.ui.coverage_question import current_coverage
-    from crm_dash.ui.health_summary import cached_health_report
+    from crm_dash.views.goals import goals_view
+    from crm_dash.views.overview import overview_view
     from crm_dash.views.pipeline import pipeline_view
     from crm_dash.views.retro import RetroChoice, live_evidence, retro_view
     from crm_dash.views.snapshot import snapshot
@@ -201,12 +195,10 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
     frame = data.frame
     out: dict[str, Any] = {"person_months": len(frame)}
     if page == "overview":
-        data_summary(conn)
-        current_coverage(conn)  # the coverage question
-        out["health_findings"] = len(cached_health_report(conn).findings)  # the health line
-        now = adoption.month_summary(frame, month)
-        adoption.month_summary(frame, add_months(month, -1))
-        out["licensed"] = now.licensed
+        overview = overview_view(snapshot(conn), Audience(Role.LEAD))
+        out["health_attention"] = len(overview.health.report.attention)  # the health line
+        assert overview.headline is not None and overview.headline.figures is not None
+        out["licensed"] = overview.headline.figures.now.licensed
     elif page == "adoption":
         in_range = frame[frame["month"] >= add_months(month, -11)]
         adoption.month_summary(frame, month)
@@ -217,13 +209,8 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
         adoption.breadth_by_month(in_range)
         adoption.breadth_distribution(frame, month)
         adoption.stickiness_by_month(in_range)
-    elif page == "goals":
-        figures = figures_of(data.definition, data.first_month, month, frame)
-        reports = goal_reports(conn, list_goals(conn), figures=figures)
-        for report in reports:
-            goal_view(report, "en")
-            report_html(report, "en")  # the download is built on every view
-        out["goals"] = len(reports)
+    elif page == "goals":  # the downloads (HTML, Excel) are built on every view
+        out["goals"] = len(goals_view(snapshot(conn), Audience(Role.LEAD), "en").goals)
     elif page == "people":
         table = people(conn, frame, month, (None, None, None))
         close_to_productive(table, data.definition.definition)
@@ -261,6 +248,8 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     from crm_dash.metrics import adoption, definitions, integration, people, pipeline, training  # noqa: F401
     from crm_dash.retro import evidence  # noqa: F401
     from crm_dash.ui import adoption_data, coverage_question, health_summary  # noqa: F401
+    from crm_dash.views import goals as goals_views  # noqa: F401
+    from crm_dash.views import overview as overview_views  # noqa: F401
     from crm_dash.views import pipeline as pipeline_views  # noqa: F401
     from crm_dash.views import retro as retro_views  # noqa: F401
 
