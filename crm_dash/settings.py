@@ -30,7 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "adoption.time_zone": "Europe/Berlin",
     "adoption.write_actions": ["create", "update"],
     "adoption.integration_patterns": [],
-    # Custom stage labels -> "open" | "won" | "lost" (crm_dash.metrics.pipeline_outcomes).
+    # Custom stage labels -> "open" | "won" | "lost" (crm_dash.metrics.pipeline.outcomes).
     "pipeline.stage_outcomes": {},
     # Which months the usage data covers completely (crm_dash.metrics.coverage): the holiday
     # calendar of "working days" ("DE" or "none"), a lead's "data complete up to" month

@@ -290,7 +290,7 @@ def _retro_evidence() -> str:
 
 
 def _pipeline_figures() -> str:
-    from crm_dash.metrics.pipeline_owners import PENALTIES, STALE_DAYS
+    from crm_dash.metrics.pipeline.owners import PENALTIES, STALE_DAYS
 
     as_of = date(2026, 10, 31)
     current = as_of - timedelta(days=STALE_DAYS)
@@ -362,7 +362,7 @@ def quotes() -> list[Quote]:
     from crm_dash.health.freshness import PIPELINE_MAX_AGE_DAYS, USAGE_GRACE_DAYS
     from crm_dash.importing.evidence import SURE, UNSURE
     from crm_dash.metrics.definitions import AdoptionDefinition
-    from crm_dash.metrics.pipeline_owners import WIN_RATE_MONTHS
+    from crm_dash.metrics.pipeline.owners import WIN_RATE_MONTHS
     from crm_dash.metrics.training import ONBOARDING_DAYS, WINDOW_MONTHS
 
     d = AdoptionDefinition.model_validate({})  # the defaults
@@ -406,7 +406,7 @@ def quotes() -> list[Quote]:
               _source("crm_dash.metrics.training", "ONBOARDING_DAYS", ONBOARDING_DAYS)),
         Quote("docs/pipeline.md", f"**Win rate ({WIN_RATE_MONTHS} months)**: won / (won + lost) "
               f"over the opportunities closed in the {WIN_RATE_MONTHS} months",
-              _source("crm_dash.metrics.pipeline_owners", "WIN_RATE_MONTHS", WIN_RATE_MONTHS)),
+              _source("crm_dash.metrics.pipeline.owners", "WIN_RATE_MONTHS", WIN_RATE_MONTHS)),
         Quote("docs/uploading.md", f"Sure matches (≥ {SURE}) are mapped, unsure ones "
               f"({UNSURE}–{SURE}) are mapped and flagged",
               f"crm_dash.importing.evidence.SURE = {SURE}, UNSURE = {UNSURE}"),

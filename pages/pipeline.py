@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from crm_dash.i18n import t
-from crm_dash.ui import pipeline_sections as sections
 from crm_dash.ui.page import friendly_errors, page_setup
-from crm_dash.ui.pipeline_stages import stage_mapping
+from crm_dash.ui.pipeline import sections
+from crm_dash.ui.pipeline.stages import stage_mapping
 from crm_dash.views.pipeline import department_options, pipeline_view
 from crm_dash.views.snapshot import snapshot
 

@@ -7,7 +7,7 @@ Overview line and ``crm-dash check`` draw the same value (texts in
 :mod:`crm_dash.health.present`). Heavy work is SQL with parameters; Python only looks at the
 few rows each query returns. Matching reuses the rules of the figures themselves: usage by
 ``user_key``, learners by id or e-mail (:data:`crm_dash.metrics.training.LEARNER_PERSONS_CTE`),
-pipeline owners by id, e-mail or name (:func:`crm_dash.metrics.pipeline_owners.pipeline_data`),
+pipeline owners by id, e-mail or name (:func:`crm_dash.metrics.pipeline.owners.pipeline_data`),
 integration accounts as :func:`crm_dash.metrics.integration.integration_accounts` says.
 """
 
@@ -27,7 +27,7 @@ from crm_dash.metrics.coverage import Coverage, data_coverage
 from crm_dash.metrics.definitions import AdoptionDefinition, load_definition
 from crm_dash.metrics.gaps import FieldGap, field_gap
 from crm_dash.metrics.integration import PEOPLE_CTE, integration_accounts
-from crm_dash.metrics.pipeline_owners import pipeline_data
+from crm_dash.metrics.pipeline.owners import pipeline_data
 from crm_dash.metrics.training import LEARNER_PERSONS_CTE
 from crm_dash.privacy import pseudonym, pseudonym_key, pseudonyms_on
 from crm_dash.summary import data_summary

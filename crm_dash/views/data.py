@@ -17,7 +17,7 @@ from crm_dash.metrics import training
 from crm_dash.metrics.adoption import months_without_writes
 from crm_dash.metrics.coverage import Coverage, data_coverage
 from crm_dash.metrics.definitions import VersionedDefinition, load_definition
-from crm_dash.metrics.pipeline_owners import PipelineData, pipeline_data
+from crm_dash.metrics.pipeline.owners import PipelineData, pipeline_data
 from crm_dash.metrics.segments import available_months, user_months
 from crm_dash.retro.evidence import Evidence, evidence_for, evidence_month
 from crm_dash.views.snapshot import Snapshot, per_version

@@ -25,7 +25,7 @@ from crm_dash.i18n import Language, fmt_month, t
 from crm_dash.metrics.definitions import SEGMENTS
 from crm_dash.metrics.gaps import FieldGap, field_gaps
 from crm_dash.metrics.pipeline import PipelineSummary, summarise
-from crm_dash.metrics.pipeline_groups import (
+from crm_dash.metrics.pipeline.groups import (
     NO_SEGMENT,
     NOT_IN_ROSTER,
     by_department,
@@ -35,8 +35,8 @@ from crm_dash.metrics.pipeline_groups import (
     segments_in,
     unmatched_owners,
 )
-from crm_dash.metrics.pipeline_outcomes import Outcome, stage_labels, stage_outcomes
-from crm_dash.metrics.pipeline_owners import (
+from crm_dash.metrics.pipeline.outcomes import Outcome, stage_labels, stage_outcomes
+from crm_dash.metrics.pipeline.owners import (
     SOURCE_FIELD,
     AsOfSource,
     PipelineData,
@@ -135,7 +135,7 @@ class UnmatchedOwners:
 @dataclass(frozen=True)
 class StageMapping:
     """The stage labels of the data with the outcome each gets and why
-    (:func:`crm_dash.metrics.pipeline_outcomes.stage_labels`) and the custom mapping in force."""
+    (:func:`crm_dash.metrics.pipeline.outcomes.stage_labels`) and the custom mapping in force."""
 
     labels: pd.DataFrame
     mapping: dict[str, Outcome]
@@ -260,7 +260,7 @@ def _pct(share: float | None) -> float | None:
 
 
 def owner_frame(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
-    """The per-owner table (:func:`crm_dash.metrics.pipeline_groups.owner_table`) as the page
+    """The per-owner table (:func:`crm_dash.metrics.pipeline.groups.owner_table`) as the page
     shows it: :data:`OWNER_COLUMNS`, segments and reasons in words, shares in percent."""
     labels = group_labels(lang)
     return pd.DataFrame({

@@ -24,7 +24,7 @@ from crm_dash.importing.history import batch_rows, set_integration_accounts
 from crm_dash.importing.problems import ImportProblem
 from crm_dash.markdown import md_unescape
 from crm_dash.metrics.definitions import _WORDED_PROBLEMS, definition_from_values
-from crm_dash.metrics.pipeline_outcomes import save_stage_outcomes
+from crm_dash.metrics.pipeline.outcomes import save_stage_outcomes
 from crm_dash.retro.store import RetroError, get_retro
 from crm_dash.retro.template import template_items
 from crm_dash.setup_link import SetupRefused, TokenState

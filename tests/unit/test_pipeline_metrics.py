@@ -20,14 +20,14 @@ from crm_dash.errors import ConfigError
 from crm_dash.fixtures import load_generic_csv, load_generic_folder
 from crm_dash.importing.run import inspect_file, run_import
 from crm_dash.metrics.pipeline import pipeline_report, pipeline_summary
-from crm_dash.metrics.pipeline_groups import (
+from crm_dash.metrics.pipeline.groups import (
     by_department,
     by_segment,
     latest_segments,
     owner_table,
     unmatched_owners,
 )
-from crm_dash.metrics.pipeline_outcomes import (
+from crm_dash.metrics.pipeline.outcomes import (
     CLASSIFIED_CTE,
     CLOSED_LABELS,
     WON_LABELS,
@@ -36,7 +36,7 @@ from crm_dash.metrics.pipeline_outcomes import (
     stage_labels,
     stage_outcomes,
 )
-from crm_dash.metrics.pipeline_owners import PENALTIES, default_as_of, pipeline_data
+from crm_dash.metrics.pipeline.owners import PENALTIES, default_as_of, pipeline_data
 from crm_dash.settings import setting_history
 from tests.conftest import FIXTURES
 

@@ -20,8 +20,8 @@ from crm_dash.datasets import DatasetKind
 from crm_dash.metrics.adoption import months_without_writes
 from crm_dash.metrics.gaps import FieldGap, field_gap, gap_text
 from crm_dash.metrics.pipeline import pipeline_summary
-from crm_dash.metrics.pipeline_groups import owner_table, segments_in
-from crm_dash.metrics.pipeline_owners import pipeline_data
+from crm_dash.metrics.pipeline.groups import owner_table, segments_in
+from crm_dash.metrics.pipeline.owners import pipeline_data
 from crm_dash.metrics.training import training_summary
 from crm_dash.retro.evidence import EvidenceInputs, pipeline_hygiene, trained_everyone
 from tests.unknown_company import LOGINS_ONLY, build

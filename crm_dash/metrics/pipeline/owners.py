@@ -4,7 +4,7 @@ current.
 Every figure is computed as of a reference date (``as_of``; by default the latest change in the
 export, since an export's data is as of its most recent change) over the latest state of each
 opportunity (the view ``opportunities``). Whether an opportunity is open, won or lost follows
-:mod:`crm_dash.metrics.pipeline_outcomes`. Per open opportunity:
+:mod:`crm_dash.metrics.pipeline.outcomes`. Per open opportunity:
 
 - **next step**: ``next_step`` is not blank;
 - **overdue** ("close date passed"): ``close_date`` before ``as_of``;
@@ -29,7 +29,7 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from crm_dash.metrics.pipeline_outcomes import (
+from crm_dash.metrics.pipeline.outcomes import (
     CLASSIFIED_CTE,
     outcome_params,
     stage_keys,

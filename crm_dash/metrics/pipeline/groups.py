@@ -1,7 +1,7 @@
 """Pipeline figures per owner, per owner's adoption segment and per department.
 
 All of them are sums over the one-row-per-owner result of
-:func:`crm_dash.metrics.pipeline_owners.pipeline_data`, so the groups add up to the headline
+:func:`crm_dash.metrics.pipeline.owners.pipeline_data`, so the groups add up to the headline
 figures. The segment of an owner is their segment in the latest complete month of usage data,
 from the same person-months the Adoption page uses (:func:`crm_dash.metrics.segments.
 user_months`); owners not in the roster form the group ``not_in_roster``, owners in the roster
@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from crm_dash.metrics.definitions import SEGMENTS, load_definition
-from crm_dash.metrics.pipeline_owners import (
+from crm_dash.metrics.pipeline.owners import (
     PENALTIES,
     REASON_COUNTS,
     REASONS,
@@ -31,7 +31,7 @@ NOT_IN_ROSTER = "not_in_roster"
 #: The segment groups in the order the page shows them.
 SEGMENT_GROUPS: tuple[str, ...] = (*SEGMENTS, NO_SEGMENT, NOT_IN_ROSTER)
 
-#: The figure (of ``pipeline_owners.FIGURE_NEEDS``) behind each hygiene reason.
+#: The figure (of ``owners.FIGURE_NEEDS``) behind each hygiene reason.
 _REASON_FIGURE = {"no_next_step": "next_step", "overdue": "overdue", "stale": "stale",
                   "no_amount": "missing_amount"}
 _COUNTS = ("opportunities", "open", "with_next_step", "without_next_step", "overdue", "stale",

@@ -1,9 +1,9 @@
 """The pipeline's headline figures (:class:`PipelineSummary`) and the ``pipeline`` part of
-``crm-dash report``: sums over the per-owner figures of :mod:`crm_dash.metrics.pipeline_owners`.
+``crm-dash report``: sums over the per-owner figures of :mod:`.owners`.
 
 Definitions (reference date, open/won/lost, next step, overdue, stale, missing amount, hygiene
-score, win rate, owner matching) live in :mod:`crm_dash.metrics.pipeline_owners` and
-:mod:`crm_dash.metrics.pipeline_outcomes`; the README's "Pipeline" section documents them.
+score, win rate, owner matching) live in :mod:`.owners` and :mod:`.outcomes`;
+docs/pipeline.md documents them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from crm_dash.datasets import DatasetKind
 from crm_dash.metrics.gaps import field_gaps, gap_text
-from crm_dash.metrics.pipeline_owners import (
+from crm_dash.metrics.pipeline.owners import (
     FIGURE_NEEDS,
     SOURCE_FIELD,
     AsOfSource,
@@ -35,7 +35,7 @@ class PipelineSummary(BaseModel):
     the open amounts when they share one currency (or none is given), ``None`` when they are in
     several (then see ``open_value_by_currency``; amounts are never converted). A figure whose
     field no opportunity has a value for is ``None`` and named in ``unknown`` (figure names of
-    :data:`crm_dash.metrics.pipeline_owners.FIGURE_NEEDS`), never 0.
+    :data:`crm_dash.metrics.pipeline.owners.FIGURE_NEEDS`), never 0.
     """
 
     as_of: date

@@ -10,7 +10,7 @@ import streamlit as st
 
 from crm_dash.i18n import Language, fmt_int, t
 from crm_dash.markdown import md_escape
-from crm_dash.metrics.pipeline_outcomes import OUTCOMES, save_stage_outcomes, stage_key
+from crm_dash.metrics.pipeline.outcomes import OUTCOMES, save_stage_outcomes, stage_key
 from crm_dash.views.pipeline import StageMapping
 
 _FLASH = "pipeline_flash"
