@@ -173,8 +173,6 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
     """What ``page`` computes before it renders (the same calls as pages/*.py)."""
     from crm_dash.audience import Audience
     from crm_dash.metrics import adoption, training
-    from crm_dash.metrics.definitions import definition_history
-    from crm_dash.metrics.integration import integration_accounts
     from crm_dash.metrics.people import close_to_productive
     from crm_dash.months import add_months
     from crm_dash.pages import Role
@@ -183,6 +181,7 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
     from crm_dash.views.overview import overview_view
     from crm_dash.views.pipeline import pipeline_view
     from crm_dash.views.retro import RetroChoice, live_evidence, retro_view
+    from crm_dash.views.settings import settings_view
     from crm_dash.views.snapshot import snapshot
 
     if page == "retro":  # no adoption frame: the list, and the evidence a lead edits beside
@@ -215,9 +214,10 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
         table = people(conn, frame, month, (None, None, None))
         close_to_productive(table, data.definition.definition)
         out["people"] = len(table)
-    elif page == "settings":
-        definition_history(conn)
-        integration_accounts(conn, data.definition.definition)
+    elif page == "settings":  # the definition, its history, coverage, integration accounts
+        settings = settings_view(snapshot(conn), Audience(Role.LEAD))
+        assert settings.excluded is not None
+        out["excluded"] = len(settings.excluded)
     elif page == "training":
         records = training.learner_records(conn)
         figures = training.training_figures(frame, records, month)
@@ -252,6 +252,7 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     from crm_dash.views import overview as overview_views  # noqa: F401
     from crm_dash.views import pipeline as pipeline_views  # noqa: F401
     from crm_dash.views import retro as retro_views  # noqa: F401
+    from crm_dash.views import settings as settings_views  # noqa: F401
 
     start, cpu = time.perf_counter(), time.process_time()
     conn = db.connect(db_path)

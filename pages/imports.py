@@ -10,8 +10,11 @@ from crm_dash.ui.import_history import (
     delete_section,
     deleted_message,
     integration_section,
+    picked_upload,
 )
 from crm_dash.ui.page import friendly_errors, page_setup
+from crm_dash.views.imports import imports_view
+from crm_dash.views.snapshot import snapshot
 
 ctx = page_setup("imports")  # login + role guard, before anything else
 
@@ -19,7 +22,8 @@ with friendly_errors(ctx.lang):
     st.title(t("imports.title", ctx.lang))
     st.caption(t("imports.intro", ctx.lang))
     deleted_message()
-    batches = batch_table(ctx)
-    if not batches.empty:
-        delete_section(ctx, batches)
-        integration_section(ctx)
+    view = imports_view(snapshot(ctx.conn), picked_upload(), ctx.audience)
+    batch_table(view, ctx.lang)
+    if not view.batches.empty:
+        delete_section(ctx, view)
+        integration_section(ctx, view.integration)

@@ -1,45 +1,48 @@
-"""The import history page's pieces: the batch table, deleting a batch, integration accounts."""
+"""The import history page's pieces: the batch table, deleting a batch, integration accounts;
+they draw :class:`crm_dash.views.imports.ImportsView` (the integration accounts also on the
+Settings page)."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
 from crm_dash.datasets import DatasetKind
 from crm_dash.i18n import Language, fmt_datetime, fmt_int, t
 from crm_dash.importing.history import (
-    batch_rows,
     confirm_integrations,
     delete_batch,
-    import_batches,
-    roster_people,
     set_integration_accounts,
 )
 from crm_dash.markdown import md_escape
 from crm_dash.metrics.activity import prepare_activity
-from crm_dash.metrics.definitions import load_definition
-from crm_dash.metrics.integration import integration_accounts
-from crm_dash.privacy import for_display
 from crm_dash.ui.downloads import table_downloads
 from crm_dash.ui.format import fitted_columns
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
 from crm_dash.ui.upload_widgets import preset_label
+from crm_dash.views.imports import ImportsView, IntegrationFlags
+
+PICK_KEY = "imports_delete_pick"
 
 
 def _dataset(kind: str, lang: Language) -> str:
     return t(f"dataset.{kind}", lang)
 
 
-def batch_table(ctx: PageContext) -> pd.DataFrame:
-    """Every upload, newest first; returns the raw batches for the other pieces."""
-    lang = ctx.lang
-    batches = import_batches(ctx.conn)
+def picked_upload() -> int | None:
+    """The upload chosen for deleting in this session (``None`` before any choice)."""
+    picked = st.session_state.get(PICK_KEY)
+    return picked if isinstance(picked, int) else None
+
+
+def batch_table(view: ImportsView, lang: Language) -> None:
+    """Every upload, newest first (or where to upload the first)."""
+    batches = view.batches
     if batches.empty:
         st.info(t("imports.empty", lang), icon=":material/info:")
         page_link("upload", t("nav.upload", lang), ":material/upload_file:")
-        return batches
+        return
     shown = pd.DataFrame({
         t("imports.col.batch", lang): batches["batch_id"],
         t("imports.col.file", lang): batches["file_name"],
@@ -61,12 +64,13 @@ def batch_table(ctx: PageContext) -> pd.DataFrame:
     export[t("imports.col.when", lang)] = pd.to_datetime(batches["imported_at"]).tolist()
     table_downloads(export, "crm-dash-import-history", lang, key="import_history")
     st.caption(t("imports.note", lang))
-    return batches
 
 
-def delete_section(ctx: PageContext, batches: pd.DataFrame) -> None:
+def delete_section(ctx: PageContext, view: ImportsView) -> None:
     """Pick an upload, see what deleting it removes, confirm, delete."""
-    lang = ctx.lang
+    lang, batches, deletion = ctx.lang, view.batches, view.deletion
+    if deletion is None:
+        return
     st.subheader(t("imports.delete.title", lang))
     labels = {
         int(r["batch_id"]): " · ".join((
@@ -75,14 +79,13 @@ def delete_section(ctx: PageContext, batches: pd.DataFrame) -> None:
         ))
         for r in batches.to_dict("records")
     }
-    picked = st.selectbox(t("imports.delete.pick", lang), list(labels),
-                          format_func=labels.__getitem__, key="imports_delete_pick")
-    if picked is None:
-        return
-    rows = batch_rows(ctx.conn, int(picked))
+    # The view computed what the choice (kept in the session) removes: the same upload.
+    st.selectbox(t("imports.delete.pick", lang), list(labels), format_func=labels.__getitem__,
+                 key=PICK_KEY)
+    rows, picked = deletion.batch, deletion.batch.batch_id
     note = {"users": "imports.delete.what_users", "pipeline": "imports.delete.what_pipeline"
             }.get(rows.kind.value, "imports.delete.what")
-    if rows.kind == DatasetKind.PIPELINE and _only_snapshot(ctx.conn, rows.batch_id):
+    if deletion.last_pipeline:
         note = "imports.delete.what_last_pipeline"
     st.markdown(t(note, lang, n=fmt_int(rows.rows, lang), file=md_escape(rows.file_name)))
     confirmed = st.checkbox(t("imports.delete.confirm", lang, batch=picked,
@@ -105,12 +108,14 @@ def deleted_message() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
-def integration_section(ctx: PageContext) -> None:
+def integration_section(ctx: PageContext, flags: IntegrationFlags | None) -> None:
     """Mark people of the roster as integration/API accounts (or back) by hand."""
+    if flags is None:
+        return
     lang = ctx.lang
     st.subheader(t("imports.integration.title", lang))
     st.caption(t("imports.integration.intro", lang))
-    people = for_display(ctx.conn, roster_people(ctx.conn), ["name", "email"])
+    people = flags.roster
     if people.empty:
         st.info(t("imports.integration.no_roster", lang))
         return
@@ -118,7 +123,7 @@ def integration_section(ctx: PageContext) -> None:
         str(r.user_key): f"{r.name} <{r.email}>" if isinstance(r.email, str) else str(r.name)
         for r in people.itertuples()
     }
-    _to_confirm(ctx)
+    _to_confirm(ctx, flags.to_confirm)
     current = [str(k) for k in people.loc[people["is_integration"], "user_key"]]
     with st.form("imports_integration"):
         picked = st.multiselect(t("imports.integration.accounts", lang), list(names),
@@ -131,15 +136,13 @@ def integration_section(ctx: PageContext) -> None:
             st.rerun()  # the list of accounts to confirm above changes with it
 
 
-def _to_confirm(ctx: PageContext) -> None:
+def _to_confirm(ctx: PageContext, found: pd.DataFrame) -> None:
     """Accounts the importer recognised as integrations, with why, for a lead to confirm (or to
     take out in the list below)."""
     lang = ctx.lang
     message = st.session_state.pop("imports_confirmed", None)
     if message:
         st.success(message, icon=":material/check_circle:")
-    accounts = integration_accounts(ctx.conn, load_definition(ctx.conn).definition)
-    found = for_display(ctx.conn, accounts[accounts["reason"].isin(["role", "licence", "roster"])])
     if found.empty:
         return
     st.markdown(f"**{t('imports.integration.found', lang, n=len(found))}**")
@@ -160,10 +163,3 @@ def _to_confirm(ctx: PageContext) -> None:
         st.session_state["imports_confirmed"] = t("imports.integration.confirmed", lang, n=done)
         st.rerun()
 
-
-def _only_snapshot(conn: duckdb.DuckDBPyConnection, batch_id: int) -> bool:
-    """Whether ``batch_id`` is the only pipeline upload (deleting it empties the pipeline)."""
-    row = conn.cursor().execute(
-        "SELECT count(*) FROM import_batches WHERE kind = 'pipeline' AND batch_id <> ?",
-        [batch_id]).fetchone()
-    return row is not None and row[0] == 0

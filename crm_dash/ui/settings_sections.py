@@ -1,5 +1,6 @@
 """The Settings page's pieces: the adoption definition (with a preview), its history, which
-months count as complete, and the integration accounts left out of every figure."""
+months count as complete, and the integration accounts left out of every figure; they draw
+:class:`crm_dash.views.settings.SettingsView` and save what the forms hold."""
 
 from __future__ import annotations
 
@@ -16,21 +17,17 @@ from crm_dash.metrics.definitions import (
     ACTIONS,
     SEGMENTS,
     AdoptionDefinition,
-    VersionedDefinition,
     definition_from_values,
-    definition_history,
     save_definition,
     time_zones,
 )
-from crm_dash.metrics.integration import flag_history, integration_accounts
-from crm_dash.metrics.report import month_figures
-from crm_dash.months import month_range
-from crm_dash.privacy import for_display
-from crm_dash.settings import get_setting, set_settings, setting_history
-from crm_dash.ui.coverage_question import coverage_reason, current_coverage
+from crm_dash.settings import set_settings
+from crm_dash.ui.coverage_question import coverage_reason
 from crm_dash.ui.format import fitted_columns, month_long, segment_labels
 from crm_dash.ui.page import PageContext, show_error
-from crm_dash.workdays import HOLIDAY_CALENDARS, as_calendar
+from crm_dash.views.settings import SettingsView, definition_preview
+from crm_dash.views.snapshot import Snapshot
+from crm_dash.workdays import HOLIDAY_CALENDARS
 
 _FLASH = "settings_saved_message"
 _FIELDS = ("productive_min_active_days", "productive_min_writes", "sporadic_min_active_days",
@@ -74,30 +71,29 @@ def _form_values(current: AdoptionDefinition, lang: Language) -> dict[str, Any]:
     return values
 
 
-def _preview(ctx: PageContext, current: AdoptionDefinition, proposed: AdoptionDefinition,
-             month: date) -> None:
+def _preview(snap: Snapshot, current: AdoptionDefinition, proposed: AdoptionDefinition,
+             month: date, lang: Language) -> None:
     """How many people each segment would hold in ``month`` under the proposed thresholds."""
-    lang = ctx.lang
-    if proposed.time_zone != current.time_zone:
+    preview = definition_preview(snap, current, proposed, month)
+    if preview.time_zone_kept:
         st.caption(t("settings.preview.time_zone", lang))
-        proposed = proposed.model_copy(update={"time_zone": current.time_zone})
-    now = month_figures(ctx.conn, current, month)
-    then = month_figures(ctx.conn, proposed, month)
+    now, then = preview.now, preview.then
     labels = segment_labels(lang)
     rows = [
         {t("adoption.axis.segment", lang): labels[s],
-         t("settings.preview.current", lang): fmt_int(now.segments[s], lang),
-         t("settings.preview.proposed", lang): fmt_int(then.segments[s], lang),
-         t("settings.preview.change", lang): f"{then.segments[s] - now.segments[s]:+d}"}
+         t("settings.preview.current", lang): fmt_int(now[s], lang),
+         t("settings.preview.proposed", lang): fmt_int(then[s], lang),
+         t("settings.preview.change", lang): f"{then[s] - now[s]:+d}"}
         for s in SEGMENTS
     ]
     st.markdown(t("settings.preview.title", lang, month=month_long(month, lang)))
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def definition_form(ctx: PageContext, versioned: VersionedDefinition, month: date | None) -> None:
-    """Edit the thresholds; preview their effect on ``month``, or save them as a new version."""
-    lang = ctx.lang
+def definition_form(ctx: PageContext, snap: Snapshot, view: SettingsView) -> None:
+    """Edit the thresholds; preview their effect on the latest complete month, or save them as
+    a new version."""
+    lang, versioned, month = ctx.lang, view.definition, view.latest_complete
     st.subheader(t("settings.definition.title", lang), help=t("settings.definition.help", lang))
     _show_flash(_FLASH)
     with st.form("settings_definition"):
@@ -116,7 +112,7 @@ def definition_form(ctx: PageContext, versioned: VersionedDefinition, month: dat
         show_error(exc, lang)
         return
     if preview and month is not None:
-        _preview(ctx, versioned.definition, proposed, month)
+        _preview(snap, versioned.definition, proposed, month, lang)
     if save:
         _after_save(save_definition(ctx.conn, proposed, actor=ctx.user.username), _FLASH, lang)
 
@@ -144,11 +140,12 @@ def _value_text(value: Any, lang: Language) -> str:
     return str(value)
 
 
-def history(ctx: PageContext) -> None:
+def history(view: SettingsView, lang: Language) -> None:
     """Every change of the definition: who, when, which threshold, old and new value."""
-    lang = ctx.lang
+    changes = view.history
+    if changes is None:
+        return
     st.subheader(t("settings.history.title", lang), help=t("settings.history.help", lang))
-    changes = definition_history(ctx.conn)
     if not changes:
         st.caption(t("settings.history.none", lang))
         return
@@ -163,12 +160,13 @@ def history(ctx: PageContext) -> None:
     ]), hide_index=True, width="stretch")
 
 
-def excluded_accounts(ctx: PageContext, definition: AdoptionDefinition) -> None:
+def excluded_accounts(view: SettingsView, lang: Language) -> None:
     """Who is left out as an integration account, and why."""
-    lang = ctx.lang
+    accounts = view.excluded
+    if accounts is None:
+        return
     st.subheader(t("settings.integration.title", lang),
                  help=t("settings.integration.help", lang))
-    accounts = for_display(ctx.conn, integration_accounts(ctx.conn, definition))
     if accounts.empty:
         st.caption(t("settings.integration.none", lang))
         return
@@ -183,11 +181,12 @@ def excluded_accounts(ctx: PageContext, definition: AdoptionDefinition) -> None:
                  column_config=fitted_columns(shown, maximum=260))
 
 
-def flag_changes(ctx: PageContext) -> None:
+def flag_changes(view: SettingsView, lang: Language) -> None:
     """Every decision by hand about integration accounts: who, when, which way."""
-    lang = ctx.lang
+    changes = view.flag_changes
+    if changes is None:
+        return
     st.subheader(t("settings.flags.title", lang), help=t("settings.flags.help", lang))
-    changes = for_display(ctx.conn, flag_history(ctx.conn))
     if changes.empty:
         st.caption(t("settings.flags.none", lang))
         return
@@ -207,20 +206,18 @@ _AUTOMATIC = ""  # "data complete up to" left to the rule (crm_dash.metrics.cove
 _COVERAGE_FLASH = "settings_coverage_saved_message"
 
 
-def coverage_form(ctx: PageContext) -> None:
+def coverage_form(ctx: PageContext, view: SettingsView) -> None:
     """Which months count as complete: the rule's verdict and why, a lead's "data complete up
     to" (or automatic) and the holiday calendar of working days; saved as new versions."""
-    lang = ctx.lang
+    lang, settings = ctx.lang, view.coverage
     st.subheader(t("coverage.settings.title", lang), help=t("coverage.settings.help", lang))
     _show_flash(_COVERAGE_FLASH)
-    coverage = current_coverage(ctx.conn)
-    if coverage is None:
+    if settings.coverage is None:
         st.caption(t("coverage.settings.no_data", lang))
     else:
-        st.caption(coverage_reason(coverage, lang))
-    months = [] if coverage is None else month_range(coverage.first, coverage.last)[::-1]
-    current = str(get_setting(ctx.conn, "coverage.complete_until"))
-    choices = [_AUTOMATIC, *(month_key(m) for m in months)]
+        st.caption(coverage_reason(settings.coverage, lang))
+    current = settings.complete_until
+    choices = [_AUTOMATIC, *(month_key(m) for m in settings.months)]
     if current not in choices:  # a month whose data has since been deleted
         choices.append(current)
     calendars = list(HOLIDAY_CALENDARS)
@@ -233,27 +230,18 @@ def coverage_form(ctx: PageContext) -> None:
         )
         calendar = right.radio(
             t("coverage.settings.holidays", lang), calendars,
-            index=calendars.index(as_calendar(get_setting(ctx.conn, "coverage.holidays"))),
+            index=calendars.index(settings.holidays),
             format_func=lambda c: t(f"coverage.settings.holidays.{c}", lang),
             key="settings_holidays", help=t("coverage.settings.holidays.help", lang),
         )
         save = st.form_submit_button(t("coverage.settings.save", lang), icon=":material/save:")
-    _coverage_changes(ctx)
+    for change in settings.changes:  # who last changed each, and when (every version is kept)
+        st.caption(t(f"{change.key}.changed", lang, who=change.changed_by,
+                     when=fmt_datetime(change.changed_at, lang), versions=change.versions))
     if not save:
         return
     values = {"coverage.complete_until": str(until), "coverage.holidays": str(calendar)}
     _after_save(set_settings(ctx.conn, values, actor=ctx.user.username), _COVERAGE_FLASH, lang)
-
-
-def _coverage_changes(ctx: PageContext) -> None:
-    """Who last changed "data complete up to" and the holiday calendar, and when (every version
-    is kept in the settings' history)."""
-    for key in ("coverage.complete_until", "coverage.holidays"):
-        changes = setting_history(ctx.conn, key)
-        if changes:
-            st.caption(t(f"{key}.changed", ctx.lang, who=changes[0].changed_by,
-                         when=fmt_datetime(changes[0].changed_at, ctx.lang),
-                         versions=len(changes)))
 
 
 def _until_label(key: str, lang: Language) -> str:
