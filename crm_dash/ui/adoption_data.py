@@ -1,9 +1,7 @@
-"""The adoption data of a page run, from cache when nothing changed.
+"""How the adoption pages begin (title, intro, the data and its definition), and the names
+other pages still import from here.
 
-The cache key is the database file and its data version (:func:`crm_dash.metrics.activity.
-data_version`: import batches, usage rows, integration flags, latest setting version), so an
-upload, a deleted batch, a new flag or a new definition computes afresh, and every other view
-comes from memory. The version check itself is a handful of reads of small tables.
+The data itself comes from :mod:`crm_dash.views.data`, once per data version.
 """
 
 from __future__ import annotations
@@ -14,16 +12,16 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from crm_dash import config
 from crm_dash.i18n import Language, t
-from crm_dash.metrics.activity import data_version
-from crm_dash.metrics.people import people_table
-from crm_dash.privacy import for_display
-from crm_dash.settings import get_setting
+from crm_dash.privacy import pseudonyms_on
 from crm_dash.ui.format import definition_caption
 from crm_dash.views import data
 from crm_dash.views.data import AdoptionData
-from crm_dash.views.snapshot import snapshot
+from crm_dash.views.filters import Filters
+from crm_dash.views.people import people_rows
+from crm_dash.views.snapshot import Snapshot, snapshot
+
+__all__ = ["AdoptionData", "adoption_data", "adoption_page_start", "page_start", "people"]
 
 
 def adoption_data(conn: duckdb.DuckDBPyConnection) -> AdoptionData:
@@ -31,34 +29,37 @@ def adoption_data(conn: duckdb.DuckDBPyConnection) -> AdoptionData:
     return data.adoption_data(snapshot(conn))
 
 
-def adoption_page_start(
-    conn: duckdb.DuckDBPyConnection, lang: Language, page_key: str
-) -> AdoptionData:
+def page_start(snap: Snapshot, lang: Language, page_key: str) -> AdoptionData:
     """How the Adoption and People pages begin: title, intro, the data and its definition.
 
     Stops the page with a hint when no usage data is on file yet.
     """
     st.title(t(f"{page_key}.title", lang))
     st.caption(t(f"{page_key}.intro", lang))
-    data = adoption_data(conn)
-    if not data.has_data:
+    adoption = data.adoption_data(snap)
+    if not adoption.has_data:
         st.info(t("adoption.no_data", lang))
         st.stop()
-    definition_caption(data.definition, lang)
-    return data
+    definition_caption(adoption.definition, lang)
+    return adoption
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _people(db: str, version: str, month: date, groups: tuple[str | None, ...], pseudonyms: bool,
-            _conn: duckdb.DuckDBPyConnection, _frame: pd.DataFrame) -> pd.DataFrame:
-    return for_display(_conn, people_table(_conn, _frame, month))
+def adoption_page_start(
+    conn: duckdb.DuckDBPyConnection, lang: Language, page_key: str
+) -> AdoptionData:
+    """:func:`page_start` on the snapshot of ``conn`` now."""
+    return page_start(snapshot(conn), lang, page_key)
 
 
 def people(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, month: date,
            groups: tuple[str | None, ...]) -> pd.DataFrame:
-    """The people table of ``month`` for ``frame``, which holds the people of ``groups``
-    (department, team, role filters); pseudonymised when the privacy setting says so (the
-    setting is part of the cache key)."""
-    pseudonyms = bool(get_setting(conn, "privacy.pseudonymise"))
-    return _people(str(config.db_path()), data_version(conn), month, groups, pseudonyms, conn,
-                   frame)
+    """The people table of ``month`` for the people of ``groups`` (department, team, role;
+    ``frame``, their person-months, as the caller chose them), pseudonymised when the privacy
+    setting says so.
+
+    Kept for callers not yet on the view layer: :func:`crm_dash.views.people.people_rows`
+    computes it (from the snapshot's person-months and the same groups, once per data version).
+    """
+    department, team, role = groups
+    return people_rows(snapshot(conn), Filters(month, month, department, team, role),
+                       pseudonyms_on(conn))

@@ -1,7 +1,9 @@
-"""The People page's pieces: the searchable people table with its CSV, and who to help next.
+"""The People page's pieces: the searchable people table with its CSV, and who to help next,
+drawn from a :class:`crm_dash.views.people.PeopleView`.
 
-Named data: only leads and admins reach these (the page's guard). Names are pseudonyms when the
-privacy setting says so, in the table and in the download alike.
+Named data: only leads and admins reach these (the page's guard; for others the view has no
+rows, and nothing is drawn). Names are pseudonyms when the privacy setting says so: the view's
+rows carry them, so the table and the download alike.
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ import streamlit as st
 
 from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.i18n import Language, fmt_int, t
-from crm_dash.metrics.definitions import AdoptionDefinition, VersionedDefinition
-from crm_dash.metrics.people import close_to_productive
 from crm_dash.months import add_months
 from crm_dash.ui.downloads import table_downloads
 from crm_dash.ui.format import (
@@ -25,6 +25,7 @@ from crm_dash.ui.format import (
     segment_help,
     segment_labels,
 )
+from crm_dash.views.people import PeopleView
 
 # Team and role stay searchable and filterable, but the table keeps to what a lead acts on.
 _TABLE_COLUMNS = ("name", "department", "segment", "segment_last_month", "active_days", "writes",
@@ -86,9 +87,11 @@ def people_csv(table: pd.DataFrame, month: date, lang: Language) -> bytes:
     return safe_csv_bytes(people_export(table, month, lang), lang=lang)
 
 
-def people_table(table: pd.DataFrame, month: date, versioned: VersionedDefinition,
-                 lang: Language) -> None:
+def people_table(view: PeopleView, lang: Language) -> None:
     """The searchable, sortable people table and its CSV download."""
+    if view.rows is None:
+        return
+    table, month, versioned = view.rows, view.month, view.definition
     headings = _headings(month, lang)
     st.subheader(t("people.table.title", lang, month=month_label(month, lang)),
                  help=t("people.table.help", lang))
@@ -135,10 +138,12 @@ def people_table(table: pd.DataFrame, month: date, versioned: VersionedDefinitio
                     help=t("people.download_help", lang), sheet_name=_heading("name", lang))
 
 
-def close_list(table: pd.DataFrame, definition: AdoptionDefinition, lang: Language) -> None:
+def close_list(view: PeopleView, lang: Language) -> None:
     """The people nearest the productive threshold."""
+    if view.close is None:
+        return
+    close, definition = view.close, view.definition.definition
     st.subheader(t("people.close.title", lang), help=t("people.close.help", lang))
-    close = close_to_productive(table, definition)
     if close.empty:
         st.info(t("people.close.none", lang))
         return
