@@ -172,13 +172,14 @@ def child_refresh(db_path: Path) -> dict[str, Any]:
 def _page_work(page: str, conn: Any) -> dict[str, Any]:
     """What ``page`` computes before it renders (the same calls as pages/*.py)."""
     from crm_dash.audience import Audience
-    from crm_dash.metrics import adoption, training
-    from crm_dash.metrics.people import close_to_productive
-    from crm_dash.months import add_months
+    from crm_dash.metrics import training
     from crm_dash.pages import Role
     from crm_dash.ui.adoption_data import adoption_data, people
+    from crm_dash.views.adoption import adoption_view
+    from crm_dash.views.filters import Filters
     from crm_dash.views.goals import goals_view
     from crm_dash.views.overview import overview_view
+    from crm_dash.views.people import people_view
     from crm_dash.views.pipeline import pipeline_view
     from crm_dash.views.retro import RetroChoice, live_evidence, retro_view
     from crm_dash.views.settings import settings_view
@@ -198,22 +199,19 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
         out["health_attention"] = len(overview.health.report.attention)  # the health line
         assert overview.headline is not None and overview.headline.figures is not None
         out["licensed"] = overview.headline.figures.now.licensed
-    elif page == "adoption":
-        in_range = frame[frame["month"] >= add_months(month, -11)]
-        adoption.month_summary(frame, month)
-        adoption.segment_shares(in_range)
-        adoption.segment_shares(in_range, by="department")
-        adoption.lifecycle_by_month(in_range)
-        adoption.movement_matrix(frame, month)
-        adoption.breadth_by_month(in_range)
-        adoption.breadth_distribution(frame, month)
-        adoption.stickiness_by_month(in_range)
+    elif page == "adoption":  # everyone, the default range (the latest 12 months), as a lead
+        adoption_page = adoption_view(snapshot(conn),
+                                      Filters.everyone_in(data.months()[-12:][0], month),
+                                      Audience(Role.LEAD))
+        assert adoption_page.figures is not None
+        out["licensed"] = adoption_page.figures.headline.summary.licensed
     elif page == "goals":  # the downloads (HTML, Excel) are built on every view
         out["goals"] = len(goals_view(snapshot(conn), Audience(Role.LEAD), "en").goals)
-    elif page == "people":
-        table = people(conn, frame, month, (None, None, None))
-        close_to_productive(table, data.definition.definition)
-        out["people"] = len(table)
+    elif page == "people":  # everyone in the latest month, as a lead sees them
+        people_page = people_view(snapshot(conn), Filters.everyone_in(month, month),
+                                  Audience(Role.LEAD))
+        assert people_page.rows is not None
+        out["people"] = len(people_page.rows)
     elif page == "settings":  # the definition, its history, coverage, integration accounts
         settings = settings_view(snapshot(conn), Audience(Role.LEAD))
         assert settings.excluded is not None
@@ -248,8 +246,10 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     from crm_dash.metrics import adoption, definitions, integration, people, pipeline, training  # noqa: F401
     from crm_dash.retro import evidence  # noqa: F401
     from crm_dash.ui import adoption_data, coverage_question, health_summary  # noqa: F401
+    from crm_dash.views import adoption as adoption_views  # noqa: F401
     from crm_dash.views import goals as goals_views  # noqa: F401
     from crm_dash.views import overview as overview_views  # noqa: F401
+    from crm_dash.views import people as people_views  # noqa: F401
     from crm_dash.views import pipeline as pipeline_views  # noqa: F401
     from crm_dash.views import retro as retro_views  # noqa: F401
     from crm_dash.views import settings as settings_views  # noqa: F401
