@@ -172,9 +172,8 @@ def child_refresh(db_path: Path) -> dict[str, Any]:
 def _page_work(page: str, conn: Any) -> dict[str, Any]:
     """What ``page`` computes before it renders (the same calls as pages/*.py)."""
     from crm_dash.audience import Audience
-    from crm_dash.metrics import training
     from crm_dash.pages import Role
-    from crm_dash.ui.adoption_data import adoption_data, people
+    from crm_dash.ui.adoption_data import adoption_data
     from crm_dash.views.adoption import adoption_view
     from crm_dash.views.filters import Filters
     from crm_dash.views.goals import goals_view
@@ -184,6 +183,7 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
     from crm_dash.views.retro import RetroChoice, live_evidence, retro_view
     from crm_dash.views.settings import settings_view
     from crm_dash.views.snapshot import snapshot
+    from crm_dash.views.training import training_view
 
     if page == "retro":  # no adoption frame: the list, and the evidence a lead edits beside
         snap = snapshot(conn)
@@ -216,15 +216,11 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
         settings = settings_view(snapshot(conn), Audience(Role.LEAD))
         assert settings.excluded is not None
         out["excluded"] = len(settings.excluded)
-    elif page == "training":
-        records = training.learner_records(conn)
-        figures = training.training_figures(frame, records, month)
-        out["trained_share"] = figures.summary.trained_share
-        training.trained_by_department(frame, records, month)
-        training.no_shows_by_course(records, month)
-        training.onboarding_by_department(figures.joiners)
-        training.training_effect(frame, records, month, data.first_month or month)
-        training.invitation_list(people(conn, frame, month, (None, None, None)))
+    elif page == "training":  # everyone, as a lead sees it (the invitation list included)
+        view = training_view(snapshot(conn), Filters.everyone_in(month, month),
+                             Audience(Role.LEAD))
+        assert view.sections is not None
+        out["trained_share"] = view.sections.tiles.trained_share
     elif page == "pipeline":  # everyone, as a lead sees it (the owners and stages included)
         pipeline = pipeline_view(snapshot(conn), None, Audience(Role.LEAD), "en")
         assert pipeline.tiles is not None
@@ -253,6 +249,7 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     from crm_dash.views import pipeline as pipeline_views  # noqa: F401
     from crm_dash.views import retro as retro_views  # noqa: F401
     from crm_dash.views import settings as settings_views  # noqa: F401
+    from crm_dash.views import training as training_views  # noqa: F401
 
     start, cpu = time.perf_counter(), time.process_time()
     conn = db.connect(db_path)

@@ -1,19 +1,16 @@
 """The Training page's pieces: tiles, charts, the effect comparison and the invitation list.
 
-Executives see aggregates only: no names, and groups of fewer than 5 people read ``<5``
-(departments by licensed people, onboarding by joiners, no-shows by invitations, the effect by
-either group's size). The invitation list is for leads and admins only (the page decides), and
-its names are pseudonyms when the privacy setting says so. The chart builders are pure
-functions (tested as specs); the rest renders with Streamlit.
+They draw a :class:`crm_dash.views.training.TrainingView`, which holds the figures with the
+audience already applied (small groups marked or left out, no invitation list for
+executives); here they are worded, formatted and drawn. The chart builders are pure functions
+(tested as specs); the rest renders with Streamlit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import date
 
 import altair as alt
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -22,7 +19,7 @@ from crm_dash.charts import NEUTRAL_COLORS, ChartText
 from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
 from crm_dash.metrics import training
-from crm_dash.metrics.gaps import FieldGap, gap_text
+from crm_dash.metrics.gaps import gap_text
 from crm_dash.months import add_months
 from crm_dash.ui.chart_table import chart_with_table
 from crm_dash.ui.downloads import table_downloads
@@ -35,8 +32,7 @@ from crm_dash.ui.format import (
 )
 from crm_dash.ui.links import page_link
 from crm_dash.ui.unknown import explain, tile, unknown_value
-from crm_dash.views import data
-from crm_dash.views.snapshot import snapshot
+from crm_dash.views import training as view
 
 _HEIGHT = 320
 # Not the segments' colours: green means productive and blue means new on every page.
@@ -44,15 +40,7 @@ _TRAINED_COLOR = NEUTRAL_COLORS["purple"]
 _COMPARISON_COLOR = NEUTRAL_COLORS["grey"]
 _SESSION_COLOR = NEUTRAL_COLORS["slate"]
 _NO_SESSION_COLOR = NEUTRAL_COLORS["brown"]  # the "0" of a month without sessions
-_NO_DEPARTMENT = "–"
 _LABEL_INSIDE = 0.4  # shares from which a bar is long enough to hold its label
-
-
-# --- data ------------------------------------------------------------------------------------
-
-def training_records(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every training record with the roster person it names (cached per data version)."""
-    return data.training_records(snapshot(conn))
 
 
 def no_training_data(lang: Language, *, lead: bool) -> None:
@@ -61,6 +49,16 @@ def no_training_data(lang: Language, *, lead: bool) -> None:
             icon=":material/school:")
     if lead:
         page_link("upload", t("training.no_data_link", lang), ":material/upload_file:")
+
+
+def _count(value: object, lang: Language) -> str:
+    """A count, or the hidden marker a view put in its place."""
+    return value if isinstance(value, str) else fmt_int(int(value), lang)  # type: ignore[call-overload]
+
+
+def _share(value: object, lang: Language) -> str:
+    """A share, or the hidden marker a view put in its place."""
+    return value if isinstance(value, str) else share_text(value, lang)  # type: ignore[arg-type]
 
 
 # --- pure chart builders ---------------------------------------------------------------------
@@ -148,86 +146,79 @@ def effect_chart(rows: pd.DataFrame, text: ChartText) -> alt.LayerChart:
 
 # --- sections --------------------------------------------------------------------------------
 
-def caption(month: date, lang: Language) -> None:
+def caption(month: date, first: date, lang: Language) -> None:
     """Which month the figures describe and how they are defined (every rule one hover away)."""
-    first = add_months(month, 1 - training.WINDOW_MONTHS)
     st.caption(t("training.caption", lang, month=month_long(month, lang),
                  first=month_label(first, lang), last=month_label(month, lang)),
                help=t("training.definitions", lang))
 
 
-def tiles(summary: training.TrainingSummary, lang: Language, audience: Audience, *,
-          gaps: dict[str, FieldGap] | None = None) -> None:
-    """Trained share, sessions in the last 12 months, onboarding share and no-shows. ``gaps``
-    (``start_date`` of the roster, ``status`` of the records) make onboarding and no-shows
-    unknown: without start dates nobody is known to have joined, without a status nobody is
-    known to have missed a session."""
-    gaps = gaps or {}
+def _onboarding_tile(tiles: view.Tiles, lang: Language, audience: Audience
+                     ) -> tuple[str, str]:
+    """The onboarding tile's value and the line under it."""
+    if tiles.onboarding == "hidden":
+        return audience.hidden, t("training.metric.joiners_small", lang, **audience.words)
+    if tiles.onboarding == "unknown":
+        return "–", unknown_value(lang)
+    if tiles.onboarding == "no_joiners":
+        return "–", t("training.metric.no_joiners", lang)
+    return share_text(tiles.onboarded_share, lang), t(
+        "training.metric.onboarded_of", lang, n=fmt_int(tiles.onboarded or 0, lang),
+        total=fmt_int(tiles.joiners or 0, lang))
+
+
+def tiles(tiles: view.Tiles, lang: Language, audience: Audience) -> None:
+    """Trained share, sessions in the last 12 months, onboarding share and no-shows, and one
+    note why any of them is unknown."""
     cols = st.columns(4)
-    unknown = summary.learners_unmatched
-    tile(cols[0], t("training.metric.trained", lang), share_text(summary.trained_share, lang),
+    unknown = tiles.learners_unmatched
+    tile(cols[0], t("training.metric.trained", lang), share_text(tiles.trained_share, lang),
          unknown=unknown, lang=lang,
-         delta=None if summary.trained is None else t(
-             "training.metric.trained_of", lang, n=fmt_int(summary.trained, lang),
-             total=fmt_int(summary.licensed, lang)),
+         delta=None if tiles.trained is None else t(
+             "training.metric.trained_of", lang, n=fmt_int(tiles.trained, lang),
+             total=fmt_int(tiles.licensed, lang)),
          delta_color="off", delta_arrow="off", help=t("training.help.trained", lang),
          border=True)
     cols[1].metric(
-        t("training.metric.sessions", lang), fmt_int(summary.sessions_last_12_months, lang),
+        t("training.metric.sessions", lang), fmt_int(tiles.sessions, lang),
         delta=t("training.metric.sessions_months", lang,
-                n=fmt_int(summary.months_with_sessions_last_12, lang)),
+                n=fmt_int(tiles.months_with_sessions, lang)),
         delta_color="off", delta_arrow="off", help=t("training.help.sessions", lang),
         border=True)
-    if audience.too_small(summary.joiners):
-        onboarded = audience.hidden
-        detail = t("training.metric.joiners_small", lang, **audience.words)
-    elif "start_date" in gaps or (unknown and summary.joiners):
-        onboarded, detail = "–", unknown_value(lang)
-    elif summary.joiners == 0:
-        onboarded, detail = "–", t("training.metric.no_joiners", lang)
-    else:
-        onboarded = share_text(summary.onboarded_within_30_days_share, lang)
-        detail = t("training.metric.onboarded_of", lang,
-                   n=fmt_int(summary.onboarded_within_30_days, lang),
-                   total=fmt_int(summary.joiners, lang))
+    onboarded, detail = _onboarding_tile(tiles, lang, audience)
     cols[2].metric(t("training.metric.onboarded", lang), onboarded, delta=detail,
                    delta_color="off", delta_arrow="off", help=t("training.help.onboarded", lang),
                    border=True)
-    tile(cols[3], t("training.metric.no_shows", lang),
-         fmt_int(summary.no_shows_last_12_months, lang), unknown="status" in gaps, lang=lang,
-         **({} if "status" in gaps else {"delta": t(
+    no_shows_unknown = tiles.no_shows is None
+    tile(cols[3], t("training.metric.no_shows", lang), fmt_int(tiles.no_shows or 0, lang),
+         unknown=no_shows_unknown, lang=lang,
+         **({} if no_shows_unknown else {"delta": t(
              "training.metric.no_shows_of", lang,
-             share=fmt_percent(summary.no_show_share, lang),
-             n=fmt_int(summary.invitations_last_12_months, lang)),
+             share=fmt_percent(tiles.no_show_share, lang),
+             n=fmt_int(tiles.invitations, lang)),
              "delta_color": "off", "delta_arrow": "off"}),
          help=t("training.help.no_shows", lang), border=True)
-    reasons = [gap_text(gap, lang) for gap in gaps.values()]
+    reasons = [gap_text(gap, lang) for gap in tiles.gaps]
     if unknown:
-        reasons.insert(0, t("gap.learners_unmatched", lang, n=fmt_int(summary.records, lang)))
+        reasons.insert(0, t("gap.learners_unmatched", lang, n=fmt_int(tiles.records, lang)))
     explain(reasons, lang)
 
 
-def _department(value: object) -> str:
-    return value if isinstance(value, str) and value else _NO_DEPARTMENT
-
-
-def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang: Language,
+def by_department(departments: view.Departments, month: date, lang: Language,
                   audience: Audience) -> None:
     """Trained share per department: a bar chart and a table (``<5`` for executives)."""
     st.subheader(t("training.section.departments", lang),
                  help=t("training.help.departments", lang))
-    shares = training.trained_by_department(frame, records, month)
-    if not records.empty and records["person_key"].isna().all():
+    if departments.state == "unknown":
         st.info(f"{unknown_value(lang)}: {t('gap.see_above', lang)}")
         return
-    if shares.empty:
+    if departments.table is None:
         st.info(t("adoption.no_departments", lang))
         return
-    shares["group"] = shares["department"].map(_department)
-    shown = audience.keep(shares, "licensed")
-    if shown.empty:
+    if departments.chart is None:
         st.info(t("training.departments_all_small", lang, **audience.words))
     else:
+        shown = departments.chart.frame
         chart_data = shown.assign(label=[
             t("training.share_of", lang, share=share_text(s, lang), n=fmt_int(n, lang),
               total=fmt_int(total, lang))
@@ -238,13 +229,11 @@ def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang:
                          x=t("training.axis.trained_share", lang),
                          y=t("adoption.axis.department", lang))
         st.altair_chart(trained_share_chart(chart_data, text), width="stretch")
-    table = shares[["group", "licensed", "trained"]].copy()
-    table["share"] = shares["share"].map(lambda v: share_text(v, lang))
-    table["licensed"] = table["licensed"].map(lambda v: fmt_int(int(v), lang))
-    table["trained"] = table["trained"].map(lambda v: fmt_int(int(v), lang))
-    table = audience.suppress(table.assign(people=shares["licensed"]), "people",
-                              ["licensed", "trained", "share"]).drop(columns="people")
-    if audience.aggregates_only:
+    table = departments.table.frame.copy()
+    table["licensed"] = table["licensed"].map(lambda v: _count(v, lang))
+    table["trained"] = table["trained"].map(lambda v: _count(v, lang))
+    table["share"] = table["share"].map(lambda v: _share(v, lang))
+    if departments.note:
         st.caption(t("adoption.suppressed_note", lang, **audience.words))
     with st.expander(t("common.as_table", lang), icon=":material/table:"):
         st.dataframe(table.rename(columns={
@@ -255,12 +244,11 @@ def by_department(frame: pd.DataFrame, records: pd.DataFrame, month: date, lang:
         }), hide_index=True, width="stretch")
 
 
-def sessions(sessions_per_month: pd.DataFrame, records: pd.DataFrame, month: date,
-             people: Collection[str] | None, lang: Language, audience: Audience) -> None:
+def sessions(sessions: view.Sessions, lang: Language) -> None:
     """Sessions per month over the last 12 months (:func:`training.sessions_by_month`), and
     no-shows by course."""
     st.subheader(t("training.section.sessions", lang), help=t("training.help.sessions", lang))
-    per_month = sessions_per_month.copy()
+    per_month = sessions.per_month.copy()
     per_month["month_label"] = per_month["month"].map(lambda m: month_label(m, lang))
     text = ChartText(title=t("training.chart.sessions", lang), x=t("adoption.axis.month", lang),
                      y=t("training.axis.sessions", lang),
@@ -271,18 +259,16 @@ def sessions(sessions_per_month: pd.DataFrame, records: pd.DataFrame, month: dat
     chart_with_table(sessions_chart(per_month, text), per_month.assign(**{
         c: per_month[c].map(lambda n: fmt_int(int(n), lang)) for c in counts
     })[["month_label", *counts]].rename(columns={"month_label": text.x, **counts}), lang)
-    held = int((per_month["sessions"] > 0).sum())
+    held = sessions.months_held
     st.caption(t("training.sessions_caption", lang, n=fmt_int(held, lang),
                  gaps=fmt_int(training.WINDOW_MONTHS - held, lang)))
     st.markdown(f"**{t('training.no_shows.title', lang)}**",
                 help=t("training.help.no_shows", lang))
-    courses = training.no_shows_by_course(records, month, people)
-    if courses.empty:
+    if sessions.courses is None:
         st.info(t("training.no_shows.none", lang))
         return
-    table = courses.copy()
-    table["share"] = table["share"].map(lambda v: share_text(v, lang))
-    table = audience.suppress(table, "invitations", ["no_shows", "share"])
+    table = sessions.courses.frame.copy()
+    table["share"] = table["share"].map(lambda v: _share(v, lang))
     headings = {"course": t("training.col.course", lang),
                 "invitations": t("training.axis.invitations", lang),
                 "no_shows": t("training.axis.no_shows", lang),
@@ -293,77 +279,59 @@ def sessions(sessions_per_month: pd.DataFrame, records: pd.DataFrame, month: dat
                  column_config=fitted_columns(shown, maximum=420))
 
 
-def onboarding(joined: pd.DataFrame, month: date, lang: Language, audience: Audience, *,
-               start_gap: FieldGap | None = None) -> None:
-    """Joiners (:func:`training.joiners`) onboarded within 30 days, per department (``<5``
-    joiners suppressed); without start dates in the roster (``start_gap``), why not."""
+def onboarding(onboarding: view.Onboarding, month: date, first: date, lang: Language
+               ) -> None:
+    """Joiners onboarded within 30 days, per department (``<5`` joiners suppressed); without
+    start dates in the roster, why not."""
     st.subheader(t("training.section.onboarding", lang),
                  help=t("training.help.onboarded", lang))
-    if start_gap is not None:
-        st.info(f"{unknown_value(lang)}: {gap_text(start_gap, lang)}")
+    if onboarding.start_gap is not None:
+        st.info(f"{unknown_value(lang)}: {gap_text(onboarding.start_gap, lang)}")
         return
-    if joined.empty:
+    if onboarding.table is None:
         st.info(t("training.onboarding.none", lang))
         return
-    table = training.onboarding_by_department(joined)
-    table["department"] = table["department"].map(_department)
-    table["share"] = table["share"].map(lambda v: share_text(v, lang))
-    table = audience.suppress(table, "joiners", ["onboarded", "share"])
+    table = onboarding.table.frame.copy()
+    table["share"] = table["share"].map(lambda v: _share(v, lang))
     st.dataframe(table.rename(columns={
         "department": t("adoption.axis.department", lang),
         "joiners": t("training.col.joiners", lang),
         "onboarded": t("training.col.onboarded", lang),
         "share": t("training.col.share", lang),
     }).astype(str), hide_index=True, width="stretch")
-    first = add_months(month, 1 - training.WINDOW_MONTHS)
     st.caption(t("training.onboarding.caption", lang, first=month_label(first, lang),
                  last=month_label(month, lang)))
 
 
-def _before_after(before: float, after: float, lang: Language) -> str:
-    return f"{fmt_decimal(before, lang, 1)} → {fmt_decimal(after, lang, 1)}"
+def _before_after(before: object, after: object, lang: Language) -> str:
+    if isinstance(before, str):  # the hidden marker
+        return before
+    return f"{fmt_decimal(before, lang, 1)} → {fmt_decimal(after, lang, 1)}"  # type: ignore[arg-type]
 
 
-def _signed(value: float, lang: Language) -> str:
+def _signed(value: object, lang: Language) -> str:
     """``+4.8``, ``-0.2`` or ``0.0`` (a difference that rounds to zero gets no sign)."""
-    shown = round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if isinstance(value, str):  # the hidden marker
+        return value
+    shown = round(float(value), 1) + 0.0  # type: ignore[arg-type]  # + 0.0 turns -0.0 into 0.0
     return ("+" if shown > 0 else "") + fmt_decimal(shown, lang, 1)
 
 
-def _too_small(row: pd.Series, audience: Audience) -> bool:
-    return audience.scope_too_small(int(min(row["trained_people"], row["comparison_people"])))
-
-
-def effect_table(effect: training.TrainingEffect, metric: str, lang: Language,
-                 audience: Audience) -> pd.DataFrame:
-    """One metric's comparison as a table: the pooled row first, then each cohort (newest
-    first). Columns: cohort, trained_people, comparison_people, trained, comparison (both
-    ``before → after``), difference.
-
-    For executives, a row whose trained or comparison group is too small to show reads e.g.
-    ``<5`` instead of its figures.
-    """
-    pooled = effect.pooled[effect.pooled["metric"] == metric].assign(cohort=None)
-    cohorts = effect.cohorts[effect.cohorts["metric"] == metric].sort_values(
-        "cohort", ascending=False)
-    out = []
-    for _, row in pd.concat([pooled, cohorts], ignore_index=True).iterrows():
-        cohort = row["cohort"]
-        shown = {
-            "cohort": t("training.effect.pooled", lang) if not isinstance(cohort, date)
-            else month_label(cohort, lang),
-            "trained_people": fmt_int(int(row["trained_people"]), lang),
-            "comparison_people": fmt_int(int(row["comparison_people"]), lang),
-            "trained": _before_after(row["trained_before"], row["trained_after"], lang),
-            "comparison": _before_after(row["comparison_before"], row["comparison_after"],
-                                        lang),
-            "difference": _signed(row["difference"], lang),
-        }
-        if _too_small(row, audience):
-            shown = {key: (value if key == "cohort" else audience.hidden)
-                     for key, value in shown.items()}
-        out.append(shown)
-    return pd.DataFrame(out)
+def effect_table(rows: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """One metric's comparison (:func:`crm_dash.views.training.effect_rows`) as the page shows
+    it: cohort (the pooled row "All cohorts"), trained_people, comparison_people, trained,
+    comparison (both ``before → after``), difference; hidden figures stay the marker."""
+    return pd.DataFrame({
+        "cohort": [month_label(c, lang) if isinstance(c, date)
+                   else t("training.effect.pooled", lang) for c in rows["cohort"]],
+        "trained_people": [_count(n, lang) for n in rows["trained_people"]],
+        "comparison_people": [_count(n, lang) for n in rows["comparison_people"]],
+        "trained": [_before_after(b, a, lang) for b, a in
+                    zip(rows["trained_before"], rows["trained_after"], strict=True)],
+        "comparison": [_before_after(b, a, lang) for b, a in
+                       zip(rows["comparison_before"], rows["comparison_after"], strict=True)],
+        "difference": [_signed(d, lang) for d in rows["difference"]],
+    })
 
 
 def _effect_headings(lang: Language) -> dict[str, str]:
@@ -372,18 +340,15 @@ def _effect_headings(lang: Language) -> dict[str, str]:
                            "comparison", "difference")}
 
 
-def effect_rows(pooled: pd.DataFrame, metric: str, lang: Language) -> pd.DataFrame:
-    """The pooled figures of one metric in the shape of :func:`effect_chart`."""
-    figures = pooled[pooled["metric"] == metric].iloc[0]
-    trained = t("training.effect.group.trained", lang)
-    compared = t("training.effect.group.comparison", lang)
-    rows = []
-    for period in ("before", "after"):
-        for group, prefix in ((trained, "trained"), (compared, "comparison")):
-            value = float(figures[f"{prefix}_{period}"])
-            rows.append({"period": t(f"training.effect.period.{period}", lang), "group": group,
-                         "value": value, "value_text": fmt_decimal(value, lang, 1)})
-    return pd.DataFrame(rows)
+def _effect_chart_rows(bars: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """The pooled bars (:class:`crm_dash.views.training.EffectMetric`'s chart) in the shape of
+    :func:`effect_chart`."""
+    return pd.DataFrame({
+        "period": [t(f"training.effect.period.{p}", lang) for p in bars["period"]],
+        "group": [t(f"training.effect.group.{g}", lang) for g in bars["group"]],
+        "value": bars["value"],
+        "value_text": [fmt_decimal(v, lang, 1) for v in bars["value"]],
+    })
 
 
 def effect_example(cohort: date, lang: Language) -> str:
@@ -399,78 +364,58 @@ def effect_example(cohort: date, lang: Language) -> str:
              window_first=month_label(first, lang), window_last=month_label(last, lang))
 
 
-def _newest_shown_cohort(result: training.TrainingEffect, audience: Audience) -> date | None:
-    rows = result.cohorts
-    rows = rows[[not _too_small(row, audience) for _, row in rows.iterrows()]]
-    return max(rows["cohort"]) if len(rows) else None
-
-
-def _unmatched_note(result: training.TrainingEffect, lang: Language, audience: Audience
-                    ) -> str:
+def _unmatched_note(unmatched: view.Unmatched, lang: Language) -> str:
     """How many trained people were left out for want of colleagues to compare with, and in
-    which cohort most of them (e.g. a wave that trained a whole department), unless they are
-    too few for ``audience`` to be named as a group."""
-    per_cohort = result.cohorts.drop_duplicates("cohort")
-    counts: dict[date, int] = {c: int(n) for c, n in zip(per_cohort["cohort"],
-                                                          per_cohort["unmatched"], strict=True)}
-    total = sum(counts.values())
-    if not total:
+    which cohort most of them (e.g. a wave that trained a whole department) where the view
+    names it."""
+    if not unmatched.total:
         return ""
-    note = t("training.effect.unmatched", lang, n=fmt_int(total, lang))
-    most = max(counts, key=lambda c: counts[c])
-    if not audience.scope_too_small(counts[most]):
-        note += " " + t("training.effect.unmatched_most", lang, month=month_label(most, lang),
-                        n=fmt_int(counts[most], lang))
+    note = t("training.effect.unmatched", lang, n=fmt_int(unmatched.total, lang))
+    if unmatched.most is not None:
+        month, n = unmatched.most
+        note += " " + t("training.effect.unmatched_most", lang, month=month_label(month, lang),
+                        n=fmt_int(n, lang))
     return note
 
 
-def effect(frame: pd.DataFrame, records: pd.DataFrame, month: date, first_month: date,
-           lang: Language, audience: Audience) -> None:
+def effect(result: view.Effect, lang: Language, audience: Audience) -> None:
     """Before/after comparison of people trained in a month with colleagues of their department
     without training in those months, labelled as observational: one tab per metric with the
     table and a chart of the pooled figures; the caption spells the rule out for the newest
     cohort shown."""
     st.subheader(t("training.section.effect", lang), help=t("training.help.effect", lang))
     st.warning(t("training.effect.disclaimer", lang), icon=":material/science:")
-    result = training.training_effect(frame, records, month, first_month)
     if result.empty:
         st.info(t("training.effect.none", lang))
         return
-    pooled = result.pooled.iloc[0]
-    chart_shown = not _too_small(pooled, audience)
-    example = _newest_shown_cohort(result, audience)
-    notes = [_unmatched_note(result, lang, audience),
-             t("training.effect.small_note", lang, **audience.words)
-             if audience.aggregates_only else ""]
+    notes = [_unmatched_note(result.unmatched, lang),
+             t("training.effect.small_note", lang, **audience.words) if result.small_note
+             else ""]
     how_to_read = "\n\n".join(part for part in (
-        t("training.effect.caption", lang), effect_example(example, lang) if example else "",
+        t("training.effect.caption", lang),
+        effect_example(result.example, lang) if result.example else "",
         " ".join(note for note in notes if note)) if part)
-    metrics = training.EFFECT_METRICS
-    for tab, metric in zip(st.tabs([t(f"training.effect.metric.{m}", lang) for m in metrics]),
-                           metrics, strict=True):
-        name = t(f"training.effect.metric.{metric}", lang)
+    names = [t(f"training.effect.metric.{m.metric}", lang) for m in result.metrics]
+    for tab, shown, name in zip(st.tabs(names), result.metrics, names, strict=True):
         with tab:
-            table = effect_table(result, metric, lang, audience)
-            # rows of small groups carry no figure: leave them out
-            table = table[table["trained_people"] != audience.hidden]
-            if table.empty:
+            if shown.table.empty:
                 st.info(t("training.effect.all_small", lang, **audience.words))
             else:
-                st.dataframe(table.rename(columns=_effect_headings(lang)), hide_index=True,
-                             width="stretch")
-            if not chart_shown:
+                st.dataframe(effect_table(shown.table.frame, lang).rename(
+                    columns=_effect_headings(lang)), hide_index=True, width="stretch")
+            if shown.chart is None or result.pooled_people is None:
                 st.caption(how_to_read)
                 continue
+            trained, compared = result.pooled_people
             text = ChartText(
                 title=t("training.chart.effect", lang, metric=name),
                 subtitle=t("training.chart.effect_subtitle", lang,
-                           trained=fmt_int(int(pooled["trained_people"]), lang),
-                           compared=fmt_int(int(pooled["comparison_people"]), lang)),
+                           trained=fmt_int(trained, lang), compared=fmt_int(compared, lang)),
                 x="", y=t("training.effect.axis.per_month", lang, metric=name),
                 legend=t("training.effect.axis.group", lang))
             left, right = st.columns([3, 2])
             with left:
-                st.altair_chart(effect_chart(effect_rows(result.pooled, metric, lang), text),
+                st.altair_chart(effect_chart(_effect_chart_rows(shown.chart.frame, lang), text),
                                 width="stretch")
             with right:
                 st.caption(how_to_read)
@@ -513,15 +458,14 @@ def invitation_export(invite: pd.DataFrame, lang: Language) -> pd.DataFrame:
     return _invitation_display(invite, lang).rename(columns=_invitation_headings(lang))
 
 
-def invitations(people: pd.DataFrame, month: date, lang: Language, *,
-                learners_unmatched: bool = False) -> None:
+def invitations(invites: view.Invitations, month: date, lang: Language) -> None:
     """Leads only: who barely or never uses the CRM and has had no training, with a CSV.
-    With ``learners_unmatched`` nobody is known to be trained, so the list says so."""
+    When no learner is on the roster nobody is known to be trained, so the list says so."""
     st.subheader(t("training.section.invitations", lang, month=month_label(month, lang)),
                  help=t("training.help.invitations", lang))
-    if learners_unmatched:
+    if invites.learners_unmatched:
         st.warning(t("gap.invitations_unmatched", lang), icon=":material/help:")
-    invite = training.invitation_list(people)
+    invite = invites.people
     if invite.empty:
         st.success(t("training.invitations.none", lang), icon=":material/check_circle:")
         return
@@ -530,7 +474,7 @@ def invitations(people: pd.DataFrame, month: date, lang: Language, *,
     st.dataframe(shown.rename(columns=_invitation_headings(lang)), hide_index=True,
                  width="stretch", key="invitation_table", placeholder="–")
     st.caption(t("training.invitations.caption", lang, n=fmt_int(len(invite), lang),
-                 licensed=fmt_int(len(people), lang)))
+                 licensed=fmt_int(invites.licensed, lang)))
     table_downloads(invitation_export(invite, lang),
                     f"crm-dash-training-invitations-{month:%Y-%m}", lang,
                     key="invitations_download",

@@ -36,6 +36,7 @@ from crm_dash.ui.training_sections import (
     sessions_chart,
     trained_share_chart,
 )
+from crm_dash.views.training import effect_rows, unmatched
 from tests.conftest import FIXTURES, fixture_db
 
 MakeApp = Callable[..., AppTest]
@@ -276,12 +277,13 @@ def test_effect_table_suppresses_small_cohorts_for_executives() -> None:
     pooled = pd.DataFrame([{"metric": "active_days", "trained_people": 10,
                             "comparison_people": 12, **figures}])
     effect = TrainingEffect(cohorts, pooled)
-    table = effect_table(effect, "active_days", "en", Audience(Role.EXECUTIVE)
+    table = effect_table(effect_rows(effect, "active_days", Audience(Role.EXECUTIVE)), "en"
                          ).set_index("cohort")
     assert table.loc["All cohorts"].tolist() == ["10", "12", "2.0 → 7.0", "1.0 → 1.5", "+4.5"]
     assert table.loc["Apr 2026", "trained_people"] == "6"
     assert set(table.loc["Mar 2026"]) == {"<5"}
-    lead = effect_table(effect, "active_days", "de", Audience(Role.LEAD)).set_index("cohort")
+    lead = effect_table(effect_rows(effect, "active_days", Audience(Role.LEAD)), "de"
+                        ).set_index("cohort")
     assert lead.loc["März 2026"].tolist() == ["4", "9", "2,0 → 7,0", "1,0 → 1,5", "+4,5"]
 
 
@@ -301,16 +303,16 @@ def test_effect_texts_spell_out_the_window_and_the_left_out_people() -> None:
                             "comparison_people": 9, **figures}])
     effect = TrainingEffect(cohorts, pooled)
     # A wave that trained a whole department: its people have nobody to compare with.
-    assert _unmatched_note(effect, "en", Audience(Role.EXECUTIVE)) == (
+    assert _unmatched_note(unmatched(effect, Audience(Role.EXECUTIVE)), "en") == (
         "Left out: 100 trained people (counted per cohort) whose department had nobody without "
         "training to compare with. The most in Jan 2026: 97.")
     few = TrainingEffect(cohorts.assign(unmatched=[0, 3]), pooled)
-    assert _unmatched_note(few, "en", Audience(Role.EXECUTIVE)).endswith(
+    assert _unmatched_note(unmatched(few, Audience(Role.EXECUTIVE)), "en").endswith(
         "to compare with.")  # 3: no month named
-    assert _unmatched_note(TrainingEffect(cohorts.assign(unmatched=0), pooled), "en",
-                           Audience(Role.EXECUTIVE)) == ""
+    assert _unmatched_note(unmatched(TrainingEffect(cohorts.assign(unmatched=0), pooled),
+                                     Audience(Role.EXECUTIVE)), "en") == ""
     # A difference that rounds to zero reads 0.0, not -0.0.
-    table = effect_table(effect, "active_days", "en", Audience(Role.LEAD))
+    table = effect_table(effect_rows(effect, "active_days", Audience(Role.LEAD)), "en")
     assert table["difference"].tolist() == ["0.0", "0.0", "0.0"]
 
 
