@@ -108,7 +108,6 @@ def generate(db_path: Path, events: int) -> None:
 
 def _generate_goals(conn: Any) -> None:
     """One goal per department, as leads set them (baselines measured from the data)."""
-    from datetime import date
 
     from crm_dash.goals.model import GoalDraft, GoalScope
     from crm_dash.goals.tracker import add_goal
@@ -170,11 +169,11 @@ def child_refresh(db_path: Path) -> dict[str, Any]:
 
 
 def _page_work(page: str, conn: Any) -> dict[str, Any]:
-    """What ``page`` computes before it renders (the same calls as pages/*.py)."""
+    """What ``page`` computes before it renders: the view the page draws, as a lead sees it."""
     from crm_dash.audience import Audience
     from crm_dash.pages import Role
-    from crm_dash.ui.adoption_data import adoption_data
     from crm_dash.views.adoption import adoption_view
+    from crm_dash.views.data import adoption_data
     from crm_dash.views.filters import Filters
     from crm_dash.views.goals import goals_view
     from crm_dash.views.overview import overview_view
@@ -185,44 +184,40 @@ def _page_work(page: str, conn: Any) -> dict[str, Any]:
     from crm_dash.views.snapshot import snapshot
     from crm_dash.views.training import training_view
 
+    snap, lead = snapshot(conn), Audience(Role.LEAD)
     if page == "retro":  # no adoption frame: the list, and the evidence a lead edits beside
-        snap = snapshot(conn)
-        retro_view(snap, RetroChoice(start_on=date.today()), Audience(Role.LEAD), "en")
-        return {"evidence_items": len(live_evidence(snap, date.today()).evidence)}
-    data = adoption_data(conn)
+        retro_view(snap, RetroChoice(start_on=snap.today), lead, "en")
+        return {"evidence_items": len(live_evidence(snap, snap.today).evidence)}
+    data = adoption_data(snap)
     month = data.latest_complete
     assert month is not None
-    frame = data.frame
-    out: dict[str, Any] = {"person_months": len(frame)}
+    out: dict[str, Any] = {"person_months": len(data.frame)}
     if page == "overview":
-        overview = overview_view(snapshot(conn), Audience(Role.LEAD))
+        overview = overview_view(snap, lead)
         out["health_attention"] = len(overview.health.report.attention)  # the health line
         assert overview.headline is not None and overview.headline.figures is not None
         out["licensed"] = overview.headline.figures.now.licensed
-    elif page == "adoption":  # everyone, the default range (the latest 12 months), as a lead
-        adoption_page = adoption_view(snapshot(conn),
-                                      Filters.everyone_in(data.months()[-12:][0], month),
-                                      Audience(Role.LEAD))
+    elif page == "adoption":  # everyone, the default range (the latest 12 months)
+        adoption_page = adoption_view(snap, Filters.everyone_in(data.months()[-12:][0], month),
+                                      lead)
         assert adoption_page.figures is not None
         out["licensed"] = adoption_page.figures.headline.summary.licensed
     elif page == "goals":  # the downloads (HTML, Excel) are built on every view
-        out["goals"] = len(goals_view(snapshot(conn), Audience(Role.LEAD), "en").goals)
-    elif page == "people":  # everyone in the latest month, as a lead sees them
-        people_page = people_view(snapshot(conn), Filters.everyone_in(month, month),
-                                  Audience(Role.LEAD))
+        out["goals"] = len(goals_view(snap, lead, "en").goals)
+    elif page == "people":  # everyone in the latest month
+        people_page = people_view(snap, Filters.everyone_in(month, month), lead)
         assert people_page.rows is not None
         out["people"] = len(people_page.rows)
     elif page == "settings":  # the definition, its history, coverage, integration accounts
-        settings = settings_view(snapshot(conn), Audience(Role.LEAD))
+        settings = settings_view(snap, lead)
         assert settings.excluded is not None
         out["excluded"] = len(settings.excluded)
-    elif page == "training":  # everyone, as a lead sees it (the invitation list included)
-        view = training_view(snapshot(conn), Filters.everyone_in(month, month),
-                             Audience(Role.LEAD))
+    elif page == "training":  # everyone (the invitation list included)
+        view = training_view(snap, Filters.everyone_in(month, month), lead)
         assert view.sections is not None
         out["trained_share"] = view.sections.tiles.trained_share
-    elif page == "pipeline":  # everyone, as a lead sees it (the owners and stages included)
-        pipeline = pipeline_view(snapshot(conn), None, Audience(Role.LEAD), "en")
+    elif page == "pipeline":  # everyone (the owners and stages included)
+        pipeline = pipeline_view(snap, None, lead, "en")
         assert pipeline.tiles is not None
         out["open"] = pipeline.tiles.summary.open
     return out
@@ -241,7 +236,6 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     from crm_dash.goals import present, report, source, store, tracker  # noqa: F401
     from crm_dash.metrics import adoption, definitions, integration, people, pipeline, training  # noqa: F401
     from crm_dash.retro import evidence  # noqa: F401
-    from crm_dash.ui import adoption_data, coverage_question, health_summary  # noqa: F401
     from crm_dash.views import adoption as adoption_views  # noqa: F401
     from crm_dash.views import goals as goals_views  # noqa: F401
     from crm_dash.views import overview as overview_views  # noqa: F401

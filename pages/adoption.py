@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from crm_dash.ui import adoption_sections as sections
-from crm_dash.ui.adoption_data import page_start
+from crm_dash.ui.adoption_start import page_start
 from crm_dash.ui.filters import adoption_filters
 from crm_dash.ui.page import friendly_errors, page_setup
 from crm_dash.views.adoption import adoption_view
@@ -17,7 +17,7 @@ audience = ctx.audience
 
 with friendly_errors(lang):
     snap = snapshot(ctx.conn)
-    data = page_start(snap, lang, "adoption")
+    data = page_start(snap, lang, "adoption", ctx.audience)
     filters = adoption_filters(data.frame, data.months(), lang, audience)
     view = adoption_view(snap, filters, audience)
     if view.figures is None:  # the selection is too small for this audience

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm_dash.ui.adoption_data import page_start
+from crm_dash.ui.adoption_start import page_start
 from crm_dash.ui.filters import adoption_filters
 from crm_dash.ui.page import friendly_errors, page_setup
 from crm_dash.ui.people_sections import close_list, people_table
@@ -14,7 +14,7 @@ lang = ctx.lang
 
 with friendly_errors(lang):
     snap = snapshot(ctx.conn)
-    data = page_start(snap, lang, "people")
+    data = page_start(snap, lang, "people", ctx.audience)
     filters = adoption_filters(data.frame, data.months(), lang, ctx.audience,
                                single_month=True)
     view = people_view(snap, filters, ctx.audience)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from crm_dash.i18n import t
 from crm_dash.ui import training_sections as draw
-from crm_dash.ui.adoption_data import page_start
+from crm_dash.ui.adoption_start import page_start
 from crm_dash.ui.filters import adoption_filters
 from crm_dash.ui.page import friendly_errors, page_setup
 from crm_dash.views.snapshot import snapshot
@@ -19,7 +19,7 @@ audience = ctx.audience
 
 with friendly_errors(lang):
     snap = snapshot(ctx.conn)
-    data = page_start(snap, lang, "training")
+    data = page_start(snap, lang, "training", ctx.audience)
     if not has_training_records(snap):  # before the filters: nothing to filter yet
         draw.no_training_data(lang, lead=audience.sees_people)
         st.stop()

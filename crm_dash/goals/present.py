@@ -252,6 +252,9 @@ def for_audience(report: GoalReport, audience: Audience, lang: Language) -> Goal
     labels = {field: audience.person_label(getattr(goal, field), role)
               for field in ("owner", "created_by", "archived_by")}
     update = {field: label for field, label in labels.items() if label != getattr(goal, field)}
-    if not update:
+    if update:
+        report = replace(report, goal=goal.model_copy(update=update))
+    if audience.sees_people or report.definition.changed_by is None:
         return report
-    return replace(report, goal=goal.model_copy(update=update))
+    # who changed the adoption definition is an account's name too
+    return replace(report, definition=replace(report.definition, changed_by=None))

@@ -85,8 +85,9 @@ def definition_caption(versioned: VersionedDefinition, lang: Language) -> None:
     if versioned.version == 0:
         text = t("adoption.def.caption_default", lang)
     else:
-        text = t("adoption.def.caption_version", lang, version=versioned.version,
-                 date=fmt_date(versioned.changed_at, lang), who=versioned.changed_by or "–")
+        text = t("adoption.def.caption_version" if versioned.changed_by else
+                 "adoption.def.caption_version_since", lang, version=versioned.version,
+                 date=fmt_date(versioned.changed_at, lang), who=versioned.changed_by)
     productive = describe_productive(versioned.definition, lang)
     st.caption(
         f":material/rule: {text} · {t('adoption.def.productive_label', lang)}: {productive}",

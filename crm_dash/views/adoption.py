@@ -22,7 +22,7 @@ from crm_dash.datasets import DatasetKind
 from crm_dash.metrics import adoption
 from crm_dash.metrics.definitions import SEGMENTS, VersionedDefinition
 from crm_dash.metrics.gaps import FieldGap, field_gap
-from crm_dash.views.data import adoption_data
+from crm_dash.views.data import adoption_data, definition_shown
 from crm_dash.views.filters import Filters
 from crm_dash.views.snapshot import Snapshot, per_version
 from crm_dash.views.tables import GroupTable
@@ -143,7 +143,7 @@ def adoption_view(snap: Snapshot, filters: Filters, audience: Audience) -> Adopt
     people = filters.apply(data.frame)
     summary = adoption.month_summary(people, month)
     if audience.scope_too_small(summary.licensed):
-        return AdoptionView(month, data.definition, None)
+        return AdoptionView(month, definition_shown(data.definition, audience), None)
     in_range = people[(people["month"] >= filters.first) & (people["month"] <= month)]
     in_range, hidden = hide_small_months(in_range, data.frame, audience)
     unknown = data.no_write_months
@@ -159,7 +159,7 @@ def adoption_view(snap: Snapshot, filters: Filters, audience: Audience) -> Adopt
         breadth=_breadth(snap, in_range, month),
         stickiness=adoption.stickiness_by_month(in_range),
     )
-    return AdoptionView(month, data.definition, figures)
+    return AdoptionView(month, definition_shown(data.definition, audience), figures)
 
 
 def hide_small_months(frame: pd.DataFrame, parent: pd.DataFrame, audience: Audience

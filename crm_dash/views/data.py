@@ -7,11 +7,12 @@ the usage data's coverage and a retrospective's evidence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 
+from crm_dash.audience import Audience
 from crm_dash.health.findings import HealthReport, health_report
 from crm_dash.metrics import training
 from crm_dash.metrics.adoption import months_without_writes
@@ -59,6 +60,12 @@ def adoption_data(snap: Snapshot) -> AdoptionData:
                         months_without_writes(
                             frame, versioned.definition.productive_min_active_days,
                             versioned.definition.productive_min_writes))
+
+
+def definition_shown(versioned: VersionedDefinition, audience: Audience) -> VersionedDefinition:
+    """The definition in force as ``audience`` reads it: who changed it is an account's name,
+    which an audience that sees no people does not read (the version and date stay)."""
+    return versioned if audience.sees_people else replace(versioned, changed_by=None)
 
 
 @per_version(max_entries=8)

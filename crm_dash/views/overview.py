@@ -121,8 +121,8 @@ def _adoption_headline(snap: Snapshot, audience: Audience) -> AdoptionHeadline |
     month = adoption.latest_complete
     previous = add_months(month, -1)
     has_previous = adoption.first_month is not None and previous >= adoption.first_month
-    headline = AdoptionHeadline(month, adoption.definition, previous if has_previous else None,
-                                None)
+    headline = AdoptionHeadline(month, data.definition_shown(adoption.definition, audience),
+                                previous if has_previous else None, None)
     now = month_summary(adoption.frame, month)
     if audience.scope_too_small(now.licensed):
         return headline

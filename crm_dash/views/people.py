@@ -16,7 +16,7 @@ from crm_dash.audience import Audience
 from crm_dash.metrics.definitions import VersionedDefinition
 from crm_dash.metrics.people import close_to_productive, people_table
 from crm_dash.privacy import PERSON_COLUMNS, pseudonym_key, pseudonymise
-from crm_dash.views.data import adoption_data
+from crm_dash.views.data import adoption_data, definition_shown
 from crm_dash.views.filters import Filters
 from crm_dash.views.snapshot import Snapshot, per_version
 
@@ -40,7 +40,7 @@ class PeopleView:
 
 def people_view(snap: Snapshot, filters: Filters, audience: Audience) -> PeopleView:
     """The people of ``filters`` in its (last) month, as ``audience`` may see them."""
-    definition = adoption_data(snap).definition
+    definition = definition_shown(adoption_data(snap).definition, audience)
     if not audience.sees_people:
         return PeopleView(filters.last, definition, None, None)
     rows = people_rows(snap, filters, audience.pseudonyms)

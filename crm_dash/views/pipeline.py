@@ -124,10 +124,11 @@ class OwnerSection:
 
 @dataclass(frozen=True)
 class UnmatchedOwners:
-    """Owners the roster does not know: how many, their opportunities, and for leads the list
-    (owner as exported, opportunities, open; most first)."""
+    """Owners the roster does not know: how many (the audience's hidden marker, e.g. ``<5``,
+    when they are a small group), their opportunities, and for leads the list (owner as
+    exported, opportunities, open; most first)."""
 
-    owners: int
+    owners: int | str
     opportunities: int
     table: pd.DataFrame | None
 
@@ -316,7 +317,8 @@ def _unmatched(conn: duckdb.DuckDBPyConnection, data: PipelineData,
                audience: Audience) -> UnmatchedOwners:
     owners = unmatched_owners(data)
     table = _names(conn, owners, ["owner"], audience) if audience.sees_people else None
-    return UnmatchedOwners(len(owners), int(owners["opportunities"].sum()), table)
+    count = audience.hidden if audience.too_small(len(owners)) else len(owners)
+    return UnmatchedOwners(count, int(owners["opportunities"].sum()), table)
 
 
 def _stage_mapping(conn: duckdb.DuckDBPyConnection) -> StageMapping:

@@ -92,7 +92,8 @@ def settings_view(snap: Snapshot, audience: Audience) -> SettingsView:
     conn, people = snap.conn, audience.sees_people
     adoption = data.adoption_data(snap)
     return SettingsView(
-        definition=adoption.definition, latest_complete=adoption.latest_complete,
+        definition=data.definition_shown(adoption.definition, audience),
+        latest_complete=adoption.latest_complete,
         history=definition_history(conn) if people else None,
         coverage=_coverage_settings(snap, people),
         excluded=people_shown(snap, excluded_accounts(snap), audience) if people else None,

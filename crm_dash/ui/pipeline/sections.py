@@ -253,7 +253,9 @@ def unmatched_section(unmatched: UnmatchedOwners, lang: Language) -> None:
     """Owners the roster does not know: listed for leads, only counted for executives."""
     if unmatched.table is None:
         if unmatched.owners:
-            st.caption(t("pipeline.unmatched.count", lang, owners=fmt_int(unmatched.owners, lang),
+            owners = unmatched.owners  # a count, or the hidden marker for a few owners
+            st.caption(t("pipeline.unmatched.count", lang, owners=owners if isinstance(
+                owners, str) else fmt_int(owners, lang),
                          opportunities=fmt_int(unmatched.opportunities, lang)))
         return
     st.subheader(t("pipeline.section.unmatched", lang),
