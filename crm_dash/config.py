@@ -1,6 +1,7 @@
 """Where things are: the database file and other settings that come from the environment.
 
-Every setting is an environment variable, documented in the README (a test checks that).
+Every setting is an environment variable, documented in docs/configuration.md (a test checks
+that).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from crm_dash.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-#: Environment variables crm-dash reads, with their meaning (the README documents each).
+#: Environment variables crm-dash reads, with their meaning (docs/configuration.md documents each).
 ENV_VARS: dict[str, str] = {
     "CRM_DASH_DB": "Path of the DuckDB file (default data/crm.duckdb).",
     "CRM_DASH_COOKIE_KEY": "Secret keying the stored hashes of login cookies (default: generated "

@@ -3,7 +3,7 @@
 Each dataset has canonical fields (the generic CSV template and the FIELD in
 ``--map FIELD=COLUMN``), their types, whether they are required, and header synonyms in English and
 German that the importer uses to propose a mapping. Everything else (importer, demo, fixtures,
-README) reads this module.
+docs/uploading.md) reads this module.
 """
 
 from __future__ import annotations

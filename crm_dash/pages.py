@@ -1,6 +1,7 @@
 """The app's pages: scripts, URLs, title keys and which roles may open them, declared once.
 
-Navigation, page guards, tests and the README's page/role matrix all read this table.
+Navigation, page guards, tests and the README's page table (page, who sees it) all read this
+table.
 """
 
 from __future__ import annotations

@@ -3,5 +3,5 @@
 Every metric is a function of a connection, an :class:`~crm_dash.metrics.definitions.
 AdoptionDefinition` and plain parameters, returning a DataFrame or a pydantic model. The heavy work
 is SQL in DuckDB over a per-person-per-month activity table (:mod:`crm_dash.metrics.activity`);
-the README's "Metric definitions" section documents every figure.
+docs/metrics.md documents every figure.
 """

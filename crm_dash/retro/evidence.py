@@ -7,7 +7,7 @@ behind it. The inputs read each shared part (the person-months, the training sum
 pipeline summary, the privacy minimum) once, when the first item asks for it, so every item of
 one month reads the same data.
 
-The thresholds are the named constants below (documented in the README). Where there is no data
+The thresholds are the named constants below (documented in docs/retrospective.md). Where there is no data
 to go by, or fewer than 5 people behind a share (privacy), the evidence says so and suggests
 nothing: a missing suggestion is better than a wrong one.
 
