@@ -7,11 +7,11 @@ people's change, a scope too small) was decided there.
 from __future__ import annotations
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from crm_dash import charts
+from crm_dash.charts import ChartText
+from crm_dash.charts.adoption import typical_split_chart
 from crm_dash.i18n import Language, fmt_int, fmt_money, t
 from crm_dash.metrics.adoption import MonthSummary
 from crm_dash.metrics.definitions import VersionedDefinition
@@ -59,30 +59,15 @@ def _segment_metric(column: DeltaGenerator, item: SegmentTile,
 
 
 def _split_chart(now: MonthSummary, lang: Language) -> alt.LayerChart:
-    labels = segment_labels(lang)
-    ours = t("overview.adoption.ours", lang, month=month_long(now.month, lang))
-    typical = t("overview.adoption.typical", lang)
-    counts = {
-        "productive": now.segments["productive"], "sporadic": now.segments["sporadic"],
-        "barely_never": now.segments["barely"] + now.segments["never"], "new": now.segments["new"],
-    }
-    rows = [
-        {"group": ours, "segment": s, "share": n / now.licensed,
-         "share_text": share_text(n / now.licensed, lang), "people_text": fmt_int(n, lang)}
-        for s, n in counts.items()
-    ]
-    rows += [
-        {"group": typical, "segment": s, "share": v, "share_text": share_text(v, lang),
-         "people_text": "–"}
-        for s, v in charts.TYPICAL_SPLIT.items()
-    ]
-    text = charts.ChartText(
+    text = ChartText(
         title=t("overview.adoption.split_title", lang), x=t("adoption.axis.share", lang),
         y=t("overview.adoption.split_axis", lang), legend=t("adoption.axis.segment", lang),
         count=t("adoption.axis.people", lang), share=t("adoption.axis.share", lang),
     )
-    codes = ["productive", "sporadic", "barely_never", "new"]
-    return charts.group_share_chart(pd.DataFrame(rows), text, labels, codes)
+    return typical_split_chart(
+        now.segments, now.licensed, text, segment_labels(lang), lang=lang,
+        ours=t("overview.adoption.ours", lang, month=month_long(now.month, lang)),
+        typical=t("overview.adoption.typical", lang))
 
 
 def _idle_cost(figures: HeadlineFigures, lang: Language) -> None:

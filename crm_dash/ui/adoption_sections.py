@@ -13,8 +13,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from crm_dash import charts
 from crm_dash.audience import Audience
+from crm_dash.charts import ChartText
+from crm_dash.charts.adoption import (
+    bar_chart,
+    group_month_heatmap,
+    group_share_chart,
+    lifecycle_chart,
+    line_chart,
+    movement_chart,
+    segment_share_chart,
+)
 from crm_dash.i18n import Language, fmt_decimal, fmt_int, fmt_percent, t
 from crm_dash.metrics import adoption
 from crm_dash.metrics.definitions import SEGMENTS, VersionedDefinition
@@ -43,8 +52,8 @@ from crm_dash.views.adoption import (
 
 
 def _text(lang: Language, key: str, x: str, y: str, legend: str = "", **values: object
-          ) -> charts.ChartText:
-    return charts.ChartText(
+          ) -> ChartText:
+    return ChartText(
         title=t(f"adoption.chart.{key}", lang, **values), x=x, y=y, legend=legend,
         count=t("adoption.axis.people", lang), share=t("adoption.axis.share", lang),
     )
@@ -99,7 +108,7 @@ def segments_over_time(segments: pd.DataFrame, lang: Language) -> None:
     # The chart's text alternative: the same shares, month by month, named in words.
     table = wide(shares.sort_values("month"), "month_label", "segment", "share_text",
                  list(SEGMENTS))
-    chart_with_table(charts.segment_share_chart(shares, text, labels, SEGMENTS),
+    chart_with_table(segment_share_chart(shares, text, labels, SEGMENTS),
                      table.rename(columns={"month_label": t("adoption.axis.month", lang),
                                            **labels}), lang)
 
@@ -124,7 +133,7 @@ def by_department(view: Departments | NoDepartments, lang: Language, audience: A
                  t("adoption.axis.department", lang), t("adoption.axis.segment", lang),
                  month=month_label(view.month, lang))
     if not latest.empty:
-        st.altair_chart(charts.group_share_chart(latest, text, segment_labels(lang), SEGMENTS),
+        st.altair_chart(group_share_chart(latest, text, segment_labels(lang), SEGMENTS),
                         width="stretch")
     if not view.productive.empty:
         productive = with_month_labels(view.productive.frame, lang)
@@ -135,7 +144,7 @@ def by_department(view: Departments | NoDepartments, lang: Language, audience: A
         ]
         text = _text(lang, "productive_heatmap", t("adoption.axis.month", lang),
                      t("adoption.axis.department", lang), t("adoption.segment.productive", lang))
-        chart_with_table(charts.group_month_heatmap(productive, text),
+        chart_with_table(group_month_heatmap(productive, text),
                          wide(productive, "month_label", "group", "share_text")
                          .rename(columns={"month_label": text.x}), lang)
     _department_table(view, lang, audience)
@@ -181,7 +190,7 @@ def lifecycle(view: Lifecycle, lang: Language, audience: Audience) -> None:
     text = _text(lang, "lifecycle", t("adoption.axis.month", lang),
                  t("adoption.axis.people", lang), t("adoption.axis.state", lang))
     table = data.assign(people=data["people"].map(lambda n: fmt_int(n, lang)))
-    chart_with_table(charts.lifecycle_chart(data, text, labels, adoption.LIFECYCLE),
+    chart_with_table(lifecycle_chart(data, text, labels, adoption.LIFECYCLE),
                      wide(table, "month_label", "state", "people", list(adoption.LIFECYCLE))
                      .rename(columns={"month_label": t("adoption.axis.month", lang), **labels}),
                      lang)
@@ -205,12 +214,12 @@ def movement(view: Movement, lang: Language, audience: Audience) -> None:
     table = wide(cells.assign(people=[_count_text(n, lang) for n in cells["people"]]),
                  "from_segment", "to_segment", "people", codes)
     table["from_segment"] = table["from_segment"].map(names)
-    # charts.movement_chart hides the cells too small for the audience it is given, by their
+    # movement_chart hides the cells too small for the audience it is given, by their
     # counts; the view has put the marker in place of those counts already, so the chart gets
     # a count it hides (1) there. (Once the chart takes marked cells, this goes.)
     counts = cells.assign(people=[1 if isinstance(n, str) else int(n)
                                   for n in cells["people"]])
-    chart_with_table(charts.movement_chart(counts, text, names, codes, audience=audience),
+    chart_with_table(movement_chart(counts, text, names, codes, audience=audience),
                      table.rename(columns={"from_segment": text.y, **names}), lang)
     st.caption(t("adoption.movement_caption", lang, up=_count_text(view.up, lang),
                  down=_count_text(view.down, lang)))
@@ -240,7 +249,7 @@ def breadth_and_stickiness(breadth: Breadth | FieldGap, stickiness: pd.DataFrame
         ]
         text = _text(lang, "stickiness", t("adoption.axis.month", lang),
                      t("adoption.metric.stickiness", lang))
-        chart_with_table(charts.line_chart(sticky, "stickiness", text, percent=True),
+        chart_with_table(line_chart(sticky, "stickiness", text, percent=True),
                          sticky[["month_label", "value_text"]].rename(columns={
                              "month_label": text.x, "value_text": text.y}), lang)
         st.caption(t("adoption.stickiness_note", lang))
@@ -253,13 +262,13 @@ def _breadth(view: Breadth, month: date, lang: Language) -> None:
                                                        if pd.notna(v) else "–")
     text = _text(lang, "breadth", t("adoption.axis.month", lang),
                  t("adoption.axis.avg_breadth", lang))
-    chart_with_table(charts.line_chart(breadth, "avg_breadth", text),
+    chart_with_table(line_chart(breadth, "avg_breadth", text),
                      breadth[["month_label", "value_text"]].rename(columns={
                          "month_label": text.x, "value_text": text.y}), lang)
     distribution = view.distribution
     text = _text(lang, "breadth_distribution", t("adoption.axis.areas", lang),
                  t("adoption.axis.people", lang), month=month_label(month, lang))
-    chart_with_table(charts.bar_chart(distribution, "areas", text),
+    chart_with_table(bar_chart(distribution, "areas", text),
                      distribution.assign(people=distribution["people"].map(
                          lambda n: fmt_int(n, lang))).rename(columns={
                          "areas": text.x, "people": text.y}), lang)

@@ -12,8 +12,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from crm_dash.charts.goals import goal_chart
 from crm_dash.csv_export import XLSX_MIME
-from crm_dash.goals.chart import goal_chart
 from crm_dash.goals.model import (
     DEFAULT_HORIZON_MONTHS,
     DEFAULT_TARGET_PCT,

@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 
 from crm_dash.audience import Audience
-from crm_dash.goals.chart import chart_frame
+from crm_dash.charts.goals import chart_frame
 from crm_dash.goals.model import Goal
 from crm_dash.goals.present import GoalView, for_audience, goal_view
 from crm_dash.goals.report import report_file_name, report_html
@@ -36,7 +36,7 @@ class GoalCard:
 
     ``report``: as the audience may read it; ``text``: its figures and words
     (:func:`crm_dash.goals.present.goal_view`); ``chart``: the chart's points
-    (:func:`crm_dash.goals.chart.chart_frame`), ``None`` for a scope too small to show;
+    (:func:`crm_dash.charts.goals.chart_frame`), ``None`` for a scope too small to show;
     ``history``: who changed what, newest first (leads only, else ``None``).
     """
 

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from crm_dash import charts, db
 from crm_dash.audience import Audience
+from crm_dash.charts.training import effect_chart, sessions_chart, trained_share_chart
 from crm_dash.datasets import DatasetKind
 from crm_dash.fixtures import load_generic_csv
 from crm_dash.metrics.definitions import load_definition
@@ -29,12 +30,9 @@ from crm_dash.pages import Role
 from crm_dash.settings import set_setting
 from crm_dash.ui.training_sections import (
     _unmatched_note,
-    effect_chart,
     effect_example,
     effect_table,
     invitation_csv,
-    sessions_chart,
-    trained_share_chart,
 )
 from crm_dash.views.training import effect_rows, unmatched
 from tests.conftest import FIXTURES, fixture_db

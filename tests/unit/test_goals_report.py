@@ -12,12 +12,13 @@ import duckdb
 import pytest
 
 from crm_dash import db
+from crm_dash.charts.goals import chart_frame, goal_chart
+from crm_dash.charts.svg import goal_chart_svg
 from crm_dash.cli import main
 from crm_dash.fixtures import load_generic_folder
-from crm_dash.goals.chart import chart_frame, goal_chart
 from crm_dash.goals.model import GoalDraft, GoalMetric, GoalScope
 from crm_dash.goals.present import goal_view
-from crm_dash.goals.report import chart_svg, report_file_name, report_html
+from crm_dash.goals.report import report_file_name, report_html
 from crm_dash.goals.store import goal_changes, list_goals
 from crm_dash.goals.tracker import GoalReport, add_goal, goal_report, preview_goal
 
@@ -106,7 +107,8 @@ def test_report_is_self_contained_html(goals_conn: duckdb.DuckDBPyConnection) ->
 
 
 def test_svg_draws_each_series(goals_conn: duckdb.DuckDBPyConnection) -> None:
-    svg = chart_svg(_report(goals_conn), "en")
+    report = _report(goals_conn)
+    svg = goal_chart_svg(report.goal, report.progress, "en")
     actual = re.search(r'<polyline points="([^"]+)"[^>]*class="series-actual"', svg)
     assert actual is not None and len(actual.group(1).split()) == 4
     for series in ("expected", "forecast", "target"):

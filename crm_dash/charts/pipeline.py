@@ -1,8 +1,7 @@
-"""Altair charts of the Pipeline page: pure functions from DataFrames and texts to charts.
+"""Altair charts of the Pipeline page: a figure per owner segment.
 
-No Streamlit here, so the charts are tested as Vega-Lite specs. The segments keep the colours of
-the adoption charts (:data:`crm_dash.charts.SEGMENT_COLORS`); owners without a segment and owners
-not in the roster are grey.
+The segments keep the colours of the adoption charts (:data:`crm_dash.charts.SEGMENT_COLORS`);
+owners without a segment and owners not in the roster are grey.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from crm_dash.charts import SEGMENT_COLORS, ChartText
+from crm_dash.charts import SEGMENT_COLORS, ChartText, chart_title
 
 GROUP_COLORS: dict[str, str] = {
     **SEGMENT_COLORS,
@@ -60,6 +59,4 @@ def segment_bar_chart(
                         scale=alt.Scale(domain=order, range=[GROUP_COLORS[c] for c in present])),
     )
     values = base.mark_text(align="left", dx=4, fontSize=11).encode(text="value_text:N")
-    title = (alt.TitleParams(text.title, subtitle=text.subtitle, anchor="start")
-             if text.subtitle else alt.TitleParams(text.title, anchor="start"))
-    return alt.LayerChart(layer=[bars, values], title=title, height=alt.Step(30))
+    return alt.LayerChart(layer=[bars, values], title=chart_title(text), height=alt.Step(30))

@@ -1,9 +1,9 @@
 """A goal's chart: actual monthly values, the expected line, the forecast and the target.
 
-:func:`chart_frame` lays the points out as one table (pure, shared by the page's Altair chart and
-the report's SVG); :func:`goal_chart` builds the Altair chart from it. The actual values use the
-productive segment's colour, as on every other page; months carry labels formatted for the
-reader's language instead of Vega's English month names.
+:func:`chart_frame` lays the points out as one table (shared by the page's Altair chart and the
+report's SVG, :func:`crm_dash.charts.svg.goal_chart_svg`); :func:`goal_chart` builds the Altair
+chart from it. The actual values use the productive segment's colour, as on every other page;
+months carry labels formatted for the reader's language instead of Vega's English month names.
 """
 
 from __future__ import annotations

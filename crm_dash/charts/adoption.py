@@ -1,83 +1,35 @@
-"""Altair charts of the adoption figures: pure functions from DataFrames and texts to charts.
+"""Altair charts of the adoption figures: segment shares, lifecycle, movement, breadth, stickiness.
 
-Every chart has a title, labelled axes and tooltips; the texts come in from the caller (German or
-English). Each segment has one colour, defined here once, so productive is the same green on
-every page; everything else takes its colours from :data:`NEUTRAL_COLORS`, which shares none
-with the segments. Month axes use labels the caller formatted for its locale instead of Vega's
-English month names; tooltips show numbers the caller formatted the same way.
+Used by the Adoption page and the Overview's split next to the typical picture. The colours,
+:class:`~crm_dash.charts.ChartText` and the title come from :mod:`crm_dash.charts`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 
 from crm_dash.audience import Audience
+from crm_dash.charts import (
+    LIFECYCLE_COLORS,
+    NEUTRAL_COLORS,
+    SEGMENT_COLORS,
+    SERIES_COLOR,
+    ChartText,
+    chart_title,
+)
+from crm_dash.i18n import Language, fmt_int, fmt_percent
 
-#: One colour per segment, on every page (a colour-blind friendly diverging scheme).
-SEGMENT_COLORS: dict[str, str] = {
-    "productive": "#1b7837",
-    "sporadic": "#7fbf7b",
-    "barely": "#f4a582",
-    "never": "#b2182b",
-    "new": "#4393c3",
-    "barely_never": "#d6604d",  # the typical picture counts barely and never together
-    "not_licensed": "#bababa",  # movement matrix: joined or left
-}
-#: Colours of everything that is not a segment: lifecycle states, single-figure lines and bars,
-#: training groups, retrospective statuses. None of them is a segment colour, so green always
-#: means productive and blue always means new, on every page.
-NEUTRAL_COLORS: dict[str, str] = {
-    "slate": "#4b5d6b",  # a single figure over time or per category; open items
-    "grey": "#9e9e9e",  # comparison groups, inactive states
-    "dark_grey": "#5f5f5f",  # not applicable
-    "purple": "#762a83",
-    "lavender": "#b294c7",
-    "ochre": "#bf812d",
-    "brown": "#8c510a",
-    "light": "#f2f0f7",  # the low end of a count scale
-}
-#: One colour per lifecycle state (not the segments': lifecycle "new" is not segment "new").
-LIFECYCLE_COLORS: dict[str, str] = {
-    "new": NEUTRAL_COLORS["ochre"],
-    "returning": NEUTRAL_COLORS["purple"],
-    "resurrecting": NEUTRAL_COLORS["lavender"],
-    "dormant": NEUTRAL_COLORS["grey"],
-}
-#: The colour of a chart with a single series (breadth, stickiness, breadth distribution).
-SERIES_COLOR = NEUTRAL_COLORS["slate"]
 #: The picture a user analysis of a CRM typically finds (see DOMAIN / README).
 TYPICAL_SPLIT: dict[str, float] = {"productive": 0.30, "sporadic": 0.20, "barely_never": 0.50}
+#: The segments of the split chart: barely and never together, as the typical picture counts them.
+SPLIT_CODES: tuple[str, ...] = ("productive", "sporadic", "barely_never", "new")
 
 _HEIGHT = 340  # the whole chart: Streamlit fits axes and title into it
 # Axes of people counts: whole numbers only.
 _COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
-
-
-@dataclass(frozen=True)
-class ChartText:
-    """The words of one chart.
-
-    ``x``, ``y`` and ``legend`` title the axes and the legend (and the matching tooltip rows);
-    ``count`` and ``share`` title the tooltip rows of numbers and shares.
-    """
-
-    title: str
-    x: str
-    y: str
-    legend: str = ""
-    subtitle: str = ""
-    count: str = ""
-    share: str = ""
-
-
-def _title(text: ChartText) -> alt.TitleParams:
-    if text.subtitle:
-        return alt.TitleParams(text.title, subtitle=text.subtitle, anchor="start")
-    return alt.TitleParams(text.title, anchor="start")
 
 
 def _scale(colors: Mapping[str, str], labels: Mapping[str, str],
@@ -114,7 +66,7 @@ def segment_share_chart(
     data = _labelled(shares, "segment", labels, codes)
     data = data[["month", "month_label", "label", "order", "people", "share_text"]]
     data["month"] = data["month"].astype(str)
-    return alt.Chart(data, title=_title(text)).mark_bar().encode(
+    return alt.Chart(data, title=chart_title(text)).mark_bar().encode(
         x=_month_axis(data, text.x),
         y=alt.Y("people:Q", title=text.y, stack="normalize", axis=alt.Axis(format="%")),
         color=alt.Color("label:N", title=text.legend, sort=[labels[c] for c in codes],
@@ -191,7 +143,36 @@ def group_share_chart(
     ).mark_text(fontSize=11).encode(
         y=y, x=alt.X("mid:Q"), text="shown:N", color=alt.Color("ink:N", scale=None),
     )
-    return alt.LayerChart(layer=[bars, names], title=_title(text), height=alt.Step(34))
+    return alt.LayerChart(layer=[bars, names], title=chart_title(text), height=alt.Step(34))
+
+
+def typical_split_chart(
+    segments: Mapping[str, int], licensed: int, text: ChartText, labels: Mapping[str, str],
+    *, ours: str, typical: str, lang: Language,
+) -> alt.LayerChart:
+    """The Overview's split: our licensed people per segment (barely and never together) in
+    one bar, the picture a CRM analysis typically finds (:data:`TYPICAL_SPLIT`) in another,
+    drawn by :func:`group_share_chart`.
+
+    ``segments``: people per segment in the month; ``licensed`` (more than 0) the people they
+    are shares of; ``ours`` and ``typical`` name the two bars. Shares and counts are written
+    for ``lang``; the typical bar has no count ("–").
+    """
+    counts = {
+        "productive": segments["productive"], "sporadic": segments["sporadic"],
+        "barely_never": segments["barely"] + segments["never"], "new": segments["new"],
+    }
+    rows = [
+        {"group": ours, "segment": s, "share": n / licensed,
+         "share_text": fmt_percent(n / licensed, lang), "people_text": fmt_int(n, lang)}
+        for s, n in counts.items()
+    ]
+    rows += [
+        {"group": typical, "segment": s, "share": v, "share_text": fmt_percent(v, lang),
+         "people_text": "–"}
+        for s, v in TYPICAL_SPLIT.items()
+    ]
+    return group_share_chart(pd.DataFrame(rows), text, labels, SPLIT_CODES)
 
 
 def group_month_heatmap(shares: pd.DataFrame, text: ChartText) -> alt.LayerChart:
@@ -219,7 +200,7 @@ def group_month_heatmap(shares: pd.DataFrame, text: ChartText) -> alt.LayerChart
         text="share_text:N",
         color=alt.condition(alt.datum.share > 0.5, alt.value("white"), alt.value("black")),
     )
-    return alt.LayerChart(layer=[cells, labels], title=_title(text), height=alt.Step(30))
+    return alt.LayerChart(layer=[cells, labels], title=chart_title(text), height=alt.Step(30))
 
 
 def lifecycle_chart(
@@ -233,7 +214,7 @@ def lifecycle_chart(
     data = data[["month", "month_label", "state", "label", "order", "people"]]
     data["month"] = data["month"].astype(str)
     data["value"] = data["people"].where(data["state"] != "dormant", -data["people"])
-    return alt.Chart(data, title=_title(text)).mark_bar().encode(
+    return alt.Chart(data, title=chart_title(text)).mark_bar().encode(
         x=_month_axis(data, text.x),
         y=alt.Y("value:Q", title=text.y, stack="zero", axis=_COUNT_AXIS),
         color=alt.Color("label:N", title=text.legend, sort=[labels[c] for c in codes],
@@ -283,7 +264,7 @@ def movement_chart(
         text="shown:N")
     stayed = base.transform_filter(alt.datum.same).mark_text(fontSize=13, fontWeight="bold"
                                                              ).encode(text="shown:N")
-    return alt.LayerChart(layer=[cells, moved, stayed], title=_title(text),
+    return alt.LayerChart(layer=[cells, moved, stayed], title=chart_title(text),
                           height=alt.Step(38))
 
 
@@ -298,7 +279,7 @@ def line_chart(
     data = frame[["month", "month_label", value, "value_text"]].copy()
     data["month"] = data["month"].astype(str)
     axis = alt.Axis(format="%") if percent else alt.Axis()
-    return alt.Chart(data, title=_title(text)).mark_line(point=True, color=color).encode(
+    return alt.Chart(data, title=chart_title(text)).mark_line(point=True, color=color).encode(
         x=_month_axis(data, text.x),
         y=alt.Y(f"{value}:Q", title=text.y, axis=axis, scale=alt.Scale(zero=True)),
         tooltip=[alt.Tooltip("month_label:O", title=text.x),
@@ -312,7 +293,7 @@ def bar_chart(frame: pd.DataFrame, category: str, text: ChartText) -> alt.Chart:
     ``frame``: ``category``, people.
     """
     data = frame[[category, "people"]].copy()
-    return alt.Chart(data, title=_title(text)).mark_bar(color=SERIES_COLOR).encode(
+    return alt.Chart(data, title=chart_title(text)).mark_bar(color=SERIES_COLOR).encode(
         x=alt.X(f"{category}:O", title=text.x, sort=list(data[category]),
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("people:Q", title=text.y, axis=_COUNT_AXIS),
