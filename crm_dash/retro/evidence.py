@@ -7,9 +7,9 @@ behind it. The inputs read each shared part (the person-months, the training sum
 pipeline summary, the privacy minimum) once, when the first item asks for it, so every item of
 one month reads the same data.
 
-The thresholds are the named constants below (documented in docs/retrospective.md). Where there is no data
-to go by, or fewer than 5 people behind a share (privacy), the evidence says so and suggests
-nothing: a missing suggestion is better than a wrong one.
+The thresholds are the named constants below (documented in docs/retrospective.md). Where
+there is no data to go by, or fewer than 5 people behind a share (privacy), the evidence says so
+and suggests nothing: a missing suggestion is better than a wrong one.
 
 Figures come from the metrics the other pages show (adoption person-months, training summary,
 pipeline summary, goal reports), so the retrospective and the pages cannot disagree.
