@@ -17,11 +17,12 @@ from crm_dash.i18n import (
     LANGUAGES,
     Language,
     fmt_date,
-    fmt_decimal,
     fmt_int,
     fmt_money_whole,
     fmt_month,
+    fmt_number,
     fmt_percent,
+    fmt_signed,
     t,
 )
 
@@ -40,12 +41,8 @@ STATE_ICONS: dict[str, str] = {
 
 def fmt_value(value: float | None, metric: GoalMetric, lang: Language) -> str:
     """A value of the goal's metric: whole people (one decimal when fractional) or a percentage."""
-    if value is None:
-        return "–"
     if metric.is_count:
-        if float(value).is_integer():
-            return fmt_int(int(value), lang)
-        return fmt_decimal(value, lang, 1)
+        return fmt_number(value, lang, 1)
     return fmt_percent(value, lang, 1)
 
 
@@ -56,8 +53,8 @@ def fmt_gain(value: float | None, metric: GoalMetric, lang: Language) -> str:
     if value == 0:
         return "0"
     if metric.is_count:
-        return "+" + fmt_decimal(value, lang, 1)
-    return "+" + fmt_decimal(value * 100, lang, 1) + "\u00a0" + t("goals.unit.pp", lang)
+        return fmt_signed(value, lang, 1)
+    return fmt_signed(value * 100, lang, 1) + "\u00a0" + t("goals.unit.pp", lang)
 
 
 def state_of(progress: GoalProgress) -> str:
@@ -185,8 +182,7 @@ def goal_view(report: GoalReport, lang: Language) -> GoalView:
                         month=baseline_month),
         target=show(goal.target),
         target_help=t(f"goals.fig.target_help.{metric.value}", lang,
-                      pct=fmt_decimal(goal.target_pct, lang, 0 if goal.target_pct.is_integer()
-                                      else 1)),
+                      pct=fmt_number(goal.target_pct, lang, 1)),
         actual=show(p.actual),
         actual_label=t("goals.fig.actual", lang, month=evaluated) if p.has_data
         else t("goals.fig.actual_none", lang),
@@ -221,8 +217,7 @@ def default_goal_name(goal_metric: GoalMetric, scope: str, pct: float, months: i
                       lang: Language) -> str:
     """``+20 % productive users in Vertrieb Süd within 9 months``."""
     return t(f"goals.form.default_name.{goal_metric.value}", lang,
-             pct=fmt_decimal(pct, lang, 0 if float(pct).is_integer() else 1), scope=scope,
-             months=months)
+             pct=fmt_number(pct, lang, 1), scope=scope, months=months)
 
 
 def goal_name(goal: Goal, lang: Language) -> str:

@@ -15,7 +15,7 @@ from typing import Literal
 import duckdb
 
 from crm_dash.datasets import DatasetKind, field_label
-from crm_dash.i18n import Language, t
+from crm_dash.i18n import Language, fmt_int, t
 from crm_dash.markdown import md_values
 
 #: Where each dataset's current rows are, and each field's column there.
@@ -108,5 +108,5 @@ def gap_text(gap: FieldGap, lang: Language, *, markdown: bool = True) -> str:
     values: dict[str, object] = {
         "field": field_label(gap.kind, gap.field, lang), "column": gap.column or "",
         "file": gap.file_name or "", "dataset": t(f"dataset.{gap.kind.value}", lang),
-        "pct": round(100 * gap.confidence) if gap.confidence is not None else ""}
+        "pct": fmt_int(round(100 * gap.confidence), lang) if gap.confidence is not None else ""}
     return t(gap.message_key, lang, **(md_values(values) if markdown else values))

@@ -21,6 +21,7 @@ from crm_dash.i18n import (
     fmt_money_whole,
     fmt_month,
     fmt_percent,
+    fmt_signed,
     t,
 )
 from crm_dash.retro.model import (
@@ -77,9 +78,8 @@ def format_value(key: str, value: EvidenceValue, lang: Language) -> str:
     if key.endswith("_share") and isinstance(value, int | float):
         return fmt_percent(float(value), lang)
     if key.endswith("_pp") and isinstance(value, int | float):
-        points = float(value) * 100
-        sign = "+" if points > 0 else ("−" if points < 0 else "±")
-        return f"{sign}{fmt_decimal(abs(points), lang, 1)}\u00a0{t('retro.unit.pp', lang)}"
+        points = fmt_signed(float(value) * 100, lang, 1, minus="−", zero="±")
+        return f"{points}\u00a0{t('retro.unit.pp', lang)}"
     if key.endswith("_month") and isinstance(value, str):
         return fmt_month(date.fromisoformat(value), lang)
     if key.endswith("_date") and isinstance(value, str):

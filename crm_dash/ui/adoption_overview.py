@@ -12,19 +12,21 @@ from streamlit.delta_generator import DeltaGenerator
 
 from crm_dash.charts import ChartText
 from crm_dash.charts.adoption import typical_split_chart
-from crm_dash.i18n import Language, fmt_int, fmt_money, t
+from crm_dash.i18n import (
+    Language,
+    count_delta,
+    fmt_int,
+    fmt_money,
+    month_long,
+    share_delta,
+    share_text,
+    t,
+)
+from crm_dash.i18n.labels import segment_help, segment_labels
 from crm_dash.metrics.adoption import MonthSummary
 from crm_dash.metrics.definitions import VersionedDefinition
 from crm_dash.metrics.gaps import gap_text
-from crm_dash.ui.format import (
-    count_delta,
-    definition_caption,
-    month_long,
-    segment_help,
-    segment_labels,
-    share_delta,
-    share_text,
-)
+from crm_dash.ui.format import definition_caption
 from crm_dash.ui.page import PageContext
 from crm_dash.ui.unknown import explain, no_writes_reason, tile
 from crm_dash.views.overview import AdoptionHeadline, HeadlineFigures, SegmentTile

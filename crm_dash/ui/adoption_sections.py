@@ -24,21 +24,24 @@ from crm_dash.charts.adoption import (
     movement_chart,
     segment_share_chart,
 )
-from crm_dash.i18n import Language, fmt_decimal, fmt_int, fmt_percent, t
+from crm_dash.i18n import (
+    Language,
+    fmt_decimal,
+    fmt_int,
+    fmt_percent,
+    month_label,
+    month_long,
+    share_text,
+    t,
+    with_month_labels,
+)
+from crm_dash.i18n.labels import segment_help, segment_labels
 from crm_dash.metrics import adoption
 from crm_dash.metrics.definitions import SEGMENTS, VersionedDefinition
 from crm_dash.metrics.gaps import FieldGap, gap_text
 from crm_dash.months import add_months
 from crm_dash.ui.chart_table import chart_with_table, wide
 from crm_dash.ui.downloads import table_downloads
-from crm_dash.ui.format import (
-    month_label,
-    month_long,
-    segment_help,
-    segment_labels,
-    share_text,
-    with_month_labels,
-)
 from crm_dash.ui.unknown import explain, no_writes_reason, tile, unknown_value
 from crm_dash.views.adoption import (
     MOVEMENT_CODES,

@@ -9,9 +9,8 @@ import duckdb
 import streamlit as st
 from babel.dates import format_date
 
-from crm_dash.i18n import Language, babel_locale, fmt_date, t
+from crm_dash.i18n import Language, babel_locale, fmt_date, month_long, t
 from crm_dash.metrics.coverage import Coverage, answer_question
-from crm_dash.ui.format import month_long
 from crm_dash.ui.page import PageContext
 from crm_dash.views import data
 from crm_dash.views.snapshot import snapshot

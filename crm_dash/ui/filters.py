@@ -21,9 +21,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from crm_dash.audience import Audience, GroupOption
-from crm_dash.i18n import Language, t
+from crm_dash.i18n import Language, month_label, t
 from crm_dash.metrics.adoption import filter_people, licensed
-from crm_dash.ui.format import month_label
 from crm_dash.views.filters import Filters
 
 

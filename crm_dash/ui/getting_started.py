@@ -15,10 +15,9 @@ import streamlit as st
 
 from crm_dash.datasets import DatasetKind
 from crm_dash.health.freshness import PIPELINE_MAX_AGE_DAYS, Checklist, DatasetState, MissingUsage
-from crm_dash.i18n import Language, fmt_date, fmt_int, t
+from crm_dash.i18n import Language, fmt_date, fmt_int, month_long, t
 from crm_dash.pages import page
 from crm_dash.summary import DataSummary
-from crm_dash.ui.format import month_long
 from crm_dash.ui.page import PageContext
 
 UPLOAD_PARAM = "dataset"

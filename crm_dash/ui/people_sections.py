@@ -14,17 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from crm_dash.csv_export import safe_csv_bytes
-from crm_dash.i18n import Language, fmt_int, t
+from crm_dash.i18n import Language, fmt_int, month_label, t
+from crm_dash.i18n.labels import segment_help, segment_labels
+from crm_dash.i18n.tables import column_width
 from crm_dash.months import add_months
 from crm_dash.ui.downloads import table_downloads
-from crm_dash.ui.format import (
-    column_width,
-    date_column,
-    fitted_columns,
-    month_label,
-    segment_help,
-    segment_labels,
-)
+from crm_dash.ui.format import date_column, fitted_columns
 from crm_dash.views.people import PeopleView
 
 # Team and role stay searchable and filterable, but the table keeps to what a lead acts on.

@@ -16,7 +16,7 @@ import streamlit as st
 from crm_dash.charts import NEUTRAL_COLORS
 from crm_dash.csv_export import XLSX_MIME, safe_csv_bytes
 from crm_dash.errors import CrmDashError
-from crm_dash.i18n import Language, fmt_date, fmt_int, t
+from crm_dash.i18n import Language, fmt_date, fmt_int, month_long, t
 from crm_dash.markdown import md_escape, md_escape_lines
 from crm_dash.retro.export import export_file_name
 from crm_dash.retro.model import (
@@ -40,7 +40,7 @@ from crm_dash.retro.present import (
 )
 from crm_dash.retro.store import create_retro
 from crm_dash.retro.template import items_by_group
-from crm_dash.ui.format import fitted_columns, month_long
+from crm_dash.ui.format import fitted_columns
 from crm_dash.ui.page import PageContext, error_markdown
 from crm_dash.ui.retro_editor import (
     FLASH_KEY,

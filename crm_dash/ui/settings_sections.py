@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from crm_dash.errors import ConfigError
-from crm_dash.i18n import Language, fmt_datetime, fmt_int, t
+from crm_dash.i18n import Language, fmt_datetime, fmt_int, month_long, t
+from crm_dash.i18n.labels import segment_labels
 from crm_dash.metrics.coverage import month_key, parse_month_key
 from crm_dash.metrics.definitions import (
     ACTIONS,
@@ -23,7 +24,7 @@ from crm_dash.metrics.definitions import (
 )
 from crm_dash.settings import set_settings
 from crm_dash.ui.coverage_question import coverage_reason
-from crm_dash.ui.format import fitted_columns, month_long, segment_labels
+from crm_dash.ui.format import fitted_columns
 from crm_dash.ui.page import PageContext, show_error
 from crm_dash.views.settings import SettingsView, definition_preview
 from crm_dash.views.snapshot import Snapshot

@@ -17,19 +17,24 @@ from crm_dash.audience import Audience
 from crm_dash.charts import ChartText
 from crm_dash.charts.training import effect_chart, sessions_chart, trained_share_chart
 from crm_dash.csv_export import safe_csv_bytes
-from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
+from crm_dash.i18n import (
+    Language,
+    fmt_date,
+    fmt_decimal,
+    fmt_int,
+    fmt_percent,
+    month_label,
+    month_long,
+    share_text,
+    t,
+)
+from crm_dash.i18n.labels import segment_labels
 from crm_dash.metrics import training
 from crm_dash.metrics.gaps import gap_text
 from crm_dash.months import add_months
 from crm_dash.ui.chart_table import chart_with_table
 from crm_dash.ui.downloads import table_downloads
-from crm_dash.ui.format import (
-    fitted_columns,
-    month_label,
-    month_long,
-    segment_labels,
-    share_text,
-)
+from crm_dash.ui.format import fitted_columns
 from crm_dash.ui.links import page_link
 from crm_dash.ui.unknown import explain, tile, unknown_value
 from crm_dash.views import training as view

@@ -14,10 +14,9 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from crm_dash.i18n import Language, fmt_int, t
+from crm_dash.i18n import Language, fmt_int, month_long, t
 from crm_dash.metrics.definitions import AdoptionDefinition
 from crm_dash.metrics.gaps import FieldGap, gap_text
-from crm_dash.ui.format import month_long
 
 
 def unknown_value(lang: Language) -> str:

@@ -22,6 +22,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from crm_dash.datasets import DATASETS, DatasetKind, FieldSpec
 from crm_dash.i18n import Language, catalog, fmt_datetime, fmt_int, t
+from crm_dash.i18n.tables import display_values
 from crm_dash.importing.labels import label_values
 from crm_dash.importing.problems import ImportProblem
 from crm_dash.importing.run import (
@@ -40,7 +41,6 @@ from crm_dash.markdown import md_escape
 from crm_dash.metrics.activity import prepare_activity
 from crm_dash.privacy import IDENTIFYING_COLUMNS, for_display, values_for_display
 from crm_dash.ui.downloads import table_downloads
-from crm_dash.ui.format import display_values
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext, error_markdown
 from crm_dash.workfolders import new_upload_folder, remove_folder

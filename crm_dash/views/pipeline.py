@@ -21,7 +21,8 @@ import pandas as pd
 from crm_dash.audience import Audience, GroupOption
 from crm_dash.csv_export import safe_csv_bytes
 from crm_dash.datasets import DatasetKind
-from crm_dash.i18n import Language, fmt_month, t
+from crm_dash.i18n import Language, fmt_int, fmt_month, fmt_percent, t
+from crm_dash.i18n.labels import segment_labels
 from crm_dash.metrics.definitions import SEGMENTS
 from crm_dash.metrics.gaps import FieldGap, field_gaps
 from crm_dash.metrics.pipeline import PipelineSummary, summarise
@@ -246,7 +247,8 @@ def _names(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, columns: list[s
 
 def group_labels(lang: Language) -> dict[str, str]:
     """Display names of the segment groups (the segments, no segment, not in the roster)."""
-    return {**{s: t(f"adoption.segment.{s}", lang) for s in SEGMENTS},
+    segments = segment_labels(lang)
+    return {**{s: segments[s] for s in SEGMENTS},
             NO_SEGMENT: t("pipeline.group.no_segment", lang),
             NOT_IN_ROSTER: t("pipeline.group.not_in_roster", lang)}
 
@@ -254,6 +256,14 @@ def group_labels(lang: Language) -> dict[str, str]:
 def reasons_text(codes: list[str], lang: Language) -> str:
     """Ranked hygiene reasons as readable text."""
     return "; ".join(t(f"pipeline.reason.{c}", lang) for c in codes)
+
+
+def win_rate_text(rate: float | None, won: int, closed: int, lang: Language) -> str:
+    """``60% (3 of 5)``: the win rate with the closed opportunities behind it."""
+    if rate is None or pd.isna(rate):
+        return "–"
+    return t("pipeline.win_rate_text", lang, rate=fmt_percent(rate, lang),
+             won=fmt_int(int(won), lang), closed=fmt_int(int(closed), lang))
 
 
 def _pct(share: float | None) -> float | None:

@@ -18,9 +18,9 @@ from streamlit.testing.v1 import AppTest
 from crm_dash import db
 from crm_dash.charts import ChartText
 from crm_dash.charts.pipeline import segment_bar_chart
+from crm_dash.i18n import money_text
 from crm_dash.metrics.pipeline.outcomes import stage_outcomes
 from crm_dash.settings import set_setting
-from crm_dash.ui.pipeline.format import money_text
 from crm_dash.ui.pipeline.stages import stage_table
 from crm_dash.views.pipeline import owners_csv
 from tests.conftest import FIXTURES, fixture_db

@@ -14,8 +14,9 @@ from crm_dash.goals.model import GoalDraft, GoalMetric, GoalScope
 from crm_dash.goals.present import goal_name
 from crm_dash.goals.store import GoalError
 from crm_dash.i18n import fmt_datetime
+from crm_dash.i18n.tables import display_values
 from crm_dash.pages import Role
-from crm_dash.ui.format import date_column, display_values
+from crm_dash.ui.format import date_column
 
 
 def test_dates_and_times_read_alike_on_every_page() -> None:

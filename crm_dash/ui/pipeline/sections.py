@@ -17,14 +17,25 @@ import streamlit as st
 from crm_dash.audience import GroupOption
 from crm_dash.charts import ChartText
 from crm_dash.charts.pipeline import segment_bar_chart
-from crm_dash.i18n import Language, fmt_date, fmt_decimal, fmt_int, fmt_percent, t
+from crm_dash.i18n import (
+    Language,
+    currencies_text,
+    fmt_date,
+    fmt_decimal,
+    fmt_int,
+    fmt_percent,
+    money_text,
+    month_label,
+    month_long,
+    t,
+)
+from crm_dash.i18n.tables import column_width
 from crm_dash.metrics.gaps import gap_text
 from crm_dash.metrics.pipeline.groups import NOT_IN_ROSTER, SEGMENT_GROUPS
 from crm_dash.ui.downloads import table_downloads
 from crm_dash.ui.filters import group_select
-from crm_dash.ui.format import column_width, fitted_columns, month_label, month_long
+from crm_dash.ui.format import fitted_columns, pct_format
 from crm_dash.ui.links import page_link
-from crm_dash.ui.pipeline.format import currencies_text, money_text, pct_format, win_rate_text
 from crm_dash.ui.unknown import explain, tile
 from crm_dash.views.pipeline import (
     AsOf,
@@ -34,6 +45,7 @@ from crm_dash.views.pipeline import (
     Tiles,
     UnmatchedOwners,
     group_labels,
+    win_rate_text,
 )
 
 
