@@ -85,7 +85,7 @@ class CrmDashError(Exception):
         from crm_dash.i18n import t
 
         title_key = title_key or cls.title_key_default
-        error = cls(t(key, "en", **_worded(values, "en")),
+        error = cls(t(key, "en", **worded(values, "en")),
                     title=t(title_key, "en") if title_key else None)
         error.key, error.title_key, error.values = key, title_key, values
         return error
@@ -111,7 +111,7 @@ class CrmDashError(Exception):
                 self.title, self.message)
         language = as_language(lang) or "en"
         title = t(self.title_key, language) if self.title_key else self.title
-        values = _worded(self.values, language)
+        values = worded(self.values, language)
         message = t(self.key, language, **(md_values(values) if markdown else values))
         return (md_escape(title) if markdown else title), message
 
@@ -120,22 +120,29 @@ class CrmDashError(Exception):
         return {"code": self.error_code, "title": self.title, "message": self.message}
 
 
-def _worded(values: dict[str, object], lang: str) -> dict[str, object]:
-    """``values`` as a text shows them in ``lang``: months and numbers in its format."""
-    from crm_dash.i18n import as_language, fmt_decimal, fmt_int, fmt_month
+class Share(float):
+    """A share (0.025) that an error's text shows as a percentage in the reader's format
+    (``2.50%`` / ``2,50 %``)."""
+
+
+def worded(values: dict[str, object], lang: str) -> dict[str, object]:
+    """``values`` as a text shows them in ``lang``: months, numbers and shares in its format."""
+    from crm_dash.i18n import as_language, fmt_decimal, fmt_int, fmt_month, fmt_percent
 
     language = as_language(lang) or "en"
-    worded: dict[str, object] = {}
+    shown: dict[str, object] = {}
     for name, value in values.items():
-        if isinstance(value, date):
-            worded[name] = fmt_month(value, language)
+        if isinstance(value, Share):
+            shown[name] = fmt_percent(value, language, 2)
+        elif isinstance(value, date):
+            shown[name] = fmt_month(value, language)
         elif isinstance(value, bool) or not isinstance(value, int | float):
-            worded[name] = value
+            shown[name] = value
         elif isinstance(value, int):
-            worded[name] = fmt_int(value, language)
+            shown[name] = fmt_int(value, language)
         else:
-            worded[name] = fmt_decimal(value, language, 0 if value.is_integer() else 1)
-    return worded
+            shown[name] = fmt_decimal(value, language, 0 if value.is_integer() else 1)
+    return shown
 
 
 class ConfigError(CrmDashError):

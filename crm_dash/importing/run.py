@@ -24,6 +24,7 @@ import pandas as pd
 from crm_dash.audit import log_event
 from crm_dash.datasets import DATASETS, DatasetKind, field_label, normalise_header
 from crm_dash.db import is_demo
+from crm_dash.errors import Share
 from crm_dash.i18n import Language, fmt_int, t
 from crm_dash.importing import validate
 from crm_dash.importing.evidence import (
@@ -665,7 +666,7 @@ def _check(
         report.status = "failed"
         report.problem = ImportProblem(
             "too_many_rejects", rejected=report.rows_rejected, rows=report.rows_read,
-            rate=f"{report.reject_rate:.2%}", limit=f"{max_reject_rate:.2%}",
+            rate=Share(report.reject_rate), limit=Share(max_reject_rate),
         )
 
 

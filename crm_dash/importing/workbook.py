@@ -157,7 +157,7 @@ def _check_zip(path: Path, max_bytes: int) -> zipfile.ZipFile | None:
                for i in infos)
     if total > max_bytes or bomb:
         archive.close()
-        raise ImportProblem("workbook_too_big", limit_mb=f"{max_bytes / 2**20:,.0f}")
+        raise ImportProblem("workbook_too_big", limit_mb=round(max_bytes / 2**20))
     return archive
 
 

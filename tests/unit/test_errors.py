@@ -173,3 +173,14 @@ def test_an_import_problem_keeps_its_markdown_and_gets_its_title() -> None:
     assert shown.endswith("Fehlercode import\\.demo\\_database]]")
     header = error_markdown(ImportProblem("unknown_headers", columns="*a*", headers="b"), "en")
     assert "\\*a\\*" in header
+
+
+def test_a_reject_rate_reads_as_a_percentage_in_the_readers_format() -> None:
+    from crm_dash.errors import Share
+    from crm_dash.importing.problems import ImportProblem
+
+    problem = ImportProblem("too_many_rejects", rejected=25, rows=1000, rate=Share(0.025),
+                            limit=Share(0.01))
+    # 25 of 1,000 rows is 2.5 %; the limit 1 %; both with two decimals, as before in English
+    assert "(2.50%), more than the allowed 1.00%" in problem.message
+    assert "(2,50\u00a0%), mehr als die erlaubten 1,00\u00a0%" in problem.text("de")
