@@ -29,5 +29,5 @@ with friendly_errors(lang):
     sections.segments_over_time(figures.segments, lang)
     sections.by_department(figures.departments, lang, audience)
     sections.lifecycle(figures.lifecycle, lang, audience)
-    sections.movement(figures.movement, lang, audience)
+    sections.movement(figures.movement, lang)
     sections.breadth_and_stickiness(figures.breadth, figures.stickiness, view.month, lang)

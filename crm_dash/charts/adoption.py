@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from crm_dash.audience import Audience
 from crm_dash.charts import (
     LIFECYCLE_COLORS,
     NEUTRAL_COLORS,
@@ -228,23 +227,22 @@ def lifecycle_chart(
 
 def movement_chart(
     matrix: pd.DataFrame, text: ChartText, labels: Mapping[str, str], codes: Sequence[str],
-    *, audience: Audience | None = None,
 ) -> alt.LayerChart:
     """Movement matrix: rows last month's segment, columns this month's, cells people.
 
-    ``matrix``: from_segment, to_segment, people. A cell too small for ``audience`` (an
-    executive's) reads e.g. ``<5`` and is not coloured by its size.
+    ``matrix``: from_segment, to_segment, people: a count, or the audience's marker (e.g.
+    ``<5``) where the view hid a cell of a few people; a marked cell reads as the marker and is
+    not coloured by a size.
     """
     data = matrix[matrix["from_segment"].isin(codes) & matrix["to_segment"].isin(codes)].copy()
     data["from_label"] = data["from_segment"].map(labels)
     data["to_label"] = data["to_segment"].map(labels)
     data["same"] = data["from_segment"] == data["to_segment"]
-    data["shown"] = data["people"].astype("int64").astype(str)
-    if audience is not None and audience.aggregates_only:
-        small = data["people"].map(audience.too_small).astype(bool)
-        data.loc[small, "shown"] = audience.hidden
-        data["people"] = data["people"].astype("float64")
-        data.loc[small, "people"] = None
+    marked = data["people"].map(lambda n: isinstance(n, str)).astype(bool)
+    data["shown"] = [n if isinstance(n, str) else str(int(n)) for n in data["people"]]
+    data["people"] = pd.to_numeric(data["people"].where(~marked), errors="coerce")
+    if not marked.any():
+        data["people"] = data["people"].astype("int64")
     data = data[["from_label", "to_label", "people", "shown", "same"]]
     order = [labels[c] for c in codes]
     base = alt.Chart(data).encode(

@@ -201,7 +201,7 @@ def lifecycle(view: Lifecycle, lang: Language, audience: Audience) -> None:
         st.caption(t("adoption.lifecycle_small_hidden", lang, **audience.words))
 
 
-def movement(view: Movement, lang: Language, audience: Audience) -> None:
+def movement(view: Movement, lang: Language) -> None:
     """Who moved between segments from the previous month to the view's month; cells and
     counts of a few people read as the marker (e.g. ``<5``)."""
     month = view.month
@@ -217,12 +217,7 @@ def movement(view: Movement, lang: Language, audience: Audience) -> None:
     table = wide(cells.assign(people=[_count_text(n, lang) for n in cells["people"]]),
                  "from_segment", "to_segment", "people", codes)
     table["from_segment"] = table["from_segment"].map(names)
-    # movement_chart hides the cells too small for the audience it is given, by their
-    # counts; the view has put the marker in place of those counts already, so the chart gets
-    # a count it hides (1) there. (Once the chart takes marked cells, this goes.)
-    counts = cells.assign(people=[1 if isinstance(n, str) else int(n)
-                                  for n in cells["people"]])
-    chart_with_table(movement_chart(counts, text, names, codes, audience=audience),
+    chart_with_table(movement_chart(cells, text, names, codes),
                      table.rename(columns={"from_segment": text.y, **names}), lang)
     st.caption(t("adoption.movement_caption", lang, up=_count_text(view.up, lang),
                  down=_count_text(view.down, lang)))
