@@ -99,7 +99,8 @@ def test_lead_maps_a_stage_and_the_executive_sees_no_names(
         assert name not in body
     assert executive.get_by_role("heading", name="Per owner").count() == 0
     # Once, also after the rerun that follows the login (no element left over from before it).
-    expect(executive.get_by_text("2 owners of 3 opportunities are not in the roster")
+    # (2 owners are off the roster: too few to count for an executive)
+    expect(executive.get_by_text("<5 owners of 3 opportunities are not in the roster")
            ).to_have_count(1)
     _settled(executive)
     screenshot(executive, "pipeline-executive")
