@@ -230,10 +230,13 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     os.environ["CRM_DASH_DB"] = str(db_path)
     # Modules are imported before the clock starts, as the running app has them loaded.
+    import pyarrow.pandas_compat  # noqa: F401  (loaded by the app's first table)
     import streamlit  # noqa: F401
+    import xlsxwriter  # noqa: F401  (loaded by the app's first Excel download)
 
     from crm_dash import db, summary  # noqa: F401
     from crm_dash.goals import present, report, source, store, tracker  # noqa: F401
+    from crm_dash.i18n import LANGUAGES, t
     from crm_dash.metrics import adoption, definitions, integration, people, pipeline, training  # noqa: F401
     from crm_dash.retro import evidence  # noqa: F401
     from crm_dash.views import adoption as adoption_views  # noqa: F401
@@ -244,6 +247,8 @@ def child_page(page: str, db_path: Path) -> dict[str, Any]:
     from crm_dash.views import retro as retro_views  # noqa: F401
     from crm_dash.views import settings as settings_views  # noqa: F401
     from crm_dash.views import training as training_views  # noqa: F401
+    for lang in LANGUAGES:  # the catalogs are read once per process, by the app's first text
+        t("app.title", lang)
 
     start, cpu = time.perf_counter(), time.process_time()
     conn = db.connect(db_path)
