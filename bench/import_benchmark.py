@@ -473,7 +473,7 @@ def profile_import(csv_path: Path, db_path: Path, extra: list[str]) -> dict[str,
     rest and only the wait for it is on the clock: the figures are not meant to add up.
     """
     from crm_dash import db
-    from crm_dash.importing import cli as import_cli
+    from crm_dash.cli import imports as import_cli
     from crm_dash.importing import run, sniff
     from crm_dash.metrics import activity
 
@@ -490,7 +490,7 @@ def profile_import(csv_path: Path, db_path: Path, extra: list[str]) -> dict[str,
 
     real_connect = db.connect
     open_db = timed("py   db.connect (open, migrate)", real_connect)
-    setattr(import_cli.db, "connect",  # noqa: B010  (patched for this child only)
+    setattr(db, "connect",  # noqa: B010  (patched for this child only)
             lambda *a, **k: _TimedCursor(open_db(*a, **k), phases))
     for name in ("scan_file", "detect_layout", "sample_profiles", "propose", "inspect_file",
                  "_lines", "describe_mapping", "run_import"):
