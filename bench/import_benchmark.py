@@ -472,8 +472,8 @@ def profile_import(csv_path: Path, db_path: Path, extra: list[str]) -> dict[str,
     holds the scan, the layout and the sample), the hash runs in a thread of its own beside the
     rest and only the wait for it is on the clock: the figures are not meant to add up.
     """
+    import crm_dash.cli.imports as import_cli
     from crm_dash import db
-    from crm_dash.cli import imports as import_cli
     from crm_dash.importing import run, sniff
     from crm_dash.metrics import activity
 

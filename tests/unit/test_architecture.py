@@ -156,3 +156,27 @@ def test_nothing_outside_the_cli_imports_it_but_the_entry_point() -> None:
                 assert taken <= {"main"}, f"{path.relative_to(ROOT)} imports {taken}"
             elif isinstance(node, ast.Import):
                 assert "crm_dash.cli" not in {a.name for a in node.names}, path
+
+
+#: What a page script may import from crm_dash: its view (data), the UI (drawing) and the texts.
+PAGE_IMPORTS = ("crm_dash.views", "crm_dash.ui", "crm_dash.i18n")
+#: Reviewed exceptions: (page, module) and why.
+PAGE_IMPORT_EXCEPTIONS = {
+    ("pages/upload.py", "crm_dash.db"): "is_demo: the page says a demo refuses uploads before"
+                                         " any file is chosen; Upload shows no data of its own",
+}
+
+
+def test_pages_are_thin_and_get_their_data_from_views() -> None:
+    """A page reads like a table of contents (set up, filters, view, draw): at most ~40 lines,
+    and it imports no metric, store or policy module, so nothing it shows bypasses its view."""
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        script = f"pages/{path.name}"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert len(lines) <= 45, f"{script} has {len(lines)} lines"
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, ast.ImportFrom) and node.module and \
+                    node.module.startswith("crm_dash"):
+                allowed = node.module.startswith(PAGE_IMPORTS) or \
+                    (script, node.module) in PAGE_IMPORT_EXCEPTIONS
+                assert allowed, f"{script} imports {node.module}"
