@@ -241,10 +241,18 @@ def _movement(frame: pd.DataFrame, month: date, audience: Audience) -> Movement:
     rank = {s: i for i, s in enumerate(SEGMENTS[:4])}
     ranked = matrix[matrix["from_segment"].isin(rank) & matrix["to_segment"].isin(rank)]
     moved = ranked["to_segment"].map(rank) - ranked["from_segment"].map(rank)
-    up = int(ranked.loc[moved < 0, "people"].sum())
-    down = int(ranked.loc[moved > 0, "people"].sum())
     return Movement(month, GroupTable(cells.reset_index(drop=True), "people"),
-                    _count(up, audience), _count(down, audience))
+                    moved_total(ranked.loc[moved < 0, "people"], audience),
+                    moved_total(ranked.loc[moved > 0, "people"], audience))
+
+
+def moved_total(cells: pd.Series, audience: Audience) -> int | str:
+    """The people of several movement cells together, or the hidden marker: when the sum is a
+    small group, or when the cells hidden in it are (the sum minus the cells shown would give
+    them away: 16 and 8 shown, a total of 25, tell a hidden cell of 1)."""
+    total = int(cells.sum())
+    hidden = int(cells[cells.map(audience.too_small).astype(bool)].sum())
+    return audience.hidden if audience.too_small(total) or audience.too_small(hidden) else total
 
 
 def _count(people: int, audience: Audience) -> int | str:

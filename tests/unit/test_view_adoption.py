@@ -193,3 +193,19 @@ def _assert_shows_no_one(view: object, audience: Audience) -> None:
             if size == audience.hidden:
                 continue
             assert not audience.too_small(size), (table.size_column, row.to_dict())
+
+
+def test_a_moved_total_never_gives_a_hidden_cell_away() -> None:
+    from crm_dash.audience import Audience
+    from crm_dash.pages import Role
+    from crm_dash.views.adoption import moved_total
+
+    executive, lead = Audience(Role.EXECUTIVE), Audience(Role.LEAD)
+    # 16 and 8 are shown; with a hidden 1 the total 25 would tell it: hidden
+    assert moved_total(pd.Series([16, 8, 1]), executive) == "<5"
+    assert moved_total(pd.Series([16, 8, 1]), lead) == 25
+    assert moved_total(pd.Series([16, 8]), executive) == 24  # nothing hidden in it
+    # two hidden cells of 3: together 6, no small group: the total may show
+    assert moved_total(pd.Series([16, 3, 3]), executive) == 22
+    assert moved_total(pd.Series([2, 1]), executive) == "<5"  # a small total
+    assert moved_total(pd.Series([], dtype="int64"), executive) == 0
