@@ -49,10 +49,11 @@ def batch_table(view: ImportsView, lang: Language) -> None:
         t("imports.col.dataset", lang): [_dataset(str(k), lang) for k in batches["kind"]],
         # What happened to the rows next to the file, the rest after: at 1280 px the counts
         # were scrolled out of sight behind the format's long names.
-        t("imports.col.read", lang): batches["rows_read"],
-        t("imports.col.loaded", lang): batches["rows_loaded"],
-        t("imports.col.rejected", lang): batches["rows_rejected"],
-        t("imports.col.duplicates", lang): batches["duplicates_skipped"],
+        # counts in the reader's numbers (127.991 / 127,991), as the Overview writes them
+        **{t(f"imports.col.{key}", lang): [fmt_int(int(n), lang) for n in batches[column]]
+           for key, column in (("read", "rows_read"), ("loaded", "rows_loaded"),
+                               ("rejected", "rows_rejected"),
+                               ("duplicates", "duplicates_skipped"))},
         t("imports.col.when", lang): [fmt_datetime(w, lang) for w in batches["imported_at"]],
         t("imports.col.who", lang): batches["imported_by"],
         t("imports.col.format", lang): [preset_label(str(p), lang) if isinstance(p, str) else "–"

@@ -31,7 +31,30 @@ def test_every_batch_is_listed(make_app: Callable[..., AppTest], fixture_db_path
                                       "Duplicates", "When", "By", "Format"]
     assert table["File"].tolist() == ["training.csv", "pipeline.csv", "usage.csv", "users.csv"]
     assert table["Dataset"].tolist()[-1] == "User roster"
-    assert table["Loaded"].tolist() == [5, 4, 12, 7]
+    assert table["Loaded"].tolist() == ["5", "4", "12", "7"]  # in the reader's numbers
+
+
+def test_counts_are_written_in_the_readers_numbers(
+        make_app: Callable[..., AppTest], tmp_path: Path) -> None:
+    from crm_dash import db
+    from crm_dash.datasets import DatasetKind
+    from crm_dash.fixtures import load_generic_csv
+
+    # 1,200 people in a roster: the count reads 1.200 in German and 1,200 in English
+    roster = tmp_path / "users.csv"
+    roster.write_text("user_id,name,email,department\n" + "".join(
+        f"U{i:05d},Person {i},p{i}@example.com,Vertrieb\n" for i in range(1200)),
+        encoding="utf-8")
+    path = tmp_path / "crm.duckdb"
+    conn = db.connect(path)
+    load_generic_csv(conn, DatasetKind.USERS, roster)
+    conn.close()
+    for lang, shown in (("de", "1.200"), ("en", "1,200")):
+        at = make_app(path, "pages/imports.py")
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception
+        assert at.dataframe[0].value.iloc[0, 3:5].tolist() == [shown, shown]
 
 
 def test_delete_needs_a_confirmation_and_removes_exactly_the_batch(
