@@ -5,21 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import streamlit as st
 from babel.dates import format_date
 
 from crm_dash.i18n import Language, babel_locale, fmt_date, month_long, t
 from crm_dash.metrics.coverage import Coverage, answer_question
 from crm_dash.ui.page import PageContext
-from crm_dash.views import data
-from crm_dash.views.snapshot import snapshot
-
-
-def current_coverage(conn: duckdb.DuckDBPyConnection) -> Coverage | None:
-    """The coverage of the usage data today (cached per data version: an upload, an answer or a
-    setting computes afresh)."""
-    return data.coverage(snapshot(conn))
 
 
 def day_long(day: date, lang: Language) -> str:

@@ -1,23 +1,14 @@
-"""The data-health report of a page run (cached per data version) and the Overview's one line."""
+"""The Overview's one line on data health."""
 
 from __future__ import annotations
 
-import duckdb
 import streamlit as st
 
-from crm_dash.health.findings import HealthReport
 from crm_dash.health.present import summary_text
 from crm_dash.i18n import t
 from crm_dash.ui.links import page_link
 from crm_dash.ui.page import PageContext
-from crm_dash.views import data
 from crm_dash.views.overview import HealthLine
-from crm_dash.views.snapshot import snapshot
-
-
-def cached_health_report(conn: duckdb.DuckDBPyConnection) -> HealthReport:
-    """The data-health report as of today, computed once per data version."""
-    return data.health(snapshot(conn))
 
 
 def health_summary(ctx: PageContext, line: HealthLine) -> None:
