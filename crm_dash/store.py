@@ -215,30 +215,19 @@ def _insert_usage(
     # first spares a fresh file in time order the dedup altogether (see _usage_span).
     #
     # Otherwise the exact comparison is kept for the few rows that can need it. Each event gets
-    # a 64-bit hash of its five columns; "candidates" are the hashes that occur twice in the
-    # file or among the stored events of the span. A row whose hash is no candidate is neither
-    # repeated nor stored, and goes in as it is (a join against a small set of integers, no
-    # aggregate over whole rows). Candidate rows (true repeats, stored events, and the rare
-    # hash collision) are set aside and compared column by column, as before. Join keys are
-    # computed once per distinct user id, not per event.
+    # a 64-bit hash of its five columns; the "candidate instants" are those of the (hash,
+    # instant) pairs that occur twice among the file's rows and the stored events of the span.
+    # Two equal events share hash and instant, so a row at no candidate instant is neither
+    # repeated nor stored, and goes in as it is (a join on instants against a small set, no
+    # second hashing). The rows at candidate instants (true repeats, stored events, their
+    # neighbours in the same second, the rare hash collision) are set aside and compared
+    # column by column, as before.
     first, last, may_repeat = _usage_span(cur, staging, typed["timestamp"])
     stored = cur.execute(
         "SELECT count(*) FROM usage_events WHERE ts BETWEEN ? AND ?", [first, last]
     ).fetchone()
     overlaps = bool(stored and stored[0])
-    source_action = typed.get("source_action", typed["action"])
-    rows = (  # the batch's events as stored; parameter: the batch id
-        f"SELECT k.user_key, u.* FROM ("
-        f" SELECT {typed['user_id']} AS user_id, {typed['timestamp']} AS ts,"
-        f" coalesce(lower({typed['action']}), 'other') AS action,"
-        f" {source_action} AS source_action,"
-        f" {typed['object']} AS object, coalesce({typed['success']}, true) AS success,"
-        f" CAST(? AS BIGINT) AS batch_id"
-        f" FROM {_quote(staging)} s) u"
-        f" LEFT JOIN (SELECT d.user_id, {user_key_sql('d.user_id')} AS user_key"
-        f"  FROM (SELECT DISTINCT {typed['user_id']} AS user_id FROM {_quote(staging)} s) d"
-        f" ) k ON k.user_id = u.user_id"
-    )
+    rows = _usage_rows(cur, staging, typed)  # parameter: the batch id
     insert = ("INSERT INTO usage_events (user_key, user_id, ts, action, source_action, object,"
               " success, batch_id) ")
     if not overlaps and not may_repeat:
@@ -248,29 +237,25 @@ def _insert_usage(
     event_hash = ("hash(CAST(n.user_key AS VARCHAR), CAST(n.ts AS TIMESTAMP),"
                   " CAST(n.action AS VARCHAR), CAST(n.object AS VARCHAR),"
                   " CAST(n.success AS BOOLEAN))")
-    candidates: list[str] = []
-    params: list[object] = []
-    if may_repeat:
-        candidates.append(f"SELECT {event_hash} AS h FROM ({rows}) n GROUP BY h"
-                          " HAVING count(*) > 1")
-        params.append(batch_id)
+    pairs = f"SELECT {event_hash} AS h, n.ts FROM ({rows}) n"
+    params: list[object] = [batch_id]
     if overlaps:
-        candidates.append(f"SELECT {event_hash} AS h FROM usage_events n"
-                          " WHERE n.ts BETWEEN ? AND ?")
+        pairs += (f" UNION ALL SELECT {event_hash}, n.ts FROM usage_events n"
+                  " WHERE n.ts BETWEEN ? AND ?")
         params += [first, last]
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE {_CANDIDATE_HASHES} AS "
-                f"SELECT DISTINCT h FROM ({' UNION ALL '.join(candidates)})", params)
-    found = cur.execute(f"SELECT count(*) FROM {_CANDIDATE_HASHES}").fetchone()
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE {_CANDIDATE_INSTANTS} AS SELECT DISTINCT ts"
+                f" FROM ({pairs}) GROUP BY h, ts HAVING count(*) > 1", params)
+    found = cur.execute(f"SELECT count(*) FROM {_CANDIDATE_INSTANTS}").fetchone()
     if not (found and found[0]):
         # No row repeats another, none can equal a stored event: the file goes in as it is.
-        cur.execute(f"DROP TABLE {_CANDIDATE_HASHES}")
+        cur.execute(f"DROP TABLE {_CANDIDATE_INSTANTS}")
         cur.execute(f"{insert}SELECT n.* FROM ({rows}) n", [batch_id])
         return
     # The candidate rows, compared exactly (before this batch's other rows are stored, so
     # that "stored already" means stored by earlier uploads).
     cur.execute(
         f"CREATE OR REPLACE TEMP TABLE {_CANDIDATE_ROWS} AS SELECT n.* FROM ({rows}) n"
-        f" SEMI JOIN {_CANDIDATE_HASHES} c ON c.h = {event_hash}", [batch_id])
+        f" SEMI JOIN {_CANDIDATE_INSTANTS} c ON c.ts = n.ts", [batch_id])
     stored_already = (
         "EXISTS (SELECT 1 FROM usage_events e WHERE e.ts BETWEEN ? AND ?"
         " AND e.user_key = n.user_key AND e.ts = n.ts AND e.action = n.action"
@@ -290,13 +275,65 @@ def _insert_usage(
         [first, last] if overlaps else [])
     # The rows no other row and no stored event can equal.
     cur.execute(
-        f"{insert}SELECT n.* FROM ({rows}) n ANTI JOIN {_CANDIDATE_HASHES} c"
-        f" ON c.h = {event_hash}", [batch_id])
+        f"{insert}SELECT n.* FROM ({rows}) n ANTI JOIN {_CANDIDATE_INSTANTS} c"
+        f" ON c.ts = n.ts", [batch_id])
     cur.execute(f"DROP TABLE {_CANDIDATE_ROWS}")
-    cur.execute(f"DROP TABLE {_CANDIDATE_HASHES}")
+    cur.execute(f"DROP TABLE {_CANDIDATE_INSTANTS}")
 
 
-_CANDIDATE_HASHES = "crm_dash_usage_candidate_hashes"
+def _usage_rows(cur: duckdb.DuckDBPyConnection, staging: str, typed: dict[str, str]) -> str:
+    """SQL of the staged usage rows as stored (``?``: the batch id), with their ``user_key``.
+
+    The key is computed once per distinct id and joined on, unless a rule of
+    :data:`_CHEAP_KEYS` gives it for every id of the file (see :func:`cheap_user_key`).
+    """
+    user_id = typed["user_id"]
+    source_action = typed.get("source_action", typed["action"])
+    columns = (
+        f"{user_id} AS user_id, {typed['timestamp']} AS ts,"
+        f" coalesce(lower({typed['action']}), 'other') AS action,"
+        f" {source_action} AS source_action,"
+        f" {typed['object']} AS object, coalesce({typed['success']}, true) AS success,"
+        f" CAST(? AS BIGINT) AS batch_id"
+    )
+    rule = cheap_user_key(cur, staging, user_id)
+    if rule is not None:
+        key = _CHEAP_KEYS[rule].replace("$id", user_id)
+        return f"SELECT {key} AS user_key, {columns} FROM {_quote(staging)} s"
+    return (
+        f"SELECT k.user_key, u.* FROM (SELECT {columns} FROM {_quote(staging)} s) u"
+        f" LEFT JOIN (SELECT d.user_id, {user_key_sql('d.user_id')} AS user_key"
+        f"  FROM (SELECT DISTINCT {user_id} AS user_id FROM {_quote(staging)} s) d)"
+        f" k ON k.user_id = u.user_id"
+    )
+
+
+#: Per-row rules that give :func:`user_key_sql` for most exports: e-mails already in lower case
+#: and ids written as the key ("same"), e-mails in mixed case ("lower"), Salesforce ids in their
+#: 15- and 18-character forms ("first15").
+_CHEAP_KEYS = {"same": "$id", "lower": "lower($id)", "first15": "left($id, 15)"}
+
+
+def cheap_user_key(cur: duckdb.DuckDBPyConnection, staging: str, user_id: str) -> str | None:
+    """The rule of :data:`_CHEAP_KEYS` that gives every distinct id of ``staging`` its key, or
+    ``None`` (then the key is joined on).
+
+    :func:`user_key_sql` is a few regular expressions per value; it costs little once per
+    distinct id, but the join of every row to its key costs half a second per ten million
+    rows. The check runs on the distinct ids, so a rule is taken only where it is exact.
+    ``user_id`` is the SQL of the id over the alias ``s``.
+    """
+    checks = ", ".join(f"bool_and({user_key_sql('d.user_id')} = {rule.replace('$id', 'd.user_id')})"
+                       for rule in _CHEAP_KEYS.values())
+    found = cur.execute(
+        f"SELECT {checks} FROM (SELECT DISTINCT {user_id} AS user_id FROM {_quote(staging)} s) d"
+    ).fetchone()
+    assert found is not None  # an aggregate: one row
+    return next((name for name, exact in zip(_CHEAP_KEYS, found, strict=True)
+                 if exact is not False), None)
+
+
+_CANDIDATE_INSTANTS = "crm_dash_usage_candidate_instants"
 _CANDIDATE_ROWS = "crm_dash_usage_candidate_rows"
 
 

@@ -9,12 +9,17 @@ events with the same batches, record the same second suppliers, and report the s
 
 The files are made to need the exact comparison: instants to the minute with many people per
 minute (ties), rows in random order, about 8 % exact repeats, the same event again with the id
-in its 15-character Salesforce form, empty objects, and files that overlap.
+in another spelling, empty objects, and files that overlap. The ids come in four styles, one per
+way the import finds the person key of a row (``store._usage_rows``): Salesforce ids in their 15-
+and 18-character forms (the first 15 characters are the key), e-mails in lower case (the id is
+the key), e-mails in mixed case (the lower case is the key), and a mix of Salesforce ids,
+e-mails and GUIDs in braces (no cheap rule: the key is joined on per distinct id).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -58,8 +63,24 @@ def _plain_insert_usage(cur: duckdb.DuckDBPyConnection, staging: str, typed: dic
         f" n.success) = 1", [batch_id, first, last])
 
 
-def _events(rng: random.Random, count: int, day: int) -> list[tuple[str, str, str, str, str]]:
-    people = [f"005A0000000{i:04d}AAA" for i in range(12)]
+#: Per id style: the people, and another spelling of a person that has the same key.
+_PEOPLE: dict[str, tuple[list[str], Callable[[str], str]]] = {
+    "salesforce": ([f"005A0000000{i:04d}AAA" for i in range(12)], lambda u: u[:15]),
+    "email": ([f"person{i}@example.com" for i in range(12)], lambda u: u),
+    "email_mixed": ([f"Person{i}@Example.com" for i in range(12)], lambda u: u.upper()),
+    "mixed": ([f"005A0000000{i:04d}AAA" for i in range(4)]
+              + [f"Person{i}@Example.com" for i in range(4)]
+              + [f"{{0000000{i}-AAAA-BBBB-CCCC-DDDDEEEEFFFF}}" for i in range(4)],
+              lambda u: u[:15] if u.startswith("005") else u.lower().strip("{}")),
+}
+
+
+#: The rule of store._CHEAP_KEYS each style's ids take (None: the key is joined on).
+_RULES = {"salesforce": "first15", "email": "same", "email_mixed": "lower", "mixed": None}
+
+
+def _events(rng: random.Random, count: int, day: int,
+            people: list[str]) -> list[tuple[str, str, str, str, str]]:
     out: list[tuple[str, str, str, str, str]] = []
     for _ in range(count):
         minute = rng.randrange(6 * 60)
@@ -72,23 +93,25 @@ def _events(rng: random.Random, count: int, day: int) -> list[tuple[str, str, st
     return out
 
 
-def _write(path: Path, rows: list[tuple[str, str, str, str, str]], rng: random.Random) -> Path:
+def _write(path: Path, rows: list[tuple[str, str, str, str, str]], rng: random.Random,
+           other_spelling: Callable[[str], str]) -> Path:
     lines = []
     for user, ts, action, obj, success in rows:
-        if rng.random() < 0.15:  # the same person as a 15-character id
-            user = user[:15]
+        if rng.random() < 0.15:  # the same person, spelt another way
+            user = other_spelling(user)
         lines.append(f"{user},{ts},{action},{obj},{success}")
     path.write_text("user_id,timestamp,action,object,success\n" + "\n".join(lines) + "\n",
                     encoding="utf-8")
     return path
 
 
-def _files(tmp: Path) -> list[Path]:
+def _files(tmp: Path, style: str = "salesforce") -> list[Path]:
     rng = random.Random(16)
-    first = _events(rng, 400, 1)  # 1-2 October
+    people, other_spelling = _PEOPLE[style]
+    first = _events(rng, 400, 1, people)  # 1-2 October
     first += rng.sample(first, 30)  # exact repeats, shuffled in below
     rng.shuffle(first)
-    second = rng.sample(first, 150) + _events(rng, 300, 2)  # overlaps the first on 2 October
+    second = rng.sample(first, 150) + _events(rng, 300, 2, people)  # overlaps on 2 October
     second += rng.sample(second, 25)
     rng.shuffle(second)
     third = rng.sample(second, 80)  # nothing new: every event stored already
@@ -96,9 +119,9 @@ def _files(tmp: Path) -> list[Path]:
     # candidate at all, so the file goes in without the exact comparison.
     # (one row per event as stored: action lower-cased, an empty outcome is a success)
     fourth = list({(e[0], e[1], e[2].lower(), e[3], e[4] or "true"): e
-                   for e in _events(rng, 300, 20)}.values())
-    return [_write(tmp / "first.csv", first, rng), _write(tmp / "second.csv", second, rng),
-            _write(tmp / "third.csv", third, rng), _write(tmp / "fourth.csv", fourth, rng)]
+                   for e in _events(rng, 300, 20, people)}.values())
+    return [_write(tmp / f"{name}.csv", rows, rng, other_spelling) for name, rows in
+            (("first", first), ("second", second), ("third", third), ("fourth", fourth))]
 
 
 def _load(path: Path, files: list[Path], tmp: Path) -> tuple[list[object], ...]:
@@ -119,10 +142,17 @@ def _load(path: Path, files: list[Path], tmp: Path) -> tuple[list[object], ...]:
     return counts, events, supply
 
 
-def test_shortcut_and_plain_dedup_store_the_same(tmp_path: Path,
+@pytest.mark.parametrize("style", list(_PEOPLE))
+def test_shortcut_and_plain_dedup_store_the_same(tmp_path: Path, style: str,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    files = _files(tmp_path)
+    files = _files(tmp_path, style)
+    rules: list[str | None] = []
+    cheap_user_key = store.cheap_user_key
+    monkeypatch.setattr(store, "cheap_user_key",
+                        lambda *args: rules.append(cheap_user_key(*args)) or rules[-1])
     fast = _load(tmp_path / "fast.duckdb", files, tmp_path)
+    # each style takes its own way to the person key, every file the same
+    assert set(rules) == {_RULES[style]} and len(rules) == len(files)
     monkeypatch.setitem(store._INSERTS, DatasetKind.USAGE, _plain_insert_usage)
     plain = _load(tmp_path / "plain.duckdb", files, tmp_path)
     assert fast == plain
