@@ -264,27 +264,28 @@ def _insert_usage_rows(
         cur.execute(f"{insert}SELECT n.* FROM ({rows}) n", [batch_id])
         return
     # The candidate rows, compared exactly (before this batch's other rows are stored, so
-    # that "stored already" means stored by earlier uploads).
-    cur.execute(
-        f"CREATE OR REPLACE TEMP TABLE {_CANDIDATE_ROWS} AS SELECT n.* FROM ({rows}) n"
-        f" SEMI JOIN {_CANDIDATE_INSTANTS} c ON c.ts = n.ts", [batch_id])
+    # that "stored already" means stored by earlier uploads), each marked once.
     stored_already = (
         "EXISTS (SELECT 1 FROM usage_events e WHERE e.ts BETWEEN ? AND ?"
         " AND e.user_key = n.user_key AND e.ts = n.ts AND e.action = n.action"
         " AND e.object IS NOT DISTINCT FROM n.object AND e.success = n.success)"
+        if overlaps else "false"
     )
-    if overlaps:
-        # Events stored already (by another upload) are supplied by this one too: recorded, so
-        # that deleting that upload leaves them in place (see remove_batch_rows).
-        cur.execute(
-            f"INSERT INTO usage_supply (batch_id, user_key, ts, action, object, success) "
-            f"SELECT DISTINCT n.batch_id, n.user_key, n.ts, n.action, n.object, n.success"
-            f" FROM {_CANDIDATE_ROWS} n WHERE {stored_already}", [first, last])
     cur.execute(
-        f"{insert}SELECT DISTINCT ON (n.user_key, n.ts, n.action, n.object, n.success) n.*"
-        f" FROM {_CANDIDATE_ROWS} n"
-        + (f" WHERE NOT {stored_already}" if overlaps else ""),
-        [first, last] if overlaps else [])
+        f"CREATE OR REPLACE TEMP TABLE {_CANDIDATE_ROWS} AS"
+        f" SELECT n.*, {stored_already} AS stored FROM ({rows}) n"
+        f" SEMI JOIN {_CANDIDATE_INSTANTS} c ON c.ts = n.ts",
+        [first, last, batch_id] if overlaps else [batch_id])
+    # Events stored already (by another upload) are supplied by this one too: recorded, so that
+    # deleting that upload leaves them in place (see remove_batch_rows).
+    cur.execute(
+        "INSERT INTO usage_supply (batch_id, user_key, ts, action, object, success) "
+        "SELECT DISTINCT n.batch_id, n.user_key, n.ts, n.action, n.object, n.success"
+        f" FROM {_CANDIDATE_ROWS} n WHERE n.stored")
+    cur.execute(
+        f"{insert}SELECT DISTINCT ON (n.user_key, n.ts, n.action, n.object, n.success)"
+        " n.* EXCLUDE (stored)"
+        f" FROM {_CANDIDATE_ROWS} n WHERE NOT n.stored")
     # The rows no other row and no stored event can equal.
     cur.execute(
         f"{insert}SELECT n.* FROM ({rows}) n ANTI JOIN {_CANDIDATE_INSTANTS} c"
