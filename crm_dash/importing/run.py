@@ -43,6 +43,7 @@ from crm_dash.importing.presets import (
     presets_for,
 )
 from crm_dash.importing.problems import ImportProblem
+from crm_dash.importing.scratch import scratch_table
 from crm_dash.importing.sniff import (
     FileScan,
     Layout,
@@ -539,26 +540,29 @@ def run_import(
     # that follow are one transaction on the same cursor, committed or rolled back whole.
     cur = conn.cursor()
     try:
-        try:
-            _check_mapping(inspection, mapping)
-            _check(cur, inspection, mapping, report, max_reject_rate, value_labels)
-        except ImportProblem:
+        with scratch_table(cur) as typed_table:
+            try:
+                _check_mapping(inspection, mapping)
+                _check(cur, inspection, mapping, report, max_reject_rate, value_labels,
+                       typed_table)
+            except ImportProblem:
+                if not awaited and (previous := already_imported(
+                        conn, kind, inspection.scan.sha256)) is not None:
+                    return _already_imported_report(inspection, previous)
+                raise
             if not awaited and (previous := already_imported(
                     conn, kind, inspection.scan.sha256)) is not None:
                 return _already_imported_report(inspection, previous)
-            raise
-        if not awaited and (previous := already_imported(
-                conn, kind, inspection.scan.sha256)) is not None:
-            return _already_imported_report(inspection, previous)
-        if report.status == "failed":
-            return report
-        # One writer at a time per database: the duplicate check and the insert must see every
-        # earlier import committed (crm_dash.locks), and so must "was this file loaded before?".
-        with import_lock(conn, on_wait):
-            if (previous := already_imported(conn, kind, inspection.scan.sha256)) is not None:
-                return _already_imported_report(inspection, previous)
-            _write(cur, inspection, report, imported_by, source, commit=commit,
-                   remembered=(mapping, value_labels) if commit and remember else None)
+            if report.status == "failed":
+                return report
+            # One writer at a time per database: the duplicate check and the insert must see
+            # every earlier import committed (crm_dash.locks), and so must "was this file
+            # loaded before?".
+            with import_lock(conn, on_wait):
+                if (previous := already_imported(conn, kind, inspection.scan.sha256)) is not None:
+                    return _already_imported_report(inspection, previous)
+                _write(cur, inspection, report, imported_by, source, commit=commit,
+                       remembered=(mapping, value_labels) if commit and remember else None)
     finally:
         cur.close()
     return report
@@ -632,14 +636,16 @@ def _check(
     report: ImportReport,
     max_reject_rate: float | None,
     value_labels: dict[str, dict[str, str]],
+    typed_table: str | None = None,
 ) -> None:
-    """Read, type and validate the file in DuckDB; fill counts, rejects, unknown labels and
-    preview."""
+    """Read, type and validate the file in DuckDB (into ``typed_table``, see
+    :func:`validate.build_typed`); fill counts, rejects, unknown labels and preview."""
     kind = inspection.kind
     plans = validate.plan_fields(cur, inspection.source, kind, inspection.headers, mapping,
                                  inspection.preset, inspection.constants)
     report.formats = {p.spec.name: p.format_label for p in plans if p.format_label}
-    validate.build_typed(cur, inspection.source, kind, plans, inspection.preset)
+    validate.build_typed(cur, inspection.source, kind, plans, inspection.preset,
+                         into=typed_table)
     staging = validate.plan_staging(cur, kind, plans, inspection.preset, value_labels)
     report.unknown_labels = staging.unknown
     report.notices = mapping_notices(inspection, mapping, staging.unknown)

@@ -1,7 +1,8 @@
 """Typed rows and rejects, computed in DuckDB in one pass over the file.
 
 The file is read with ``read_csv`` (every column as text, the detected delimiter); one
-``CREATE TEMP TABLE`` casts each mapped column in its detected format. Label columns (actions,
+``CREATE TABLE`` (in the import's scratch database, :mod:`crm_dash.importing.scratch`) casts
+each mapped column in its detected format. Label columns (actions,
 statuses, yes/no) are mapped onto canonical values in the view of the rows to load, through the
 few distinct values the file holds; why a value cannot be used is a SQL expression over the same
 table, so valid rows and rejects are queries on it: no Python loop ever sees the rows.
@@ -36,7 +37,8 @@ from crm_dash.importing.presets import Preset
 from crm_dash.importing.problems import ImportProblem
 from crm_dash.importing.sniff import MAX_LINE_BYTES, line_at_offset
 
-TYPED = "crm_dash_import_typed"
+TYPED = "crm_dash_import_typed"  # a temp view of the typed rows (see build_typed)
+_TYPED_ROWS = "crm_dash_import_typed_rows"  # the temp table behind it without a scratch file
 STAGING = "crm_dash_import_staging"
 SAMPLE_ROWS = 20_000
 YES_NO_LABEL = "yes/no (true/false, ja/nein, 1/0)"
@@ -247,12 +249,16 @@ def build_typed(
     kind: DatasetKind,
     plans: list[FieldPlan],
     preset: Preset | None,
+    *,
+    into: str | None = None,
 ) -> None:
-    """Read the file once into a temp table of typed values (label fields still as text).
+    """Read the file once into a table of typed values (label fields still as text), seen
+    through the temp view :data:`TYPED`.
 
-    A date or number field also gets ``r_<field>``: the value as written, on rows where it does
-    not parse only, so valid rows cost no extra memory. Row ``rowid`` is the record's position
-    in the file.
+    The table is ``into`` (a table of a scratch database, see :mod:`scratch`: stored
+    compressed) or else a temp table. A date or number field also gets ``r_<field>``: the value
+    as written, on rows where it does not parse only. Column ``ordinal`` is the record's
+    position in the file.
     """
     values: list[str] = []
     kept: list[str] = []
@@ -272,15 +278,18 @@ def build_typed(
     if not values:
         values.append("NULL AS nothing")
         kept.append("nothing")
-    cur.execute(f"DROP TABLE IF EXISTS {TYPED}")
+    table = into or _TYPED_ROWS
+    cur.execute(f"DROP VIEW IF EXISTS {TYPED}")
+    cur.execute(f"DROP TABLE IF EXISTS {table}")
     try:
-        cur.execute(
-            f"CREATE TEMP TABLE {TYPED} AS SELECT {', '.join(kept)} FROM ("
-            f" SELECT {', '.join(values)} FROM {source.read_sql()} r) t",
+        cur.execute(  # in file order: rowid is the record's position
+            f"CREATE {'TABLE' if into else 'TEMP TABLE'} {table} AS SELECT {', '.join(kept)}"
+            f" FROM (SELECT {', '.join(values)} FROM {source.read_sql()} r) t",
             [str(source.path)],
         )
     except _UNREADABLE as exc:
         raise diagnose(cur, source, exc) from None
+    cur.execute(f"CREATE OR REPLACE TEMP VIEW {TYPED} AS SELECT rowid AS ordinal, * FROM {table}")
 
 
 @dataclass(frozen=True)
@@ -540,7 +549,7 @@ def reject_rows(
     for name, check in staging.checks.items():
         plan = by_name[name]
         parts.append(
-            f"SELECT rowid AS ordinal, ? AS \"column\", ? AS field,"
+            f"SELECT ordinal, ? AS \"column\", ? AS field,"
             f" coalesce({check.raw_sql}, '') AS value, {check.reason_sql} AS reason, ? AS format"
             f" FROM {TYPED} WHERE ({check.reason_sql}) IS NOT NULL"
         )
